@@ -1,0 +1,74 @@
+"""One error type for bad input, so every message names the file, the row and the column."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass
+class Problem:
+    """One thing wrong with an input: where it is and what was expected."""
+
+    file: str
+    message: str
+    row: int | None = None
+    column: str | None = None
+    sheet: str | None = None
+
+    def __str__(self) -> str:
+        where = [self.file]
+        if self.sheet:
+            where.append(f"sheet {self.sheet!r}")
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column:
+            where.append(f"column {self.column!r}")
+        return f"{', '.join(where)}: {self.message}"
+
+
+class DataError(ValueError):
+    """Bad input data. ``str(err)`` lists every problem, one per line.
+
+    Rows are numbered as a person sees them in Excel or a text editor: the header is
+    row 1, the first data row is row 2.
+    """
+
+    def __init__(self, problems: list[Problem] | Problem):
+        self.problems = [problems] if isinstance(problems, Problem) else list(problems)
+        super().__init__(self._text())
+
+    def _text(self) -> str:
+        if len(self.problems) == 1:
+            return str(self.problems[0])
+        head = f"{len(self.problems)} problems:"
+        return "\n".join([head, *(f"  - {p}" for p in self.problems)])
+
+    @classmethod
+    def at(
+        cls,
+        file: str | Path,
+        message: str,
+        row: int | None = None,
+        column: str | None = None,
+        sheet: str | None = None,
+    ) -> DataError:
+        """Build an error for one problem."""
+        return cls(Problem(str(file), message, row, column, sheet))
+
+
+@dataclass
+class ProblemList:
+    """Collect problems, then raise them all at once."""
+
+    problems: list[Problem] = field(default_factory=list)
+
+    def add(self, file, message, row=None, column=None, sheet=None) -> None:
+        self.problems.append(Problem(str(file), message, row, column, sheet))
+
+    def raise_if_any(self) -> None:
+        if self.problems:
+            raise DataError(self.problems)
+
+    def __bool__(self) -> bool:
+        return bool(self.problems)

@@ -1,0 +1,270 @@
+"""Read numbers from Chinese text: values, multipliers, units, approximations and their context.
+
+Every number read keeps the span of text it came from (``Quantity.raw`` and its offsets), so a
+figure in a report can always be traced back to the words a unit wrote.
+
+Examples
+--------
+>>> [q.value for q in find_quantities("拆除150万平方米违法建筑")]
+[1500000.0]
+>>> q = find_quantities("已拆除违法建筑56万平方米")[0]
+>>> (q.value, q.unit, q.raw)
+(560000.0, '平方米', '56万平方米')
+>>> parse_number("两")
+2.0
+>>> parse_number("二十三")
+23.0
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Canonical unit for each way of writing it. 1972平方米 and 0.1972万平方米 are the same unit;
+# 班 and 列 both count train runs.
+UNIT_CANON = {
+    "平方米": "平方米", "平米": "平方米", "㎡": "平方米", "m²": "平方米", "m2": "平方米",
+    "立方米": "立方米", "公里": "公里", "千米": "公里", "米": "米", "亩": "亩", "公顷": "公顷",
+    "元": "元", "辆": "辆", "台": "台", "列": "列", "班": "列", "个": "个", "家": "家", "户": "户",
+    "名": "人", "人次": "人次", "人": "人", "位": "人", "座": "座", "处": "处", "条": "条",
+    "所": "所", "项": "项", "支": "支", "批": "批", "场": "场", "次": "次", "天": "天",
+    "套": "套", "件": "件", "栋": "栋", "间": "间", "张": "张", "床": "张", "吨": "吨", "对": "对",
+    "个百分点": "个百分点", "%": "%", "％": "%", "倍": "倍", "层": "层", "部": "部", "片": "片",
+    "所学校": "所", "个点": "个",
+}
+# Units that count distinct things; they may stand for one another when the metric words match
+# (a task says 新建3所学校, a unit reports 建成学校2个).
+COUNT_UNITS = {"个", "家", "座", "处", "条", "所", "项", "支", "批", "场", "栋", "间", "部", "片", "套", "件"}
+PEOPLE_UNITS = {"人", "人次"}
+# Numbers written with Chinese numerals are read only before one of these classifiers, so that
+# 一是, 一体推进, 一批 and 十条举措 are not taken for quantities.
+CN_CLASSIFIERS = "个家项所条座名支处次场位辆户批列班栋"
+
+_UNITS = sorted(UNIT_CANON, key=len, reverse=True)
+_UNIT_RE = "|".join(re.escape(u) for u in _UNITS)
+_CN_NUM = "零一二两三四五六七八九十百千"
+NUMBER_RE = re.compile(
+    r"(?P<pre>约|近|超过|超|突破|达到|达|不低于|不少于|控制在|不超过)?"
+    r"(?P<sign>[-－—−])?"
+    r"(?P<num>\d+(?:,\d{3})*(?:\.\d+)?|[" + _CN_NUM + r"]+)"
+    r"\s*(?P<approx1>余|多)?"
+    r"(?P<mult>万亿|万|亿|千)?"
+    r"(?P<approx2>余|多)?"
+    r"(?P<unit>" + _UNIT_RE + r")"
+    r"(?P<post>以上|左右|以下|以内|余)?"
+)
+MULTIPLIERS = {None: 1.0, "": 1.0, "千": 1e3, "万": 1e4, "亿": 1e8, "万亿": 1e12}
+
+# Spans that hold numbers which are not progress: dates, document numbers, rankings, titles.
+NOT_PROGRESS = [
+    re.compile(r"\d{4}年(?:\d{1,2}月(?:\d{1,2}日)?)?"),  # 2022年, 2022年9月30日
+    re.compile(r"\d{1,2}月\d{1,2}日"),  # 3月17日
+    re.compile(r"\d{1,2}[-—~至]\d{1,2}月"),  # 1-9月
+    re.compile(r"\d{1,2}月(?:底|初|中旬|上旬|下旬|份)?"),  # 11月底
+    re.compile(r"〔\d{4}〕\d+号|\[\d{4}\]\d+号|〔\d{4}〕|\d+号"),  # 沙府发〔2022〕25号
+    re.compile(r"第[\d" + _CN_NUM + r"]+[名位批次届个期季]?"),  # 主城区第4名, 第一批
+    re.compile(r"《[^》]*》"),  # 《…十条举措》
+    re.compile(r"[A-Za-z]+\d+(?:\.\d+)?|\d+[A-Za-z]+"),  # PM2.5, 5G, 5A, T3
+    re.compile(r"[①-⑳]"),
+    re.compile(r"\d+(?:\.\d+)?(?:万|亿)?元/"),  # prices per something
+    re.compile(r"\d+号楼|\d+#楼?"),
+    re.compile(r"前三季度|上半年|一季度|二季度|三季度|四季度"),
+]
+CLAUSE_BREAK = re.compile(r"[，。；;：:！？\n（）()、]")
+PERIOD_RE = re.compile(r"(\d{1,2})\s*[-—~至]\s*(\d{1,2})月")
+GROWTH_WORDS = ("增长", "增速", "增幅", "同比", "下降", "提高", "降低", "减少")
+
+
+@dataclass
+class Quantity:
+    """A number read from text, in its canonical unit, with the text around it."""
+
+    value: float
+    unit: str
+    raw: str
+    start: int
+    end: int
+    approx: str = ""  # 约, 余, 以上, 左右, 超过 … as written
+    before: str = ""  # the clause up to the number
+    after: str = ""  # the clause after the number
+    growth: bool = False  # a growth rate (增长5.5%), not a level (回收利用率达40%)
+    multiplier: float = 1.0
+
+    @property
+    def display(self) -> str:
+        """The quantity as written, for tables (``56万平方米``)."""
+        return self.raw
+
+
+def parse_number(text: str) -> float:
+    """Parse an Arabic or Chinese numeral: ``'1,234.5'``, ``'三'``, ``'两'``, ``'二十三'``.
+
+    Raises
+    ------
+    ValueError
+        If the text is not a number.
+    """
+    text = text.strip().replace(",", "")
+    if not text:
+        raise ValueError("empty number")
+    if re.fullmatch(r"\d+(?:\.\d+)?", text):
+        return float(text)
+    digits = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
+              "七": 7, "八": 8, "九": 9}
+    units = {"十": 10, "百": 100, "千": 1000}
+    total, current = 0, 0
+    for ch in text:
+        if ch in digits:
+            current = digits[ch]
+        elif ch in units:
+            total += (current or 1) * units[ch]
+            current = 0
+        else:
+            raise ValueError(f"not a number: {text!r}")
+    return float(total + current)
+
+
+def _blocked_spans(text: str) -> list[tuple[int, int]]:
+    spans = []
+    for pat in NOT_PROGRESS:
+        spans.extend(m.span() for m in pat.finditer(text))
+    return spans
+
+
+def _overlaps(span: tuple[int, int], blocked: list[tuple[int, int]]) -> bool:
+    return any(span[0] < b1 and b0 < span[1] for b0, b1 in blocked)
+
+
+def _clause(text: str, start: int, end: int) -> tuple[str, str]:
+    left = start
+    while left > 0 and not CLAUSE_BREAK.match(text[left - 1]):
+        left -= 1
+    right = end
+    while right < len(text) and not CLAUSE_BREAK.match(text[right]):
+        right += 1
+    return text[left:start], text[end:right]
+
+
+def find_quantities(text: str) -> list[Quantity]:
+    """Find every quantity with a unit in ``text``, skipping dates, document numbers and ranks.
+
+    Parameters
+    ----------
+    text : str
+        Task or progress text, in Chinese.
+
+    Returns
+    -------
+    list of Quantity
+        In order of appearance. Values are in the canonical unit with 万/亿 applied.
+    """
+    if not isinstance(text, str) or not text:
+        return []
+    blocked = _blocked_spans(text)
+    found: list[Quantity] = []
+    for m in NUMBER_RE.finditer(text):
+        num_span = m.span("num")
+        if _overlaps(num_span, blocked):
+            continue
+        num = m.group("num")
+        is_cn = not num[0].isdigit()
+        if is_cn and (m.group("mult") or m.group("unit")[0] not in CN_CLASSIFIERS):
+            continue
+        # A digit glued to a letter or another digit run (5G, A3) is a name, not a quantity.
+        if num_span[0] > 0 and re.match(r"[A-Za-z.]", text[num_span[0] - 1]):
+            continue
+        try:
+            value = parse_number(num)
+        except ValueError:
+            continue
+        mult = MULTIPLIERS[m.group("mult")]
+        sign = -1.0 if m.group("sign") else 1.0
+        # A sign is only a sign right after 增长 / 为 / a colon; elsewhere a dash is a range.
+        if m.group("sign"):
+            lead = text[max(0, m.start() - 2) : m.start()]
+            if not lead.endswith(("增长", "长", "为", "：", ":")):
+                sign = 1.0
+        unit = UNIT_CANON[m.group("unit")]
+        before, after = _clause(text, m.start(), m.end())
+        approx = "".join(
+            g for g in (m.group("pre"), m.group("approx1"), m.group("approx2"), m.group("post")) if g
+        )
+        growth = unit == "%" and any(w in before[-8:] for w in GROWTH_WORDS)
+        if unit == "%" and ("下降" in before[-6:] or "降低" in before[-6:]) and sign > 0:
+            sign = -1.0 if "同比下降" in before[-6:] else sign
+        found.append(
+            Quantity(
+                value=sign * value * mult,
+                unit=unit,
+                raw=text[m.start("num") if not m.group("sign") else m.start("sign") : m.end()],
+                start=m.start(),
+                end=m.end(),
+                approx=approx,
+                before=before,
+                after=after,
+                growth=growth,
+                multiplier=mult,
+            )
+        )
+    return found
+
+
+def find_period(text: str, before: int | None = None) -> tuple[int, int] | None:
+    """Return the months (start, end) of the last period stated before position ``before``.
+
+    ``1-9月`` gives (1, 9); ``截至9月30日`` and ``9月底`` give (1, 9); ``上半年`` (1, 6);
+    ``前三季度`` (1, 9). None when the text states no period.
+    """
+    scope = text if before is None else text[:before]
+    found: list[tuple[int, tuple[int, int]]] = []
+    for m in PERIOD_RE.finditer(scope):
+        found.append((m.start(), (int(m.group(1)), int(m.group(2)))))
+    for m in re.finditer(r"截至(?:\d{4}年)?(\d{1,2})月(?:底|末|\d{1,2}日)?", scope):
+        found.append((m.start(), (1, int(m.group(1)))))
+    for word, months in (("前三季度", (1, 9)), ("上半年", (1, 6)), ("一季度", (1, 3))):
+        for m in re.finditer(word, scope):
+            found.append((m.start(), months))
+    if not found:
+        return None
+    return max(found)[1]
+
+
+def format_period(months: tuple[int, int] | None) -> str:
+    """Format months as the office writes them: (1, 9) -> ``1-9月``."""
+    if not months:
+        return ""
+    return f"{months[0]}-{months[1]}月"
+
+
+RANK_RE = re.compile(r"主城区第(\d+)名")
+
+
+def read_indicator_progress(text: str) -> dict:
+    """Read an indicator's progress cell: its period, year-to-date value, rank and side notes.
+
+    >>> r = read_indicator_progress("1-8月，进出口总额增长7.59%。（主城区第6名）")
+    >>> (r["period"], r["value"], r["value_unit"], r["rank"])
+    ('1-8月', 7.59, '%', 6)
+    >>> read_indicator_progress("1-9月，一般公共预算收入增长-6.8%（扣除留抵退税因素后增长-3.6%，主城区第3名）。")["notes"]
+    '扣除留抵退税因素后增长-3.6%'
+    """
+    text = text or ""
+    period = find_period(text)
+    rank_m = RANK_RE.search(text)
+    # The headline figure is the first quantity outside brackets; bracketed ones are side notes.
+    outside = re.sub(r"（[^）]*）|\([^)]*\)", lambda m: " " * len(m.group(0)), text)
+    qs = find_quantities(outside)
+    head = qs[0] if qs else None
+    notes = []
+    for inner in re.findall(r"（([^）]*)）", text):
+        parts = [p for p in re.split(r"[，,]", inner) if p and not RANK_RE.search(p)]
+        notes.extend(parts)
+    return {
+        "period": format_period(period),
+        "value": head.value if head else None,
+        "value_unit": head.unit if head else "",
+        "value_text": head.raw if head else "",
+        "rank": int(rank_m.group(1)) if rank_m else None,
+        "notes": "；".join(notes),
+    }
