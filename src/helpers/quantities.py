@@ -25,7 +25,7 @@ from dataclasses import dataclass
 # 班 and 列 both count train runs.
 UNIT_CANON = {
     "平方米": "平方米", "平米": "平方米", "㎡": "平方米", "m²": "平方米", "m2": "平方米",
-    "立方米": "立方米", "公里": "公里", "千米": "公里", "米": "米", "亩": "亩", "公顷": "公顷",
+    "立方米": "立方米", "平方公里": "平方公里", "公里": "公里", "千米": "公里", "米": "米", "亩": "亩", "公顷": "公顷",
     "元": "元", "辆": "辆", "台": "台", "列": "列", "班": "列", "个": "个", "家": "家", "户": "户",
     "名": "人", "人次": "人次", "人": "人", "位": "人", "座": "座", "处": "处", "条": "条",
     "所": "所", "项": "项", "支": "支", "批": "批", "场": "场", "次": "次", "天": "天",
@@ -35,17 +35,18 @@ UNIT_CANON = {
 }
 # Units that count distinct things; they may stand for one another when the metric words match
 # (a task says 新建3所学校, a unit reports 建成学校2个).
-COUNT_UNITS = {"个", "家", "座", "处", "条", "所", "项", "支", "批", "场", "栋", "间", "部", "片", "套", "件"}
+COUNT_UNITS = {"个", "家", "座", "处", "条", "所", "项", "支", "批", "栋", "间", "部", "片", "套", "件"}
+# 场 and 次 count events (活动200场), never things built or brought in: they are their own family.
 PEOPLE_UNITS = {"人", "人次"}
 # Numbers written with Chinese numerals are read only before one of these classifiers, so that
 # 一是, 一体推进, 一批 and 十条举措 are not taken for quantities.
-CN_CLASSIFIERS = "个家项所条座名支处次场位辆户批列班栋"
+CN_CLASSIFIERS = "个家项所条座名支处场位辆户列班栋"
 
 _UNITS = sorted(UNIT_CANON, key=len, reverse=True)
 _UNIT_RE = "|".join(re.escape(u) for u in _UNITS)
 _CN_NUM = "零一二两三四五六七八九十百千"
 NUMBER_RE = re.compile(
-    r"(?P<pre>约|近|超过|超|突破|达到|达|不低于|不少于|控制在|不超过)?"
+    r"(?P<pre>(?<![签集节制合契预公条])约|近|超过|超|突破|达到|达|不低于|不少于|控制在|不超过)?"
     r"(?P<sign>[-－—−])?"
     r"(?P<num>\d+(?:,\d{3})*(?:\.\d+)?|[" + _CN_NUM + r"]+)"
     r"\s*(?P<approx1>余|多)?"
@@ -70,6 +71,9 @@ NOT_PROGRESS = [
     re.compile(r"\d+(?:\.\d+)?(?:万|亿)?元/"),  # prices per something
     re.compile(r"\d+号楼|\d+#楼?"),
     re.compile(r"前三季度|上半年|一季度|二季度|三季度|四季度"),
+    re.compile(r"“[" + _CN_NUM + r"\d]+[个项大条]"),  # “四个意识”, “十项全面清理”: names
+    re.compile(r"[" + _CN_NUM + r"]+(?:支路|横线|纵线|环线|期)"),  # 二支路, 二横线: road names
+    re.compile(r"[" + _CN_NUM + r"]项规定|[" + _CN_NUM + r"]个维护|[" + _CN_NUM + r"]个确立"),
 ]
 CLAUSE_BREAK = re.compile(r"[，。；;：:！？\n（）()、]")
 PERIOD_RE = re.compile(r"(\d{1,2})\s*[-—~至]\s*(\d{1,2})月")

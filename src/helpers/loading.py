@@ -1,0 +1,249 @@
+"""Load a year's register and a quarter's progress, checked, into DataFrames.
+
+Every check names the file, the row (as a spreadsheet shows it: header = row 1) and the column.
+All problems in a file are collected and raised together, and nothing is returned half-loaded.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from helpers import paths
+from helpers.errors import DataError, ProblemList
+
+# column -> (dtype, required non-empty)
+SCHEMAS: dict[str, dict[str, tuple[str, bool]]] = {
+    "tasks": {
+        "task_id": ("str", True),
+        "section": ("str", True),
+        "task": ("str", True),
+        "leaders": ("str", True),
+        "lead_units": ("str", True),
+        "partner_units": ("str", False),
+    },
+    "indicators": {
+        "indicator_id": ("str", True),
+        "target_text": ("str", True),
+        "leaders": ("str", False),
+        "lead_units": ("str", True),
+    },
+    "progress": {
+        "task_id": ("str", True),
+        "reported_status": ("str", False),
+        "progress": ("str", False),
+    },
+    "indicator_progress": {
+        "indicator_id": ("str", True),
+        "progress": ("str", False),
+        "period": ("str", False),
+        "value": ("float", False),
+        "value_unit": ("str", False),
+        "rank": ("int", False),
+        "notes": ("str", False),
+    },
+}
+ID_COLUMN = {"tasks": "task_id", "indicators": "indicator_id", "progress": "task_id",
+             "indicator_progress": "indicator_id"}
+ID_PATTERN = re.compile(r"^[A-Za-z0-9_.\-]+$")
+REPORTED_STATUSES = ("正常推进", "推进较为滞后", "未报送", "")
+PERIOD_PATTERN = re.compile(r"^(\d{1,2})-(\d{1,2})月$")
+
+
+def read_csv_checked(path: str | Path, kind: str) -> pd.DataFrame:
+    """Read one CSV of a known kind and check its columns, types and ids.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file. UTF-8, with or without a byte-order mark.
+    kind : {"tasks", "indicators", "progress", "indicator_progress"}
+        Which schema to check against (``SCHEMAS``).
+
+    Returns
+    -------
+    DataFrame
+        Columns of the schema with declared dtypes (``string``, ``Float64``, ``Int64``), in
+        file order; extra columns are kept as strings.
+
+    Raises
+    ------
+    DataError
+        Missing file, empty file, wrong encoding, missing columns, empty required cells, values
+        of the wrong type, malformed or duplicate ids.
+    """
+    path = Path(path)
+    schema = SCHEMAS[kind]
+    if not path.is_file():
+        raise DataError.at(path, f"file not found (expected the {kind} table)")
+    raw = path.read_bytes()
+    if not raw.strip(b"\xef\xbb\xbf \r\n\t"):
+        raise DataError.at(path, "the file is empty; expected a header row and data rows")
+    try:
+        raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        hint = ""
+        try:
+            raw.decode("gb18030")
+            hint = " It looks like GBK/GB18030 (Excel's plain 'CSV' on Chinese Windows);"
+        except UnicodeDecodeError:
+            pass
+        line = raw[: exc.start].count(b"\n") + 1
+        raise DataError.at(
+            path,
+            f"not UTF-8 text (first bad byte at offset {exc.start}).{hint} "
+            "re-save it as 'CSV UTF-8'",
+            row=line,
+        ) from exc
+    try:
+        df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except pd.errors.ParserError as exc:
+        raise DataError.at(path, f"not a well-formed CSV: {exc}") from exc
+    problems = ProblemList()
+    missing = [c for c in schema if c not in df.columns]
+    if missing:
+        raise DataError.at(
+            path,
+            f"missing column(s) {', '.join(missing)}; the file has: {', '.join(map(str, df.columns))}",
+            row=1,
+            column=missing[0],
+        )
+    if df.empty:
+        raise DataError.at(path, "the file has a header but no data rows", row=2)
+    out = pd.DataFrame(index=df.index)
+    for col in df.columns:
+        values = df[col].map(lambda v: v.strip() if isinstance(v, str) else v)
+        dtype, required = schema.get(col, ("str", False))
+        if required:
+            for i in values.index[values == ""]:
+                problems.add(path, "empty; a value is required", row=i + 2, column=col)
+        if dtype == "float":
+            out[col] = _to_numbers(values, path, col, problems, integer=False)
+        elif dtype == "int":
+            out[col] = _to_numbers(values, path, col, problems, integer=True)
+        else:
+            out[col] = values.astype("string")
+    id_col = ID_COLUMN[kind]
+    ids = out[id_col]
+    for i, value in ids.items():
+        if value and not ID_PATTERN.match(str(value)):
+            problems.add(path, f"id {value!r} may hold only letters, digits, '-', '_', '.'",
+                         row=i + 2, column=id_col)
+    dup = ids[ids.duplicated(keep="first") & (ids != "")]
+    for i, value in dup.items():
+        first = ids.index[ids == value][0]
+        problems.add(path, f"duplicate id {value!r} (first at row {first + 2})",
+                     row=i + 2, column=id_col)
+    problems.raise_if_any()
+    out.attrs["source_file"] = str(path)
+    return out
+
+
+def _to_numbers(values, path, col, problems, integer: bool):
+    result = []
+    for i, v in values.items():
+        if v == "" or v is None:
+            result.append(pd.NA)
+            continue
+        try:
+            number = float(str(v).replace(",", ""))
+        except ValueError:
+            problems.add(path, f"{v!r} is not a number", row=i + 2, column=col)
+            result.append(pd.NA)
+            continue
+        if integer and not number.is_integer():
+            problems.add(path, f"{v!r} is not a whole number", row=i + 2, column=col)
+            result.append(pd.NA)
+            continue
+        result.append(int(number) if integer else number)
+    return pd.array(result, dtype="Int64" if integer else "Float64")
+
+
+@dataclass
+class QuarterData:
+    """A year's register and one quarter's progress, loaded and cross-checked."""
+
+    year: int
+    quarter: int
+    tasks: pd.DataFrame
+    indicators: pd.DataFrame
+    progress: pd.DataFrame  # one row per task in the register; 未报送 where no return
+    indicator_progress: pd.DataFrame
+    stated: dict
+    files: dict[str, Path]
+
+
+def load_quarter(data_dir: str | Path | None, year: int, quarter: int) -> QuarterData:
+    """Load and cross-check the register of ``year`` and the progress of ``quarter``.
+
+    Progress rows must name tasks in the register; a task with no progress row is kept, with
+    ``reported_status`` 未报送 and no text, so that missing reports show as such, never as zero.
+
+    Raises
+    ------
+    DataError
+        For any problem in any of the files, or a missing year or quarter folder.
+    """
+    data_dir = Path(data_dir or paths.DATA_DIR)
+    ydir = paths.year_dir(data_dir, year)
+    qdir = paths.quarter_dir(data_dir, year, quarter)
+    if not ydir.is_dir():
+        have = sorted(p.name for p in data_dir.glob("[0-9][0-9][0-9][0-9]") if p.is_dir())
+        raise DataError.at(ydir, f"no register for {year}; years available: {have or 'none'}")
+    if not qdir.is_dir():
+        have = sorted(p.name for p in ydir.glob("Q[1-4]") if p.is_dir())
+        raise DataError.at(qdir, f"no progress for {year} Q{quarter}; quarters available: "
+                                 f"{have or 'none'}")
+    files = {
+        "tasks": ydir / "tasks.csv",
+        "indicators": ydir / "indicators.csv",
+        "progress": qdir / "progress.csv",
+        "indicator_progress": qdir / "indicator_progress.csv",
+    }
+    tables = {kind: read_csv_checked(path, kind) for kind, path in files.items()}
+    problems = ProblemList()
+    known = set(tables["tasks"]["task_id"])
+    prog = tables["progress"]
+    for i, tid in prog["task_id"].items():
+        if tid not in known:
+            problems.add(files["progress"], f"task id {tid!r} is not in the register "
+                         f"({files['tasks'].name})", row=i + 2, column="task_id")
+    for i, status in prog["reported_status"].items():
+        if status not in REPORTED_STATUSES:
+            problems.add(files["progress"], f"status {status!r} is not one of "
+                         f"{', '.join(s for s in REPORTED_STATUSES if s)} (or empty)",
+                         row=i + 2, column="reported_status")
+    known_ind = set(tables["indicators"]["indicator_id"])
+    ip = tables["indicator_progress"]
+    for i, iid in ip["indicator_id"].items():
+        if iid not in known_ind:
+            problems.add(files["indicator_progress"], f"indicator id {iid!r} is not in the "
+                         f"register ({files['indicators'].name})", row=i + 2, column="indicator_id")
+    for i, period in ip["period"].items():
+        if not period:
+            continue
+        m = PERIOD_PATTERN.match(str(period))
+        if not m or not (1 <= int(m.group(1)) <= int(m.group(2)) <= 12):
+            problems.add(files["indicator_progress"], f"period {period!r} is not like '1-9月'",
+                         row=i + 2, column="period")
+        elif int(m.group(2)) > quarter * 3:
+            problems.add(files["indicator_progress"], f"period {period!r} ends after the report's "
+                         f"period 1-{quarter * 3}月", row=i + 2, column="period")
+    problems.raise_if_any()
+    progress = tables["tasks"][["task_id"]].merge(prog, on="task_id", how="left")
+    progress["progress"] = progress["progress"].fillna("").astype("string")
+    no_return = progress["reported_status"].isna()
+    progress["reported_status"] = progress["reported_status"].fillna("未报送").astype("string")
+    progress.loc[no_return, "reported_status"] = "未报送"
+    progress["returned"] = ~no_return
+    stated_path = qdir / "stated.json"
+    stated = json.loads(stated_path.read_text(encoding="utf-8")) if stated_path.is_file() else {}
+    files["stated"] = stated_path
+    return QuarterData(year, quarter, tables["tasks"], tables["indicators"], progress,
+                       tables["indicators"][["indicator_id"]].merge(ip, on="indicator_id",
+                                                                    how="left"),
+                       stated, files)

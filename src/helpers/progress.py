@@ -1,0 +1,207 @@
+"""Progress against annual targets and against the time elapsed (序时进度), and its status.
+
+Three kinds of target, three rules (DOMAIN.md):
+
+- cumulative (拆除150万平方米违法建筑): 完成率 = actual / target, compared with 序时进度 for the
+  figure's own period (1-8月 is judged against 8/12, not the report's 9/12);
+- growth (增长7%): the year-to-date growth is compared with the annual rate directly;
+- level (占比60%以上): the current level is compared with the target level directly.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from helpers.errors import DataError, ProblemList
+from helpers.fmt import fmt_pct, fmt_pp, fmt_value, is_missing
+
+PERIOD_END = re.compile(r"(\d{1,2})-(\d{1,2})月")
+TRAJECTORY_COLUMNS = ["task_id", "target_no", "Q1", "Q2", "Q3", "Q4"]
+
+
+def period_end_month(period: str, default: int) -> int:
+    """The last month of a period such as ``1-8月``; ``default`` when none is stated."""
+    m = PERIOD_END.search(period or "")
+    return int(m.group(2)) if m else default
+
+
+def load_trajectories(path: str | Path | None) -> pd.DataFrame:
+    """Load per-task trajectories: the expected share of the target at each quarter's end.
+
+    The file is optional. Values are fractions (0.9) or percentages (90%); each row must rise
+    (Q1 ≤ Q2 ≤ Q3 ≤ Q4) and stay between 0 and 1.
+    """
+    if path is None or not Path(path).is_file():
+        return pd.DataFrame(columns=TRAJECTORY_COLUMNS)
+    path = Path(path)
+    df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    missing = [c for c in TRAJECTORY_COLUMNS if c not in df.columns]
+    if missing:
+        raise DataError.at(path, f"missing column(s) {', '.join(missing)}", row=1, column=missing[0])
+    problems = ProblemList()
+    for i, r in df.iterrows():
+        vals = []
+        for q in ("Q1", "Q2", "Q3", "Q4"):
+            text = r[q].strip()
+            try:
+                v = float(text.rstrip("%")) / (100 if text.endswith("%") else 1)
+            except ValueError:
+                problems.add(path, f"{text!r} is not a share (0.9 or 90%)", row=i + 2, column=q)
+                continue
+            if not 0 <= v <= 1:
+                problems.add(path, f"{text!r} is outside 0-100%", row=i + 2, column=q)
+            vals.append(v)
+            df.loc[i, q] = v
+        if len(vals) == 4 and vals != sorted(vals):
+            problems.add(path, "a trajectory must not fall from one quarter to the next", row=i + 2)
+    problems.raise_if_any()
+    df["target_no"] = df["target_no"].astype(int)
+    for q in ("Q1", "Q2", "Q3", "Q4"):
+        df[q] = df[q].astype(float)
+    return df
+
+
+def expected_share(month: int, trajectory: tuple[float, float, float, float] | None = None) -> float:
+    """序时进度 at the end of ``month``: month/12, or interpolated along a task's trajectory.
+
+    >>> expected_share(9)
+    0.75
+    >>> round(expected_share(8), 4)
+    0.6667
+    >>> expected_share(9, (0.2, 0.5, 0.9, 1.0))
+    0.9
+    """
+    if not 0 <= month <= 12:
+        raise ValueError(f"month {month} is not 0-12")
+    if trajectory is None:
+        return month / 12
+    xs = [0, 3, 6, 9, 12]
+    ys = [0.0, *trajectory]
+    return float(np.interp(month, xs, ys))
+
+
+def _status_cumulative(ratio, expected, direction, th) -> tuple[str, float]:
+    gap = (ratio - expected) * 100
+    if direction == "lower":
+        # A control limit (全年控制在37人以内): using less than the pro-rated limit is good.
+        if ratio <= expected + th["on_track_tolerance_pp"] / 100:
+            return "达序时", gap
+        return ("慢序时" if ratio <= 1 else "严重滞后"), gap
+    if ratio >= 1:
+        return "已完成", gap
+    if gap >= -th["on_track_tolerance_pp"]:
+        return "达序时", gap
+    if gap >= -th["red_below_pp"]:
+        return "慢序时", gap
+    return "严重滞后", gap
+
+
+def _status_direct(actual, target, direction, amber_pp, met_word) -> tuple[str, float]:
+    gap = actual - target
+    shortfall = -gap if direction == "higher" else gap
+    if shortfall <= 0:
+        return met_word, gap
+    return ("慢序时" if shortfall <= amber_pp else "严重滞后"), gap
+
+
+def compute_progress(
+    targets: pd.DataFrame,
+    report_months: int,
+    settings: dict,
+    trajectories: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Add 完成率, 序时进度, the gap and a status to every sub-target.
+
+    Parameters
+    ----------
+    targets : DataFrame
+        From ``helpers.targets.read_targets``.
+    report_months : int
+        Months the report covers (9 for 1-9月).
+    settings : dict
+        From ``helpers.config.load_settings``; uses ``[thresholds]``.
+    trajectories : DataFrame, optional
+        From ``load_trajectories``.
+
+    Returns
+    -------
+    DataFrame
+        ``targets`` with ``period_months``, ``ratio`` (fraction; cumulative targets only),
+        ``expected_ratio``, ``gap_pp`` (个百分点: 完成率 − 序时 for cumulative targets, actual −
+        target for growth and level), ``status`` and ``phrase`` (the office's sentence).
+    """
+    th = settings["thresholds"]
+    traj = {}
+    if trajectories is not None and not trajectories.empty:
+        for r in trajectories.itertuples():
+            traj[(r.task_id, int(r.target_no))] = (r.Q1, r.Q2, r.Q3, r.Q4)
+    out = targets.copy()
+    months, ratios, expected, gaps, statuses, phrases = [], [], [], [], [], []
+    for r in out.itertuples():
+        month = period_end_month(r.actual_period, report_months)
+        months.append(month)
+        exp = expected_share(month, traj.get((r.task_id, int(r.target_no))))
+        if is_missing(r.actual) or is_missing(r.target):
+            ratios.append(np.nan)
+            expected.append(exp if r.kind == "cumulative" else np.nan)
+            gaps.append(np.nan)
+            statuses.append("无数据")
+            phrases.append("未报送可量化的完成值")
+            continue
+        if r.kind == "cumulative":
+            if r.target <= 0:
+                ratios.append(np.nan)
+                expected.append(exp)
+                gaps.append(np.nan)
+                statuses.append("无数据")
+                phrases.append("年度目标为零或负数，完成率无意义")
+                continue
+            ratio = r.actual / r.target
+            status, gap = _status_cumulative(ratio, exp, r.direction, th)
+            ratios.append(ratio)
+            expected.append(exp)
+            gaps.append(gap)
+            statuses.append(status)
+            phrases.append(_phrase_cumulative(r, ratio, exp, gap, status))
+        else:
+            amber = th["growth_amber_pp"] if r.kind == "growth" else th["level_amber_pp"]
+            met = "达序时" if r.kind == "growth" else "已完成"
+            status, gap = _status_direct(r.actual, r.target, r.direction, amber, met)
+            ratios.append(np.nan)
+            expected.append(np.nan)
+            gaps.append(gap)
+            statuses.append(status)
+            phrases.append(_phrase_direct(r, gap))
+    out["period_months"] = months
+    out["ratio"] = ratios
+    out["expected_ratio"] = expected
+    out["gap_pp"] = gaps
+    out["status"] = statuses
+    out["phrase"] = phrases
+    return out
+
+
+def _phrase_cumulative(r, ratio, exp, gap, status) -> str:
+    done = f"{r.actual_period}完成{fmt_value(r.actual, r.unit)}"
+    if r.direction == "lower":
+        where = "低于" if gap <= 0 else "高于"
+        return f"{done}，占全年控制指标的{fmt_pct(ratio)}，{where}序时进度{fmt_pp(gap)}"
+    if status == "已完成":
+        return f"{done}，已完成年度目标（{fmt_pct(ratio)}）"
+    if round(gap, 1) == 0:
+        return f"{done}，完成年度目标的{fmt_pct(ratio)}，与序时进度持平"
+    where = "高于" if gap > 0 else "低于"
+    return f"{done}，完成年度目标的{fmt_pct(ratio)}，{where}序时进度{fmt_pp(gap)}"
+
+
+def _phrase_direct(r, gap) -> str:
+    verb = "增长" if r.kind == "growth" else "达"
+    now = f"{r.actual_period}{verb}{fmt_value(r.actual, r.unit)}"
+    if round(gap, 2) == 0:
+        return f"{now}，与年度目标持平"
+    where = "高于" if gap > 0 else "低于"
+    return f"{now}，{where}年度目标（{fmt_value(r.target, r.unit)}）{fmt_pp(gap)}"

@@ -1,0 +1,356 @@
+"""Read each task's quantitative sub-targets from its text and pair each with its actual.
+
+A target is paired with the actual that measures the same thing (same unit family, most shared
+words), never by position. Where the text cannot settle it, ``data/<year>/curation.csv`` gives
+the value with a reason, and the output says the value is curated.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from helpers.errors import DataError, ProblemList
+from helpers.quantities import (
+    COUNT_UNITS,
+    PEOPLE_UNITS,
+    Quantity,
+    find_period,
+    find_quantities,
+    format_period,
+)
+
+LOWER_WORDS = ("控制在", "以下", "不超过", "以内", "下降", "减少", "降低", "压减")
+# Verbs and fillers that say nothing about *what* is measured; dropped before matching words.
+FILLER = re.compile(
+    r"确保|全年|实现|完成|新建|建成|建设|打造|引进|培育|新增|已|累计|共|目前|截至|开通|达到|达|"
+    r"共计|其中|我区|全区|今年|以来|等|约|超|突破|增长|同比|提高|新培育|新改建|已建成|已完成"
+)
+PROJECTION = re.compile(r"预计|计划|拟|将于|争取")
+# Work under way or proposed is not an actual: 正在开展…4个项目, 推荐73家企业申报.
+NOT_DONE = re.compile(r"正在|在建|待评审|推荐|申报|即将")
+MATCH_THRESHOLD = 0.34
+# When the progress text holds exactly one figure of the target's unit family, fewer shared
+# words are needed (已完成改厕1157户 for 农村改厕1220户).
+SOLE_CANDIDATE_THRESHOLD = 0.2
+
+TARGET_COLUMNS = [
+    "task_id", "target_no", "metric", "kind", "direction", "target", "unit", "target_text",
+    "actual", "actual_period", "actual_text", "match_score", "source", "curation_reason",
+]
+
+
+@dataclass
+class Target:
+    """A sub-target read from a task's text."""
+
+    target_no: int
+    metric: str
+    kind: str  # cumulative | growth | level
+    direction: str  # higher | lower
+    quantity: Quantity
+
+
+def unit_family(unit: str) -> str:
+    """Units that may stand for one another when the words match (个 / 家 / 座 …; 人 / 人次)."""
+    if unit in COUNT_UNITS:
+        return "count"
+    if unit in PEOPLE_UNITS:
+        return "people"
+    return unit
+
+
+LEADING_VERBS = re.compile(
+    r"^(?:确保全年|确保|全年|实现|完成|新建|建成|打造|引进|培育|新增|建设|新改建|治理修复|集约|"
+    r"形成|打通|加密|累计)+"
+)
+
+
+def _metric(q: Quantity) -> str:
+    """A short name for what a target measures: the noun after a classifier, else before it."""
+    after = q.after.replace("“", "").replace("”", "").strip()
+    if len(after) >= 2:
+        return after[:14]
+    before = LEADING_VERBS.sub("", q.before.replace("“", "").replace("”", "")).strip()
+    before = re.sub(r"(?:同比)?(?:增长|增速)$", "", before) if q.growth else before
+    return before[-12:] or q.unit
+
+
+def _kind(q: Quantity) -> str:
+    if q.growth:
+        return "growth"
+    if q.unit in {"%", "个百分点"}:
+        return "level"
+    return "cumulative"
+
+
+def _direction(q: Quantity) -> str:
+    context = q.before[-6:] + q.approx + q.after[:2]
+    return "lower" if any(w in context for w in LOWER_WORDS) else "higher"
+
+
+def extract_targets(task_text: str) -> list[Target]:
+    """Read the quantitative sub-targets from one task's text.
+
+    ``从A提高到B``: B is the target, A the baseline, which is dropped.
+
+    >>> [(t.metric, t.quantity.value, t.kind) for t in extract_targets("新建3个社区体育公园、30个社区健身点")]
+    [('社区体育公园', 3.0, 'cumulative'), ('社区健身点', 30.0, 'cumulative')]
+    >>> [t.quantity.value for t in extract_targets("将低保标准从574元提高到609元")]
+    [609.0]
+    """
+    qs = find_quantities(task_text)
+    baselines = {
+        m.start(1) for m in re.finditer(r"从(\d+(?:\.\d+)?)[^，。；]{0,6}?(?:提高|增加|提升|降低|下降)到", task_text)
+    }
+    out = []
+    for q in qs:
+        if q.start in baselines or (q.start - 1) in baselines or q.start + len("从") in baselines:
+            continue
+        if any(abs(q.start - b) <= 1 for b in baselines):
+            continue
+        out.append(Target(len(out) + 1, _metric(q), _kind(q), _direction(q), q))
+    return out
+
+
+def _bigrams(text: str) -> set[str]:
+    text = FILLER.sub("", re.sub(r"[\s“”\"，。、；：（）()《》]", "", text))
+    return {text[i : i + 2] for i in range(len(text) - 1)}
+
+
+def _context_before(text: str, q: Quantity, width: int = 24) -> str:
+    """The words of ``q``'s sentence before it (a clause alone can miss the subject)."""
+    start = max(text.rfind(p, 0, q.start) for p in "。；\n①②③④⑤⑥⑦⑧⑨")
+    return text[start + 1 : q.start][-width:]
+
+
+def _context_after(text: str, q: Quantity, width: int = 14) -> str:
+    """The words after ``q`` up to the end of its clause, looking through brackets."""
+    m = re.search(r"[，。；,;]", text[q.end :])
+    end = q.end + m.start() if m else len(text)
+    return text[q.end : end][:width]
+
+
+def match_score(target: Target, candidate: Quantity, progress: str = "") -> float:
+    """Share of the target's metric words (character pairs) found around a candidate actual."""
+    # A generic metric (项目) needs the words before it (冷链产业园等15个项目) to say what it is.
+    metric = target.metric if len(target.metric) >= 4 else target.metric + target.quantity.before[-8:]
+    want = _bigrams(metric)
+    if not want:
+        return 0.0
+    if progress:
+        before = _context_before(progress, candidate)
+        after = _context_after(progress, candidate)
+    else:
+        before, after = candidate.before[-16:], candidate.after[:12]
+    have = _bigrams(before + after)
+    return len(want & have) / len(want)
+
+
+def pair_actual(target: Target, progress: str) -> tuple[Quantity | None, float]:
+    """Return the actual in ``progress`` that measures ``target``, and its match score.
+
+    Candidates must be in the same unit family and of the same kind (a growth rate for a growth
+    target). Projections (预计, 计划) and work under way (正在, 推荐…申报) are not actuals, nor is
+    a figure in an item heading that restates the target. The best-scoring candidate wins if it
+    scores at least ``MATCH_THRESHOLD`` (``SOLE_CANDIDATE_THRESHOLD`` when it is the only
+    candidate); otherwise there is no actual.
+    """
+    scored = []
+    for cand in find_quantities(progress):
+        if unit_family(cand.unit) != unit_family(target.quantity.unit):
+            continue
+        if target.kind == "growth" and not cand.growth:
+            continue
+        if target.kind != "growth" and cand.growth:
+            continue
+        if _is_heading(progress, cand):
+            continue
+        sentence_start = max(progress.rfind(p, 0, cand.start) for p in "。；\n")
+        clause_start = max(progress.rfind(p, 0, cand.start) for p in "。；\n，,")
+        if PROJECTION.search(progress[sentence_start + 1 : cand.start]):
+            continue
+        if NOT_DONE.search(progress[clause_start + 1 : cand.start] + _context_after(progress, cand)):
+            continue
+        said = _context_before(progress, cand, width=200)
+        if "建成" in target.quantity.before and "开工" in said and "建成" not in said:
+            continue  # started is not built
+        scored.append((match_score(target, cand, progress), cand))
+    if not scored:
+        return None, 0.0
+    best_score, best = max(scored, key=lambda sc: sc[0])
+    threshold = SOLE_CANDIDATE_THRESHOLD if len(scored) == 1 else MATCH_THRESHOLD
+    if best_score < threshold:
+        return None, best_score
+    return best, best_score
+
+
+def _is_heading(text: str, q: Quantity) -> bool:
+    """True when ``q`` sits in an item heading that restates the target (``①新建30个社区健身点：``)."""
+    colon = min((i for i in (text.find("：", q.end), text.find(":", q.end)) if i >= 0), default=-1)
+    if colon < 0 or re.search(r"[，。；,;]", text[q.end : colon]):
+        return False
+    item_start = max(text.rfind(p, 0, q.start) for p in "。；\n①②③④⑤⑥⑦⑧⑨")
+    return not re.search(r"[，。；,;：]", text[item_start + 1 : q.start])
+
+
+CURATION_COLUMNS = ["task_id", "target_no", "field", "value", "reason"]
+CURATION_FIELDS = {"metric", "kind", "direction", "target", "unit", "actual", "actual_period",
+                   "actual_text", "drop", "add"}
+
+
+def load_curation(path: str | Path | None) -> pd.DataFrame:
+    """Load the curated overrides: one row per (task, sub-target, field) with a reason.
+
+    Fields: ``metric``, ``kind``, ``direction``, ``target``, ``unit``, ``actual``,
+    ``actual_period``, ``actual_text``; ``drop`` removes a number wrongly read as a target;
+    ``add`` declares a target the text states in words (``全覆盖``), value = its target text.
+    Every row needs a reason.
+    """
+    if path is None or not Path(path).is_file():
+        return pd.DataFrame(columns=CURATION_COLUMNS)
+    path = Path(path)
+    try:
+        df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DataError.at(path, "not UTF-8 text; re-save it as 'CSV UTF-8'") from exc
+    problems = ProblemList()
+    missing = [c for c in CURATION_COLUMNS if c not in df.columns]
+    if missing:
+        raise DataError.at(path, f"missing column(s) {', '.join(missing)}", row=1, column=missing[0])
+    for i, r in df.iterrows():
+        if r["field"] not in CURATION_FIELDS:
+            problems.add(path, f"field {r['field']!r} is not one of {sorted(CURATION_FIELDS)}",
+                         row=i + 2, column="field")
+        if not r["reason"].strip():
+            problems.add(path, "every curated value needs a reason", row=i + 2, column="reason")
+        if not r["target_no"].isdigit():
+            problems.add(path, f"target_no {r['target_no']!r} is not a whole number",
+                         row=i + 2, column="target_no")
+        if r["field"] in {"target", "actual"} and r["value"] != "":
+            try:
+                float(r["value"])
+            except ValueError:
+                problems.add(path, f"{r['value']!r} is not a number", row=i + 2, column="value")
+    problems.raise_if_any()
+    df.attrs["source_file"] = str(path)
+    return df
+
+
+def read_targets(
+    tasks: pd.DataFrame,
+    progress: pd.DataFrame,
+    report_months: int,
+    curation: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Read every task's sub-targets and their actuals into one table (``TARGET_COLUMNS``).
+
+    Parameters
+    ----------
+    tasks : DataFrame
+        The register (``task_id``, ``task``).
+    progress : DataFrame
+        The quarter's progress (``task_id``, ``progress``).
+    report_months : int
+        Months the report covers (9 for 1-9月); the period of an actual that states none.
+    curation : DataFrame, optional
+        Curated overrides from ``load_curation``.
+
+    Returns
+    -------
+    DataFrame
+        One row per sub-target. ``source`` is ``extracted`` or ``curated``; ``actual`` is NaN
+        where no figure was reported or none could be read.
+    """
+    text_by_task = dict(zip(progress["task_id"], progress["progress"].fillna(""), strict=False))
+    curation = curation if curation is not None else pd.DataFrame(columns=CURATION_COLUMNS)
+    known_tasks = set(tasks["task_id"])
+    problems = ProblemList()
+    cfile = curation.attrs.get("source_file", "curation.csv")
+    for i, tid in curation["task_id"].items():
+        if tid not in known_tasks:
+            problems.add(cfile, f"task id {tid!r} is not in the register", row=i + 2,
+                         column="task_id")
+    problems.raise_if_any()
+    rows = []
+    for task in tasks.itertuples():
+        prog = text_by_task.get(task.task_id, "")
+        cur = curation[curation["task_id"] == task.task_id]
+        targets = extract_targets(task.task)
+        for t in targets:
+            actual, score = pair_actual(t, prog) if prog else (None, 0.0)
+            period = None
+            if actual is not None:
+                period = find_period(prog, actual.start)
+            rows.append(
+                {
+                    "task_id": task.task_id,
+                    "target_no": t.target_no,
+                    "metric": t.metric,
+                    "kind": t.kind,
+                    "direction": t.direction,
+                    "target": t.quantity.value,
+                    "unit": t.quantity.unit,
+                    "target_text": t.quantity.before[-12:] + t.quantity.raw + t.quantity.after[:10],
+                    "actual": actual.value if actual is not None else float("nan"),
+                    "actual_period": format_period(period or (1, report_months))
+                    if actual is not None else "",
+                    "actual_text": _sentence(prog, actual) if actual is not None else "",
+                    "match_score": round(score, 2),
+                    "source": "extracted",
+                    "curation_reason": "",
+                }
+            )
+        # Curated additions: targets stated in words (全覆盖) or numbers the reader cannot see.
+        for _, c in cur[cur["field"] == "add"].iterrows():
+            rows.append(
+                {
+                    "task_id": task.task_id, "target_no": int(c["target_no"]), "metric": "",
+                    "kind": "cumulative", "direction": "higher", "target": float("nan"), "unit": "",
+                    "target_text": c["value"], "actual": float("nan"), "actual_period": "",
+                    "actual_text": "", "match_score": float("nan"), "source": "curated",
+                    "curation_reason": c["reason"],
+                }
+            )
+    df = pd.DataFrame(rows, columns=TARGET_COLUMNS)
+    df = _apply_curation(df, curation, report_months)
+    return df.sort_values(["task_id", "target_no"], kind="stable").reset_index(drop=True)
+
+
+def _sentence(text: str, q: Quantity) -> str:
+    """The sentence (or clause list item) of ``text`` that holds ``q``."""
+    left = max(text.rfind(p, 0, q.start) for p in "。；\n①②③④⑤⑥⑦⑧⑨")
+    right_candidates = [text.find(p, q.end) for p in "。；\n"]
+    right = min([r for r in right_candidates if r >= 0], default=len(text))
+    return text[left + 1 : right + 1].strip()
+
+
+def _apply_curation(df: pd.DataFrame, curation: pd.DataFrame, report_months: int) -> pd.DataFrame:
+    cfile = curation.attrs.get("source_file", "curation.csv")
+    problems = ProblemList()
+    for i, c in curation.iterrows():
+        if c["field"] == "add":
+            continue
+        key = (df["task_id"] == c["task_id"]) & (df["target_no"] == int(c["target_no"]))
+        if not key.any():
+            problems.add(cfile, f"{c['task_id']} has no sub-target {c['target_no']}",
+                         row=i + 2, column="target_no")
+            continue
+        field, value = c["field"], c["value"]
+        if field == "drop":
+            df = df[~key]
+            continue
+        if field in {"target", "actual"}:
+            df.loc[key, field] = float(value) if value != "" else float("nan")
+            if field == "actual" and value != "" and not df.loc[key, "actual_period"].iloc[0]:
+                df.loc[key, "actual_period"] = f"1-{report_months}月"
+        else:
+            df.loc[key, field] = value
+        df.loc[key, "source"] = "curated"
+        prev = df.loc[key, "curation_reason"].iloc[0]
+        df.loc[key, "curation_reason"] = f"{prev}；{c['reason']}" if prev else c["reason"]
+    problems.raise_if_any()
+    return df
