@@ -37,8 +37,9 @@ FALLBACK_GREY = "#999999"
 FIG_WIDTH = 10.0  # inches; the report's HTML column is about this wide at 100 dpi
 RATIO_CAP = 1.5  # 完成率 bars stop at 150%; the label keeps the true value
 
-# Characters that must not start a line (closing punctuation) when a label is wrapped.
+# Characters that must not start a line (closing punctuation) or end one (opening brackets).
 _NO_LINE_START = set("，。、；：！？）》」』】〕”’…%％,.;:!?)]")
+_NO_LINE_END = set("（《「『【〔“‘([")
 # A run of ASCII letters/digits (e.g. "T004", "2022", "5.5%") is kept together on one line.
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9.%+\-_/]*|\s+|.", re.DOTALL)
 
@@ -97,8 +98,13 @@ def wrap_label(text: Any, width: int = 13, max_lines: int | None = None) -> str:
                 line, used = line + " ", used + w
             continue
         if line and used + w > width and token[0] not in _NO_LINE_START:
-            lines.append(line.rstrip())
-            line, used = "", 0.0
+            # An opening bracket moves down with what follows it.
+            carry = ""
+            while line and line[-1] in _NO_LINE_END:
+                line, carry = line[:-1], line[-1] + carry
+            if line.strip():
+                lines.append(line.rstrip())
+            line, used = carry, _char_width(carry)
         if not line and w > width:
             # A single ASCII run longer than a line: hard-split it.
             step = max(1, int(width * 2))
@@ -191,6 +197,22 @@ def _status_order(settings: dict[str, Any], present: Iterable[str]) -> list[str]
     return known + [s for s in present if s not in known]
 
 
+def _status_patches(settings: dict[str, Any], statuses: Iterable[str]) -> list[Patch]:
+    """Return one legend patch per status word; words with no colour share the grey's entry."""
+    colours = settings.get("colours", {})
+    no_data = _no_data_word(settings)
+    order = _status_order(settings, statuses)
+    greys = [s for s in order if s == no_data or s not in colours]
+    patches: list[Patch] = []
+    for status in order:
+        if status in greys:
+            if status == greys[0]:
+                patches.append(Patch(color=_colour(settings, no_data), label="、".join(greys)))
+        else:
+            patches.append(Patch(color=_colour(settings, status), label=status))
+    return patches
+
+
 def _text_colour(background: str) -> str:
     """Return black or white, whichever reads better on ``background`` (a hex colour)."""
     hex_ = background.lstrip("#")
@@ -238,7 +260,7 @@ def _legend_below(fig: Figure, handles: list[Any]) -> None:
         fig.legend(
             handles=handles,
             loc="outside lower center",
-            ncol=min(len(handles), 6),
+            ncol=min(len(handles), 8),
             frameon=False,
             fontsize=10,
         )
@@ -252,9 +274,12 @@ _BAR_KINDS = {"growth", "level"}
 
 def _indicator_row_label(row: pd.Series) -> str:
     name = "" if _blank(row["indicator"]) else str(row["indicator"])
-    if not _blank(row["period"]):
-        name += f"（{row['period']}）"
-    label = wrap_label(name, 13, max_lines=2)
+    period = "" if _blank(row["period"]) else f"（{row['period']}）"
+    if _char_width(name + period) <= 15:
+        label = name + period
+    else:
+        # Keep the period whole on its own line rather than split it.
+        label = wrap_label(name, 13, max_lines=2) + (f"\n{period}" if period else "")
     if "rank" in row.index and not _blank(row["rank"]):
         label += f"\n主城区排名第{int(row['rank'])}"
     return label
@@ -308,9 +333,11 @@ def indicator_chart(
     bars = ind[is_bar.to_numpy(dtype=bool)]
     listed = ind[~is_bar.to_numpy(dtype=bool)]
 
-    bar_height = 0.9 + 0.62 * len(bars) if len(bars) else 0.0
-    list_height = 0.55 + 0.36 * len(listed) if len(listed) else 0.0
-    fig = _new_figure(1.3 + bar_height + list_height)
+    # Rows grow with the number of lines in their label (name, period, rank).
+    max_lines = max((_indicator_row_label(r).count("\n") + 1 for _, r in bars.iterrows()), default=1)
+    bar_height = 0.9 + max(0.62, 0.2 * max_lines + 0.1) * len(bars) if len(bars) else 0.0
+    list_height = 0.45 + 0.32 * len(listed) if len(listed) else 0.0
+    fig = _new_figure(0.6 + bar_height + list_height)
     fig.suptitle(title, fontsize=14)
     if len(bars) and len(listed):
         top, bottom = fig.subfigures(2, 1, height_ratios=[bar_height, list_height])
@@ -378,13 +405,13 @@ def _indicator_bars(
     unit_text = f"（{unit_set.pop()}）" if len(unit_set) == 1 else ""
     ax.set_xlabel(f"年度目标与累计完成值{unit_text}；增速目标不按序时折算", fontsize=10)
 
-    present = _status_order(settings, [str(s) for s in rows["status"] if not _blank(s)])
-    if any(_blank(s) for s in rows["status"]) and _no_data_word(settings) not in present:
+    present = [str(s) for s in rows["status"] if not _blank(s)]
+    if any(_blank(s) for s in rows["status"]):
         present.append(_no_data_word(settings))
-    handles: list[Any] = [
-        Patch(facecolor="white", edgecolor=line_colour, label="年度目标"),
-        *(Patch(color=_colour(settings, s), label=f"完成值：{s}") for s in present),
-    ]
+    handles: list[Any] = [Patch(facecolor="white", edgecolor=line_colour, label="年度目标")]
+    for patch in _status_patches(settings, present):
+        patch.set_label(f"完成值：{patch.get_label()}")
+        handles.append(patch)
     _legend_below(fig, handles)
 
 
@@ -534,9 +561,7 @@ def subtarget_chart(
     present = [s for s in df["status"] if not _blank(s)]
     if any(_blank(s) for s in df["status"]):
         present.append(_no_data_word(settings))
-    handles: list[Any] = [
-        Patch(color=_colour(settings, s), label=s) for s in _status_order(settings, present)
-    ]
+    handles: list[Any] = _status_patches(settings, present)
     handles.append(
         Line2D(
             [],
@@ -622,12 +647,10 @@ def status_count_chart(
     ax = fig.add_subplot()
     y = np.arange(n, dtype=float)
     left = np.zeros(n)
-    handles: list[Any] = []
     for status in order:
         seg = counts[status].to_numpy(dtype=float)
         colour = _colour(settings, status)
         ax.barh(y, seg, left=left, height=0.65, color=colour, edgecolor="white", zorder=2)
-        handles.append(Patch(color=colour, label=status))
         for yi, s, l0 in zip(y, seg, left, strict=True):
             # Label a segment only when it is wide enough to hold its number.
             if s > 0 and s >= 0.045 * xmax:
@@ -650,7 +673,7 @@ def status_count_chart(
     ax.set_yticks(y, [wrap_label(g, 13, max_lines=2) for g in counts.index], fontsize=10)
     ax.grid(axis="y", visible=False)
     ax.set_xlabel("数量（项）", fontsize=10)
-    _legend_below(fig, handles)
+    _legend_below(fig, _status_patches(settings, order))
     return fig
 
 

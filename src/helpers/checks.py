@@ -1,0 +1,177 @@
+"""Data-quality checks a careful office makes, reported as a table rather than hidden.
+
+Each finding has a severity (错误 / 警告 / 提示), the item it concerns, what was found and the
+source text. Nothing here changes the data.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from helpers.fmt import fmt_pct, fmt_value, is_missing
+from helpers.quantities import find_quantities
+
+CHECK_COLUMNS = ["severity", "check", "item", "finding", "source_text"]
+STATED_RATE = re.compile(r"([\u4e00-\u9fa5]{0,6}率)(?:为|达)?(\d+(?:\.\d+)?)%")
+STATED_SHARE = re.compile(
+    r"(\d+(?:\.\d+)?)(万|亿)?(元|个|户|人|平方米)?[^。；]{0,12}?完成全年(?:任务|目标)(\d+(?:\.\d+)?)(万|亿)?"
+    r"(元|个|户|人|平方米)?的(\d+(?:\.\d+)?)%"
+)
+MULT = {None: 1, "": 1, "万": 1e4, "亿": 1e8}
+
+
+def _row(severity, check, item, finding, source=""):
+    return {"severity": severity, "check": check, "item": item, "finding": finding,
+            "source_text": source}
+
+
+def check_counts(stated: dict, tasks: pd.DataFrame, indicators: pd.DataFrame) -> list[dict]:
+    """Counts the report's body states against the rows and the computed statuses."""
+    out = []
+    if not stated:
+        return [_row("提示", "正文数字核对", "正文", "本期数据未附正文所述数字，未核对")]
+    rep = tasks["reported_status"].value_counts()
+    ind = indicators["status"].value_counts()
+    pairs = [
+        ("预期目标数", stated.get("indicators"), len(indicators)),
+        ("重点任务数", stated.get("tasks"), len(tasks)),
+        ("正常推进任务数（督查办认定）", stated.get("tasks_normal"), int(rep.get("正常推进", 0))),
+        ("推进较为滞后任务数（督查办认定）", stated.get("tasks_lagging"),
+         int(rep.get("推进较为滞后", 0))),
+        ("正文列举的滞后任务数", stated.get("tasks_lagging_named"), stated.get("tasks_lagging")),
+        ("符合预期指标数", stated.get("indicators_met"), int(ind.get("符合预期", 0))),
+        ("不达预期指标数", stated.get("indicators_missed"), int(ind.get("不达预期", 0))),
+        ("符合时间节点要求指标数", stated.get("indicators_on_schedule"),
+         int(ind.get("符合时间节点要求", 0))),
+    ]
+    for name, said, have in pairs:
+        if said is None:
+            continue
+        if said == have:
+            out.append(_row("提示", "正文数字核对", name, f"正文称{said}项，与数据一致（{have}项）"))
+        else:
+            out.append(_row("错误", "正文数字核对", name, f"正文称{said}项，数据为{have}项"))
+    named = stated.get("indicators_missed_named") or []
+    if stated.get("indicators_missed") is not None and len(named) != stated["indicators_missed"]:
+        missed = indicators.loc[indicators["status"] == "不达预期", "indicator"].tolist()
+        omitted = [m for m in missed if not any(m in n for n in named)]
+        out.append(_row(
+            "错误", "正文数字核对", "不达预期指标列举",
+            f"正文称{stated['indicators_missed']}项不达预期，但只列举{len(named)}项"
+            + (f"，漏列：{'、'.join(omitted)}" if omitted else ""),
+            "；".join(named),
+        ))
+    return out
+
+
+def check_stated_ratios(progress: pd.DataFrame) -> list[dict]:
+    """Recompute ratios that progress text states itself.
+
+    ``完成全年任务70亿元的66.51%`` is checked as 46.56 / 70. ``安装率19.05%`` is checked against the
+    pair of figures in the same sentence whose quotient comes closest (79880 / 419295).
+    """
+    out = []
+    for r in progress.itertuples():
+        text = r.progress or ""
+        for sentence in re.split(r"[。；\n]", text):
+            for m in STATED_SHARE.finditer(sentence):
+                done = float(m.group(1)) * MULT[m.group(2)]
+                whole = float(m.group(4)) * MULT[m.group(5)]
+                said = float(m.group(7))
+                out.append(_ratio_row(r.task_id, m.group(0), done, whole, said, sentence))
+            for m in STATED_RATE.finditer(sentence):
+                said = float(m.group(2))
+                qs = [q for q in find_quantities(sentence[: m.start()]) if q.unit not in {"%"}]
+                best = None
+                for a in qs:
+                    for b in qs:
+                        if a is b or b.value <= 0 or a.unit != b.unit or a.value > b.value:
+                            continue
+                        diff = abs(a.value / b.value * 100 - said)
+                        if best is None or diff < best[0]:
+                            best = (diff, a, b)
+                if best and best[0] < 2.0:
+                    out.append(_ratio_row(r.task_id, m.group(0), best[1].value, best[2].value,
+                                          said, sentence))
+    return out
+
+
+def _ratio_row(task_id, stated_text, done, whole, said, sentence):
+    recomputed = done / whole * 100
+    ok = abs(recomputed - said) < 0.01 + 1e-9 or round(recomputed, 2) == round(said, 2)
+    finding = (f"“{stated_text}”：复核 {fmt_value(done)} ÷ {fmt_value(whole)} = "
+               f"{recomputed:.2f}%，{'一致' if ok else f'与所述{said}%不一致'}")
+    return _row("提示" if ok else "警告", "比率复核", task_id, finding, sentence.strip())
+
+
+def check_subtargets(subtargets: pd.DataFrame, report_months: int, settings: dict) -> list[dict]:
+    """Sub-targets with no figure, an earlier period, an absurd 完成率, or a curated value."""
+    out = []
+    absurd = settings["thresholds"]["absurd_ratio"]
+    for s in subtargets.itertuples():
+        item = f"{s.task_id}-{s.target_no} {s.metric}"
+        if s.status == "无数据":
+            out.append(_row("警告", "缺少完成值", item,
+                            f"年度目标{fmt_value(s.target, s.unit)}，进展情况中没有可对应的数值",
+                            s.target_text))
+        elif s.period_months < report_months:
+            out.append(_row("提示", "数据期间早于报告期", item,
+                            f"数据为{s.actual_period}，按{s.period_months}/12的序时进度衡量",
+                            s.actual_text))
+        if not is_missing(s.ratio) and s.ratio > absurd:
+            out.append(_row("警告", "完成率异常", item,
+                            f"完成率{fmt_pct(s.ratio)}，超过{fmt_pct(absurd, 0)}，疑为单位或数据错误",
+                            s.actual_text))
+        if s.source == "curated":
+            out.append(_row("提示", "人工核定", item, s.curation_reason, s.actual_text))
+    return out
+
+
+def check_indicators(indicators: pd.DataFrame, report_months: int) -> list[dict]:
+    """Indicator figures for an earlier period than the report, or with no figure at all."""
+    out = []
+    for r in indicators.itertuples():
+        if r.earlier_period:
+            out.append(_row("提示", "数据期间早于报告期", r.indicator,
+                            f"数据为{r.period}，报告期为1-{report_months}月", r.source_text))
+        if r.kind != "qualitative" and is_missing(r.actual):
+            out.append(_row("警告", "缺少完成值", r.indicator, "进展情况中没有数值", r.source_text))
+        if not r.period and r.kind != "qualitative":
+            out.append(_row("警告", "未注明数据期间", r.indicator, "进展情况未注明数据期间",
+                            r.source_text))
+    return out
+
+
+def check_returns(tasks: pd.DataFrame) -> list[dict]:
+    """Tasks whose unit returned nothing: shown as 未报送, never as zero."""
+    out = []
+    for r in tasks.itertuples():
+        if r.computed_status == "未报送":
+            out.append(_row("错误", "未报送", r.task_id, f"{r.lead_units}未报送进展情况", ""))
+    return out
+
+
+def run_checks(
+    stated: dict,
+    tasks: pd.DataFrame,
+    indicators: pd.DataFrame,
+    subtargets: pd.DataFrame,
+    progress: pd.DataFrame,
+    report_months: int,
+    settings: dict,
+) -> pd.DataFrame:
+    """All checks, as one table ordered by severity (错误, 警告, 提示)."""
+    rows = (
+        check_counts(stated, tasks, indicators)
+        + check_returns(tasks)
+        + check_indicators(indicators, report_months)
+        + check_subtargets(subtargets, report_months, settings)
+        + check_stated_ratios(progress)
+    )
+    df = pd.DataFrame(rows, columns=CHECK_COLUMNS)
+    order = {"错误": 0, "警告": 1, "提示": 2}
+    return df.sort_values("severity", key=lambda s: s.map(order), kind="stable").reset_index(
+        drop=True
+    )

@@ -1,0 +1,165 @@
+"""The whole computation for one quarter, in one call: load, read targets, compute, classify, check.
+
+Notebooks and the command line both call ``analyse``; nothing is computed twice or differently.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import platform
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+
+import helpers
+from helpers import paths
+from helpers.checks import run_checks
+from helpers.classify import classify_indicators, classify_tasks, disagreements
+from helpers.config import load_settings
+from helpers.errors import DataError
+from helpers.loading import QuarterData, load_quarter
+from helpers.progress import compute_progress, load_trajectories
+from helpers.targets import load_curation, read_targets
+
+
+@dataclass
+class Analysis:
+    """Everything the report shows for one quarter."""
+
+    year: int
+    quarter: int
+    report_months: int
+    data: QuarterData
+    settings: dict
+    indicators: pd.DataFrame
+    subtargets: pd.DataFrame
+    tasks: pd.DataFrame
+    disagreements: pd.DataFrame
+    checks: pd.DataFrame
+    provenance: dict = field(default_factory=dict)
+
+    @property
+    def period(self) -> str:
+        """The year-to-date period of the report, as the office writes it (``1-9月``)."""
+        return f"1-{self.report_months}月"
+
+    def summary(self) -> dict:
+        """The counts a report states, for ``summary.json`` and the narrative."""
+        ind = self.indicators["status"].value_counts()
+        rep = self.tasks["reported_status"].value_counts()
+        comp = self.tasks["computed_status"].value_counts()
+        sub = self.subtargets["status"].value_counts()
+        return {
+            "year": self.year,
+            "quarter": self.quarter,
+            "period": self.period,
+            "indicators": len(self.indicators),
+            "indicators_by_status": {k: int(v) for k, v in ind.items()},
+            "tasks": len(self.tasks),
+            "tasks_by_reported_status": {k: int(v) for k, v in rep.items()},
+            "tasks_by_computed_status": {k: int(v) for k, v in comp.items()},
+            "tasks_with_numeric_targets": int(self.subtargets["task_id"].nunique()),
+            "subtargets": len(self.subtargets),
+            "subtargets_by_status": {k: int(v) for k, v in sub.items()},
+            "subtargets_curated": int((self.subtargets["source"] == "curated").sum()),
+            "disagreements": len(self.disagreements),
+            "checks_by_severity": {k: int(v) for k, v in
+                                   self.checks["severity"].value_counts().items()},
+            "provenance": self.provenance,
+        }
+
+
+def validate_parameters(year, quarter, data_dir=None, settings_file=None) -> tuple[int, int]:
+    """Check notebook or command-line parameters; return (year, quarter) as ints.
+
+    papermill checks no types (``-p quarter "3"`` arrives as a string), so this does.
+
+    Raises
+    ------
+    DataError
+        With the parameter's name and what was expected.
+    """
+    def as_int(name, value, lo, hi):
+        if isinstance(value, bool):
+            raise DataError.at("parameters", f"{name} must be a whole number, got {value!r}",
+                               column=name)
+        try:
+            number = int(str(value).strip())
+        except (TypeError, ValueError):
+            raise DataError.at("parameters", f"{name} must be a whole number {lo}-{hi}, got "
+                               f"{value!r}", column=name) from None
+        if not lo <= number <= hi:
+            raise DataError.at("parameters", f"{name} must be {lo}-{hi}, got {number}", column=name)
+        return number
+
+    y = as_int("year", year, 2000, 2100)
+    q = as_int("quarter", quarter, 1, 4)
+    if data_dir and not Path(data_dir).is_dir():
+        raise DataError.at("parameters", f"data_dir {str(data_dir)!r} is not a folder",
+                           column="data_dir")
+    if settings_file and not Path(settings_file).is_file():
+        raise DataError.at("parameters", f"settings_file {str(settings_file)!r} not found",
+                           column="settings_file")
+    return y, q
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def analyse(
+    year: int = 2022,
+    quarter: int = 3,
+    data_dir: str | Path | None = None,
+    settings_file: str | Path | None = None,
+) -> Analysis:
+    """Run the whole engine for one quarter.
+
+    Parameters
+    ----------
+    year, quarter : int
+        The reporting year and quarter (1-4); the report covers 1 to 3×quarter months.
+    data_dir : str or Path, optional
+        The data folder (default: the pack's ``data/``).
+    settings_file : str or Path, optional
+        A TOML file overriding thresholds, words or labels.
+
+    Returns
+    -------
+    Analysis
+    """
+    year, quarter = validate_parameters(year, quarter, data_dir, settings_file)
+    data_dir = Path(data_dir or paths.DATA_DIR)
+    settings = load_settings(settings_file)
+    months = quarter * 3
+    data = load_quarter(data_dir, year, quarter)
+    ydir = paths.year_dir(data_dir, year)
+    curation_file = ydir / "curation.csv"
+    trajectory_file = ydir / "trajectories.csv"
+    curation = load_curation(curation_file)
+    trajectories = load_trajectories(trajectory_file)
+    targets = read_targets(data.tasks, data.progress, months, curation)
+    subtargets = compute_progress(targets, months, settings, trajectories)
+    indicators = classify_indicators(data.indicators, data.indicator_progress, months, settings)
+    tasks = classify_tasks(data.tasks, data.progress, subtargets, settings)
+    section = dict(zip(data.tasks["task_id"], data.tasks["section"], strict=True))
+    task_text = dict(zip(data.tasks["task_id"], data.tasks["task"], strict=True))
+    subtargets.insert(1, "section", subtargets["task_id"].map(section))
+    subtargets.insert(2, "task", subtargets["task_id"].map(task_text))
+    checks = run_checks(data.stated, tasks, indicators, subtargets, data.progress, months,
+                        settings)
+    used = {**data.files, "curation": curation_file, "trajectories": trajectory_file}
+    provenance = {
+        "pack_version": helpers.__version__,
+        "generated_at": datetime.now(UTC).astimezone().isoformat(timespec="seconds"),
+        "python": platform.python_version(),
+        "parameters": {"year": year, "quarter": quarter, "data_dir": str(data_dir),
+                       "settings_file": str(settings_file or "")},
+        "thresholds": settings["thresholds"],
+        "files": {k: {"path": str(p), "sha256": _sha256(p)} for k, p in used.items()
+                  if Path(p).is_file()},
+    }
+    return Analysis(year, quarter, months, data, settings, indicators, subtargets, tasks,
+                    disagreements(tasks), checks, provenance)
