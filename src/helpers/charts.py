@@ -77,10 +77,9 @@ def wrap_label(text: Any, width: int = 13, max_lines: int | None = None) -> str:
     --------
     >>> wrap_label("地区生产总值")
     '地区生产总值'
-    >>> print(wrap_label("T004 新建改造城市道路和绿道长度合计", width=8))
-    T004
-    新建改造城市道路
-    和绿道长度合计
+    >>> print(wrap_label("T004 新建改造城市道路和绿道长度合计", width=10))
+    T004 新建改造城市道
+    路和绿道长度合计
     >>> wrap_label("一二三四五六七八九十甲乙丙丁", width=5, max_lines=2)
     '一二三四五\\n六七八九…'
     """
@@ -334,7 +333,9 @@ def indicator_chart(
     listed = ind[~is_bar.to_numpy(dtype=bool)]
 
     # Rows grow with the number of lines in their label (name, period, rank).
-    max_lines = max((_indicator_row_label(r).count("\n") + 1 for _, r in bars.iterrows()), default=1)
+    max_lines = max(
+        (_indicator_row_label(r).count("\n") + 1 for _, r in bars.iterrows()), default=1
+    )
     bar_height = 0.9 + max(0.62, 0.2 * max_lines + 0.1) * len(bars) if len(bars) else 0.0
     list_height = 0.45 + 0.32 * len(listed) if len(listed) else 0.0
     fig = _new_figure(0.6 + bar_height + list_height)
@@ -390,7 +391,8 @@ def _indicator_bars(
             (a_vals[i], half / 2 + 0.02, "black"),
         ):
             if math.isnan(value):
-                text, x, ha, colour = NO_DATA if offset > 0 else "无目标", pad, "left", FALLBACK_GREY
+                text = NO_DATA if offset > 0 else "无目标"
+                x, ha, colour = pad, "left", FALLBACK_GREY
             else:
                 text = f"{_fmt_number(value)}{units[i]}"
                 x, ha = (value + pad, "left") if value >= 0 else (value - pad, "right")
@@ -488,7 +490,7 @@ def subtarget_chart(
         "subtarget_chart",
     )
     df = targets.reset_index(drop=True).copy()
-    df["_section"] = [("（未分板块）" if _blank(s) else str(s)) for s in df["section"]]
+    df["_section"] = [("未分板块" if _blank(s) else str(s)) for s in df["section"]]
     # Sections keep the report's order (first appearance); tasks sort by id inside a section.
     section_order = {s: i for i, s in enumerate(dict.fromkeys(df["_section"]))}
     df["_s"] = df["_section"].map(section_order)
@@ -562,18 +564,19 @@ def subtarget_chart(
     if any(_blank(s) for s in df["status"]):
         present.append(_no_data_word(settings))
     handles: list[Any] = _status_patches(settings, present)
-    handles.append(
-        Line2D(
-            [],
-            [],
-            color=line_colour,
-            marker="|",
-            linestyle="None",
-            markersize=14,
-            markeredgewidth=2.2,
-            label="序时进度",
+    if has_expected.any():
+        handles.append(
+            Line2D(
+                [],
+                [],
+                color=line_colour,
+                marker="|",
+                linestyle="None",
+                markersize=14,
+                markeredgewidth=2.2,
+                label="序时进度",
+            )
         )
-    )
     _legend_below(fig, handles)
     return fig
 

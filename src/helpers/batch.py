@@ -1,0 +1,248 @@
+"""Run the report for one or more quarters: notebooks with papermill, HTML, Word, tables.
+
+For each quarter: the engine runs first (a data error stops the quarter before any notebook
+starts), then every notebook runs in its own process, then each executed notebook is rendered to
+HTML without code. Everything is built in a staging folder and swapped in only when all of it
+succeeded, so a failed re-run never destroys the last good report. A failed notebook is kept in
+``<out>/../_failed/`` for inspection, named in the message with its cell, and the run exits 1.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import shutil
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import nbformat
+
+from helpers import paths
+from helpers.errors import DataError
+
+NOTEBOOK_TITLES = {
+    "00_report": "总报告",
+    "01_indicators": "经济社会发展预期目标",
+    "02_key_tasks": "重点工作任务",
+    "03_owners": "责任主体",
+    "04_annexes": "附件1-3",
+}
+KERNEL_NAME = "python3"
+
+
+@dataclass
+class NotebookResult:
+    """What happened to one notebook run."""
+
+    name: str
+    ok: bool
+    output: Path
+    seconds: float
+    error: str = ""
+
+
+def list_notebooks(notebooks_dir: Path) -> list[Path]:
+    """The report's notebooks, in order (``NN_name.ipynb``)."""
+    found = sorted(p for p in Path(notebooks_dir).glob("[0-9][0-9]_*.ipynb"))
+    if not found:
+        raise DataError.at(notebooks_dir, "no notebooks named NN_name.ipynb found")
+    return found
+
+
+def _failed_cell(nb_path: Path) -> str:
+    """Name the cell that failed in an executed notebook: its index and first line."""
+    try:
+        nb = nbformat.read(nb_path, as_version=4)
+    except Exception:  # the notebook may be unreadable if the kernel died mid-write
+        return ""
+    for i, cell in enumerate(nb.cells):
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "error":
+                first = cell.source.strip().splitlines()[0] if cell.source.strip() else ""
+                return f"cell {i} ({first[:60]!r}): {out.get('ename')}: {out.get('evalue')}"
+    return ""
+
+
+def run_notebook(src: Path, dest: Path, parameters: dict, timeout: int, cwd: Path) -> NotebookResult:
+    """Execute one notebook with papermill (in this process). Retries a failed kernel start once."""
+    import papermill as pm
+
+    # The kernel's own chatter (transport warnings, shutdown notices) goes to a log beside the
+    # executed notebook, not to the analyst's terminal. This runs in a worker process.
+    log = open(dest.with_suffix(".log"), "ab")  # noqa: SIM115 - kept open for the kernel's life
+    os.dup2(log.fileno(), 2)
+    start = time.perf_counter()
+    for attempt in (1, 2):
+        try:
+            pm.execute_notebook(
+                str(src), str(dest), parameters=parameters, kernel_name=KERNEL_NAME,
+                cwd=str(cwd), progress_bar=False, execution_timeout=timeout,
+                request_save_on_cell_execute=False,
+            )
+            return NotebookResult(src.stem, True, dest, time.perf_counter() - start)
+        except pm.PapermillExecutionError as exc:
+            detail = _failed_cell(dest) or f"cell {exc.exec_count}: {exc.ename}: {exc.evalue}"
+            return NotebookResult(src.stem, False, dest, time.perf_counter() - start, detail)
+        except Exception as exc:  # kernel start collisions, cell timeouts, dead kernels
+            if attempt == 2 or "timeout" in type(exc).__name__.lower() or "Timeout" in str(exc):
+                detail = _failed_cell(dest) or f"{type(exc).__name__}: {exc}"
+                return NotebookResult(src.stem, False, dest, time.perf_counter() - start, detail)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def render_html(executed: Path, dest: Path, title: str) -> Path:
+    """Render an executed notebook to standalone HTML: no code, nothing loaded from the web."""
+    from nbconvert import HTMLExporter
+
+    from helpers.writing import write_text
+
+    exporter = HTMLExporter(
+        template_name="offline", extra_template_basedirs=[str(paths.TEMPLATES_DIR)],
+        exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
+    )
+    nb = nbformat.read(executed, as_version=4)
+    nb.metadata["title"] = title
+    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
+    return write_text(body, dest)
+
+
+def index_page(year: int, quarter: int, pages: list[tuple[str, str]], extras: list[tuple[str, str]],
+               report_html: Path) -> str:
+    """The one page to send: the report itself first, then links to the rest."""
+    e = html.escape
+    links = "".join(f'<li><a href="{e(href)}">{e(label)}</a></li>' for label, href in pages)
+    files = "".join(f'<li><a href="{e(href)}">{e(label)}</a></li>' for label, href in extras)
+    report = report_html.read_text(encoding="utf-8")
+    # The report page's own <body> content is embedded whole, so the index reads as the report.
+    start = report.find("<body")
+    start = report.find(">", start) + 1
+    end = report.rfind("</body>")
+    head_end = report.find("</head>")
+    head = report[report.find("<head>") + len("<head>") : head_end]
+    nav = (f'<nav class="wr-nav" style="max-width:60em;margin:1em auto;padding:0.5em 1em;'
+           f'border:1px solid #c8d0da;background:#f6f8fa">'
+           f"<b>{year}年第{quarter}季度 重点任务推进情况</b>：本页为总报告；分册："
+           f'<ul style="margin:0.3em 0">{links}</ul>数据文件：<ul style="margin:0.3em 0">{files}</ul></nav>')
+    return (f'<!DOCTYPE html>\n<html lang="zh-CN"><head>{head}</head><body class="jp-Notebook">'
+            f"{nav}{report[start:end]}</body></html>\n")
+
+
+def run_quarter(year: int, quarter: int, data_dir: Path, out: Path, jobs: int, timeout: int,
+                settings_file: str, notebooks_dir: Path, progress: bool) -> list[NotebookResult]:
+    """Build one quarter's report folder. Raises DataError on bad data; returns notebook results."""
+    from helpers.engine import analyse
+    from helpers.tables import write_tables
+    from helpers.writing import staged_dir, write_text
+
+    analysis = analyse(year, quarter, data_dir, settings_file or None)  # fail fast on data
+    notebooks = list_notebooks(notebooks_dir)
+    parameters = {"year": year, "quarter": quarter, "data_dir": str(data_dir),
+                  "settings_file": str(settings_file or "")}
+    results: list[NotebookResult] = []
+    failed_dir = out.parent / "_failed" / f"{out.name}-{datetime.now():%Y%m%d-%H%M%S}"
+    try:
+        with staged_dir(out) as stage:
+            write_tables(analysis, stage / "data")
+            nb_out = stage / "notebooks"
+            nb_out.mkdir()
+            bar = None
+            if progress:
+                from tqdm import tqdm
+
+                bar = tqdm(total=len(notebooks), desc=f"{year}-Q{quarter}", unit="本",
+                           file=sys.stderr)
+            with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
+                futures = {
+                    pool.submit(run_notebook, nb, nb_out / nb.name, parameters, timeout,
+                                notebooks_dir): nb
+                    for nb in notebooks
+                }
+                for fut in as_completed(futures):
+                    results.append(fut.result())
+                    if bar:
+                        bar.update(1)
+            if bar:
+                bar.close()
+            bad = [r for r in results if not r.ok]
+            if bad:
+                failed_dir.mkdir(parents=True, exist_ok=True)
+                for r in bad:
+                    if r.output.exists():
+                        shutil.copy2(r.output, failed_dir / r.output.name)
+                raise _NotebooksFailed(bad, failed_dir)
+            pages = []
+            for nb in notebooks:
+                title = f"{year}年第{quarter}季度 · {NOTEBOOK_TITLES.get(nb.stem, nb.stem)}"
+                render_html(nb_out / nb.name, stage / f"{nb.stem}.html", title)
+                pages.append((NOTEBOOK_TITLES.get(nb.stem, nb.stem), f"{nb.stem}.html"))
+            extras = [("指标表 indicators.csv", "data/indicators.csv"),
+                      ("子目标表 targets.csv", "data/targets.csv"),
+                      ("任务表 tasks.csv", "data/tasks.csv"),
+                      ("数据核查 checks.csv", "data/checks.csv"),
+                      ("汇总 summary.json", "data/summary.json")]
+            try:
+                from helpers.docx_report import write_docx
+
+                write_docx(analysis, stage / "report.docx")
+                extras.insert(0, ("Word 报告 report.docx", "report.docx"))
+            except ImportError:
+                pass
+            report_page = stage / f"{notebooks[0].stem}.html"
+            write_text(index_page(year, quarter, pages, extras, report_page), stage / "index.html")
+    except _NotebooksFailed:
+        return sorted(results, key=lambda r: r.name)
+    return sorted(results, key=lambda r: r.name)
+
+
+class _NotebooksFailed(Exception):
+    def __init__(self, bad, failed_dir):
+        self.bad, self.failed_dir = bad, failed_dir
+        super().__init__(", ".join(r.name for r in bad))
+
+
+def run_many(years: list[int], quarters: list[int], data_dir: Path, out: Path | None, jobs: int,
+             timeout: int, settings_file: str, notebooks_dir: Path, progress: bool = True) -> int:
+    """Run every (year, quarter) asked for; return 0 if all succeeded, 1 if any notebook failed.
+
+    Raises
+    ------
+    DataError
+        Bad parameters or data, before any notebook runs for that quarter.
+    """
+    if jobs < 1:
+        raise DataError.at("parameters", f"--jobs must be at least 1, got {jobs}", column="jobs")
+    if timeout < 1:
+        raise DataError.at("parameters", f"--timeout must be at least 1 second, got {timeout}",
+                           column="timeout")
+    pairs = [(y, q) for y in years for q in quarters]
+    if out is not None and len(pairs) > 1:
+        raise DataError.at("parameters", "--out names one folder; run one quarter at a time "
+                           "with --out, or leave it out for several", column="out")
+    status = 0
+    for year, quarter in pairs:
+        target = out or paths.report_dir(paths.REPORTS_DIR, year, quarter)
+        started = time.perf_counter()
+        results = run_quarter(year, quarter, Path(data_dir).resolve(), Path(target).resolve(),
+                              jobs, timeout, settings_file, Path(notebooks_dir).resolve(),
+                              progress)
+        bad = [r for r in results if not r.ok]
+        if bad:
+            status = 1
+            failed = Path(target).resolve().parent / "_failed"
+            for r in bad:
+                print(f"失败 / FAILED {year}-Q{quarter} {r.name}.ipynb: {r.error}", file=sys.stderr)
+            print(f"  executed notebooks kept under {failed}/; {target} was left as it was",
+                  file=sys.stderr)
+        else:
+            print(f"{year}-Q{quarter}: {len(results)} notebooks in "
+                  f"{time.perf_counter() - started:.1f}s -> {Path(target) / 'index.html'}")
+    return status
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(run_many([2022], [3], paths.DATA_DIR, None, os.cpu_count() or 1, 600, "",
+                      paths.NOTEBOOKS_DIR))

@@ -1,0 +1,62 @@
+"""``workreport extract``: read targets and actuals from any CSV of task and progress text.
+
+A tool for the analyst checking a new unit's submission before it goes into the register.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from helpers.config import load_settings
+from helpers.errors import DataError, ProblemList
+from helpers.progress import compute_progress
+from helpers.tables import targets_table
+from helpers.targets import read_targets
+
+
+def extract_csv(path: str | Path, quarter: int = 3) -> pd.DataFrame:
+    """Read a CSV with columns ``task`` and ``progress`` and return its sub-targets.
+
+    Rows get ids ``R1``, ``R2`` … (or the file's ``task_id`` column when it has one). The result
+    has the ``targets.csv`` columns.
+
+    Raises
+    ------
+    DataError
+        Missing file, not UTF-8, missing columns, empty task text.
+    """
+    path = Path(path)
+    if not 1 <= int(quarter) <= 4:
+        raise DataError.at("parameters", f"quarter must be 1-4, got {quarter}", column="quarter")
+    if not path.is_file():
+        raise DataError.at(path, "file not found")
+    raw = path.read_bytes()
+    if not raw.strip(b"\xef\xbb\xbf \r\n"):
+        raise DataError.at(path, "the file is empty; expected columns task and progress")
+    try:
+        raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DataError.at(path, "not UTF-8 text; re-save it as 'CSV UTF-8'",
+                           row=raw[: exc.start].count(b"\n") + 1) from exc
+    df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    missing = [c for c in ("task", "progress") if c not in df.columns]
+    if missing:
+        raise DataError.at(path, f"missing column(s) {', '.join(missing)}; the file has: "
+                           f"{', '.join(df.columns)}", row=1, column=missing[0])
+    problems = ProblemList()
+    for i, text in df["task"].items():
+        if not text.strip():
+            problems.add(path, "empty task text", row=i + 2, column="task")
+    problems.raise_if_any()
+    ids = df["task_id"] if "task_id" in df.columns else [f"R{i + 1}" for i in range(len(df))]
+    tasks = pd.DataFrame({"task_id": list(ids), "task": df["task"]})
+    progress = pd.DataFrame({"task_id": list(ids), "progress": df["progress"]})
+    months = int(quarter) * 3
+    targets = read_targets(tasks, progress, months)
+    result = compute_progress(targets, months, load_settings())
+    result.insert(1, "section", "")
+    result.insert(2, "task", result["task_id"].map(dict(zip(tasks["task_id"], tasks["task"],
+                                                             strict=True))))
+    return targets_table(result)

@@ -1,0 +1,130 @@
+"""What the notebooks call: set-up, and showing tables, figures and text safely.
+
+Everything shown is escaped: a unit's progress text is data, never markup, in JupyterLab and in
+the HTML sent to readers.
+"""
+
+from __future__ import annotations
+
+import html
+import warnings
+
+import pandas as pd
+from IPython.display import HTML, display
+
+from helpers.engine import Analysis, analyse, validate_parameters
+from helpers.fonts import setup_fonts
+from helpers.narrative import REPORT_CSS
+
+TABLE_CSS = """
+<style>
+table.wr-table { border-collapse: collapse; margin: 0.5em 0 1.5em 0; }
+table.wr-table th { background: #eef2f7; border: 1px solid #c8d0da; padding: 4px 6px; }
+table.wr-table td { border: 1px solid #d8dde3; padding: 4px 6px; white-space: pre-wrap; }
+table.wr-table td, table.wr-table th { text-align: left !important; vertical-align: top; }
+p.wr-caption { font-weight: bold; margin: 1em 0 0.2em 0; }
+p.wr-note { color: #555; font-size: 13px; }
+</style>
+"""
+
+
+def setup(year, quarter, data_dir: str = "", settings_file: str = "") -> Analysis:
+    """Validate the notebook's parameters, set up Chinese fonts, and run the engine.
+
+    Parameters arrive from papermill unchecked (``-p quarter 3`` is an int, ``-p quarter three``
+    a string); this fails early with a message naming the parameter.
+    """
+    validate_parameters(year, quarter, data_dir or None, settings_file or None)
+    setup_fonts()
+    # A missing CJK glyph draws a box: make it an error, never a silent defect in a report.
+    warnings.filterwarnings("error", message=r"Glyph .* missing from font")
+    display(HTML(REPORT_CSS + TABLE_CSS))
+    return analyse(year, quarter, data_dir or None, settings_file or None)
+
+
+def show_text(text: str, css_class: str = "wr-note") -> None:
+    """Show a paragraph of text, escaped."""
+    display(HTML(f'<p class="{css_class}">{html.escape(text)}</p>'))
+
+
+def show_table(df: pd.DataFrame, caption: str = "", max_rows: int | None = None) -> None:
+    """Show a DataFrame as a static HTML table, every cell escaped."""
+    shown = df if max_rows is None else df.head(max_rows)
+    table = shown.to_html(index=False, escape=True, na_rep="—", classes="wr-table", border=0)
+    head = f'<p class="wr-caption">{html.escape(caption)}</p>' if caption else ""
+    display(HTML(head + table))
+
+
+def show_interactive(df: pd.DataFrame, caption: str = "") -> None:
+    """Show a long table as a searchable, sortable table that works offline (itables).
+
+    Cells are escaped before they reach DataTables, which would otherwise render them as HTML.
+    """
+    from itables import init_notebook_mode, show
+
+    init_notebook_mode(all_interactive=False, connected=False)
+    safe = df.copy()
+    for col in safe.columns:
+        if safe[col].dtype == object or pd.api.types.is_string_dtype(safe[col]):
+            safe[col] = safe[col].map(lambda v: html.escape(str(v)) if isinstance(v, str) else v)
+    safe.columns = [html.escape(str(c)) for c in safe.columns]
+    if caption:
+        display(HTML(f'<p class="wr-caption">{html.escape(caption)}</p>'))
+    show(safe, classes="display compact", lengthMenu=[10, 25, 50, 200], pageLength=25,
+         showIndex=False, allow_html=True)
+
+
+def show_figure(fig, alt: str = "") -> None:
+    """Show a figure as an embedded PNG, once, with alt text, and release it.
+
+    The charts are plain ``Figure`` objects (no pyplot), so the PNG is rendered here rather than
+    by the inline backend; the HTML export then carries it as base64, standing alone.
+    """
+    import base64
+    import io
+
+    import matplotlib.pyplot as plt
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=110)  # raises if a glyph is missing (see ``setup``)
+    data = base64.b64encode(buf.getvalue()).decode("ascii")
+    title = alt or (fig._suptitle.get_text() if getattr(fig, "_suptitle", None) else "图表")
+    display(HTML(f'<img class="wr-figure" alt="{html.escape(title)}" '
+                 f'src="data:image/png;base64,{data}" style="max-width:100%">'))
+    plt.close(fig)
+
+
+def footer(analysis: Analysis) -> None:
+    """Show what produced the report: pack version, parameters, data file hashes, time."""
+    p = analysis.provenance
+    files = "；".join(f"{k}: {v['sha256'][:12]}" for k, v in p["files"].items())
+    thresholds = "，".join(f"{k}={v}" for k, v in p["thresholds"].items())
+    text = (f"生成信息：workreport-progress {p['pack_version']}，{p['generated_at']}；"
+            f"参数：{p['parameters']['year']}年第{p['parameters']['quarter']}季度；"
+            f"阈值：{thresholds}；数据文件（SHA-256前12位）：{files}")
+    display(HTML(f'<div class="wr-footer">{html.escape(text)}</div>'))
+
+
+def show_body(analysis: Analysis) -> None:
+    """Show the report's body in the office's style (escaped)."""
+    from helpers.narrative import build_body, to_html
+
+    display(HTML(to_html(build_body(analysis))))
+
+
+def show_heading(analysis: Analysis, part: str) -> None:
+    """Show the page heading with the year and period taken from the parameters."""
+    text = f"{analysis.year}年区政府工作报告重点任务推进情况（{analysis.period}）· {part}"
+    display(HTML(f"<h2>{html.escape(text)}</h2>"))
+
+
+def headline_text(analysis: Analysis) -> str:
+    """The report's key counts in one line, for a checked notebook cell."""
+    s = analysis.summary()
+    ind, rep = s["indicators_by_status"], s["tasks_by_reported_status"]
+    return (
+        f"{analysis.year}年{analysis.period}：指标{s['indicators']}项，符合预期{ind.get('符合预期', 0)}，"
+        f"不达预期{ind.get('不达预期', 0)}，符合时间节点要求{ind.get('符合时间节点要求', 0)}；"
+        f"任务{s['tasks']}项，正常推进{rep.get('正常推进', 0)}，推进较为滞后{rep.get('推进较为滞后', 0)}；"
+        f"测算滞后{s['tasks_by_computed_status'].get('推进较为滞后', 0)}，不一致{s['disagreements']}"
+    )

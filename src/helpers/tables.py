@@ -1,0 +1,243 @@
+"""Tables: the engine's CSV outputs, and the annex tables with the office's Chinese columns."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from helpers.engine import Analysis
+from helpers.fmt import fmt_pct, fmt_value, is_missing
+from helpers.writing import write_csv, write_json
+
+INDICATOR_CSV = ["indicator_id", "indicator", "target_text", "kind", "target_value", "unit",
+                 "actual", "period", "earlier_period", "rank", "notes", "status", "gap_pp",
+                 "leaders", "lead_units", "source_text"]
+TARGET_CSV = ["task_id", "target_no", "section", "task", "metric", "kind", "direction", "target",
+              "actual", "unit", "period", "ratio", "expected_ratio", "gap_pp", "status",
+              "phrase", "source", "curation_reason", "target_text", "source_text"]
+TASK_CSV = ["task_id", "section", "task", "leaders", "lead_units", "partner_units",
+            "reported_status", "computed_status", "agrees", "n_subtargets", "mean_ratio",
+            "flags"]
+
+
+def targets_table(subtargets: pd.DataFrame) -> pd.DataFrame:
+    """The engine's sub-target table in the ``targets.csv`` layout."""
+    df = subtargets.rename(columns={"actual_period": "period", "actual_text": "source_text"})
+    return df[TARGET_CSV]
+
+
+def write_tables(analysis: Analysis, out_dir: str | Path) -> list[Path]:
+    """Write the engine's outputs as UTF-8 CSV with a BOM (Excel on Chinese Windows) and JSON.
+
+    Files: ``indicators.csv``, ``targets.csv``, ``tasks.csv``, ``disagreements.csv``,
+    ``checks.csv``, ``summary.json``. Each write is atomic.
+    """
+    out = Path(out_dir)
+    return [
+        write_csv(analysis.indicators[INDICATOR_CSV], out / "indicators.csv"),
+        write_csv(targets_table(analysis.subtargets), out / "targets.csv"),
+        write_csv(analysis.tasks[TASK_CSV], out / "tasks.csv"),
+        write_csv(analysis.disagreements, out / "disagreements.csv"),
+        write_csv(analysis.checks, out / "checks.csv"),
+        write_json(analysis.summary(), out / "summary.json"),
+    ]
+
+
+def _list(value: str) -> str:
+    return "" if is_missing(value) else "、".join(x for x in str(value).split(";") if x)
+
+
+def annex_indicators(analysis: Analysis) -> pd.DataFrame:
+    """附件1: the expected targets with the source's columns plus the computed ones."""
+    ind = analysis.indicators
+    return pd.DataFrame(
+        {
+            "序号": range(1, len(ind) + 1),
+            f"{analysis.year}年预期目标": ind["target_text"],
+            "责任区领导": ind["leaders"].map(_list),
+            "责任单位": ind["lead_units"].map(_list),
+            "进展情况": ind["source_text"],
+            "数据期间": ind["period"].replace("", "—"),
+            "完成值": [fmt_value(a, u) for a, u in zip(ind["actual"], ind["unit"], strict=True)],
+            "与目标差距": [
+                "—" if is_missing(g) else f"{g:+.2f}个百分点" for g in ind["gap_pp"]
+            ],
+            "状态": ind["status"],
+        }
+    )
+
+
+def annex_tasks(analysis: Analysis, reported_status: str) -> pd.DataFrame:
+    """附件2 / 附件3: tasks of one reported status, with computed columns beside the source's.
+
+    Computed columns: each sub-target's 完成率 and 序时进度, the gap, the computed status.
+    """
+    tasks = analysis.tasks[analysis.tasks["reported_status"] == reported_status]
+    subs = analysis.subtargets
+    rows = []
+    for k, t in enumerate(tasks.itertuples(), start=1):
+        mine = subs[subs["task_id"] == t.task_id]
+        ratio = "；".join(
+            f"{s.metric} {fmt_pct(s.ratio) if s.kind == 'cumulative' else fmt_value(s.actual, s.unit)}"
+            for s in mine.itertuples()
+        )
+        expected = "；".join(
+            fmt_pct(s.expected_ratio) for s in mine.itertuples() if s.kind == "cumulative"
+        )
+        gap = "；".join(
+            "—" if is_missing(s.gap_pp) else f"{s.gap_pp:+.1f}" for s in mine.itertuples()
+        )
+        rows.append(
+            {
+                "序号": k,
+                "任务编号": t.task_id,
+                "工作板块": t.section,
+                "工作任务": t.task,
+                "责任区领导": _list(t.leaders),
+                "责任单位": _list(t.lead_units),
+                "配合单位": _list(t.partner_units),
+                "任务进展情况": t.progress,
+                "完成率": ratio or "—",
+                "序时进度": expected or "—",
+                "差距（个百分点）": gap or "—",
+                "测算状态": t.computed_status,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def subtarget_table(analysis: Analysis) -> pd.DataFrame:
+    """Every quantitative sub-target with its figures, in Chinese, for the key-tasks chapter."""
+    s = analysis.subtargets
+    return pd.DataFrame(
+        {
+            "任务编号": s["task_id"],
+            "工作板块": s["section"],
+            "指标": s["metric"],
+            "年度目标": [fmt_value(v, u) for v, u in zip(s["target"], s["unit"], strict=True)],
+            "完成值": [fmt_value(v, u) for v, u in zip(s["actual"], s["unit"], strict=True)],
+            "数据期间": s["actual_period"].replace("", "—"),
+            "完成率": s["ratio"].map(fmt_pct),
+            "序时进度": s["expected_ratio"].map(fmt_pct),
+            "差距（个百分点）": s["gap_pp"].map(lambda g: "—" if is_missing(g) else f"{g:+.1f}"),
+            "状态": s["status"],
+            "来源": s["source"].map({"extracted": "文本读取", "curated": "人工核定"}),
+            "原文": s["actual_text"],
+        }
+    )
+
+
+def owner_scorecard(analysis: Analysis, by: str) -> pd.DataFrame:
+    """Per leader (``by='leaders'``) or lead unit (``by='lead_units'``): tasks, lagging, 完成率.
+
+    A task with two owners counts for both. ``mean_ratio`` is the mean 完成率 of the owner's
+    cumulative sub-targets, each capped at 100% so one over-achiever cannot hide a lag.
+    """
+    tasks = analysis.tasks.assign(owner=analysis.tasks[by].str.split(";")).explode("owner")
+    subs = analysis.subtargets[analysis.subtargets["kind"] == "cumulative"][["task_id", "ratio"]]
+    owners = tasks[["task_id", "owner"]]
+    ratios = owners.merge(subs, on="task_id").dropna(subset=["ratio"])
+    ratios["ratio"] = ratios["ratio"].clip(upper=1.0)
+    g = tasks.groupby("owner", sort=False)
+    card = pd.DataFrame(
+        {
+            "tasks": g.size(),
+            "lagging": g["computed_status"].apply(lambda s: int((s == "推进较为滞后").sum())),
+            "reported_lagging": g["reported_status"].apply(
+                lambda s: int((s == "推进较为滞后").sum())
+            ),
+            "not_reported": g["computed_status"].apply(lambda s: int((s == "未报送").sum())),
+            "mean_ratio": ratios.groupby("owner")["ratio"].mean(),
+        }
+    ).reset_index(names="owner")
+    card["mean_ratio"] = card["mean_ratio"].astype(float)
+    return card.sort_values(["lagging", "tasks"], ascending=False).reset_index(drop=True)
+
+
+def scorecard_display(card: pd.DataFrame, owner_label: str) -> pd.DataFrame:
+    """The scorecard with Chinese column names and formatted ratios."""
+    return pd.DataFrame(
+        {
+            owner_label: card["owner"],
+            "牵头任务数": card["tasks"],
+            "测算滞后数": card["lagging"],
+            "督查办认定滞后数": card["reported_lagging"],
+            "未报送数": card["not_reported"],
+            "平均完成率（单项封顶100%）": card["mean_ratio"].map(fmt_pct),
+        }
+    )
+
+
+def headline(analysis: Analysis) -> pd.DataFrame:
+    """The counts a leader reads first: indicators, tasks (filed and computed), sub-targets."""
+    s = analysis.summary()
+    ind = s["indicators_by_status"]
+    rep, comp = s["tasks_by_reported_status"], s["tasks_by_computed_status"]
+    sub = s["subtargets_by_status"]
+    rows = [
+        ("经济社会发展预期目标", s["indicators"],
+         "，".join(f"{k}{ind.get(k, 0)}项" for k in ("符合预期", "不达预期", "符合时间节点要求", "无数据")
+                  if ind.get(k, 0) or k != "无数据")),
+        ("重点工作任务（督查办认定）", s["tasks"],
+         "，".join(f"{k}{v}项" for k, v in rep.items())),
+        ("重点工作任务（数据测算）", s["tasks"],
+         "，".join(f"{k}{v}项" for k, v in comp.items())),
+        ("认定与测算不一致的任务", s["disagreements"], "详见“重点工作任务”分册"),
+        ("量化子目标", s["subtargets"],
+         "，".join(f"{k}{sub.get(k, 0)}项" for k in analysis.settings["status"]["subtarget_order"])
+         + f"（涉及{s['tasks_with_numeric_targets']}项任务，人工核定{s['subtargets_curated']}项）"),
+    ]
+    return pd.DataFrame(rows, columns=["项目", "数量", "构成"])
+
+
+def status_counts(df: pd.DataFrame, by: str, status_col: str, order: list[str]) -> pd.DataFrame:
+    """Counts of each status per group, the table beside a status chart (groups in data order)."""
+    table = pd.crosstab(df[by], df[status_col])
+    cols = [c for c in order if c in table.columns] + [c for c in table.columns if c not in order]
+    groups = list(dict.fromkeys(df[by]))
+    table = table.reindex(index=groups, columns=cols, fill_value=0)
+    table["合计"] = table.sum(axis=1)
+    return table.reset_index()
+
+
+def indicator_table(analysis: Analysis) -> pd.DataFrame:
+    """The numbers of the indicator chart: target, actual, period, gap, status, rank."""
+    ind = analysis.indicators
+    return pd.DataFrame(
+        {
+            "指标": ind["indicator"],
+            "全年目标": ind["target_text"],
+            "完成值": [fmt_value(a, u) for a, u in zip(ind["actual"], ind["unit"], strict=True)],
+            "数据期间": ind["period"].replace("", "—"),
+            "与目标差距": ind["gap_pp"].map(lambda g: "—" if is_missing(g) else f"{g:+.2f}个百分点"),
+            "主城区排名": ind["rank"].map(lambda r: "—" if is_missing(r) else f"第{int(r)}名"),
+            "备注": ind["notes"].replace("", "—"),
+            "状态": ind["status"],
+        }
+    )
+
+
+def disagreement_table(analysis: Analysis) -> pd.DataFrame:
+    """Tasks whose computed status differs from the office's filing, with why."""
+    d = analysis.disagreements
+    return pd.DataFrame(
+        {
+            "任务编号": d["task_id"],
+            "工作板块": d["section"],
+            "工作任务": d["task"],
+            "责任单位": d["lead_units"].map(_list),
+            "督查办认定": d["reported_status"],
+            "数据测算": d["computed_status"],
+            "依据": d["reasons"],
+        }
+    )
+
+
+def checks_table(analysis: Analysis) -> pd.DataFrame:
+    """The data-quality findings with Chinese column names."""
+    c = analysis.checks
+    return pd.DataFrame(
+        {"级别": c["severity"], "核查项": c["check"], "对象": c["item"], "结果": c["finding"],
+         "原文": c["source_text"]}
+    )
