@@ -43,6 +43,7 @@ def load_trajectories(path: str | Path | None) -> pd.DataFrame:
     if missing:
         raise DataError.at(path, f"missing column(s) {', '.join(missing)}", row=1, column=missing[0])
     problems = ProblemList()
+    parsed = {q: [] for q in ("Q1", "Q2", "Q3", "Q4")}
     for i, r in df.iterrows():
         vals = []
         for q in ("Q1", "Q2", "Q3", "Q4"):
@@ -51,18 +52,21 @@ def load_trajectories(path: str | Path | None) -> pd.DataFrame:
                 v = float(text.rstrip("%")) / (100 if text.endswith("%") else 1)
             except ValueError:
                 problems.add(path, f"{text!r} is not a share (0.9 or 90%)", row=i + 2, column=q)
-                continue
-            if not 0 <= v <= 1:
+                v = float("nan")
+            if v == v and not 0 <= v <= 1:  # v == v: not NaN
                 problems.add(path, f"{text!r} is outside 0-100%", row=i + 2, column=q)
             vals.append(v)
-            df.loc[i, q] = v
-        if len(vals) == 4 and vals != sorted(vals):
+            parsed[q].append(v)
+        if vals != sorted(vals):
             problems.add(path, "a trajectory must not fall from one quarter to the next", row=i + 2)
+        if not r["target_no"].strip().isdigit():
+            problems.add(path, f"target_no {r['target_no']!r} is not a whole number", row=i + 2,
+                         column="target_no")
     problems.raise_if_any()
-    df["target_no"] = df["target_no"].astype(int)
+    out = pd.DataFrame({"task_id": df["task_id"], "target_no": df["target_no"].astype(int)})
     for q in ("Q1", "Q2", "Q3", "Q4"):
-        df[q] = df[q].astype(float)
-    return df
+        out[q] = parsed[q]
+    return out
 
 
 def expected_share(month: int, trajectory: tuple[float, float, float, float] | None = None) -> float:

@@ -1,0 +1,167 @@
+"""Bad input gets one clear message naming the file, the row and the column; nothing half-loads."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from helpers.engine import analyse, validate_parameters
+from helpers.errors import DataError
+from helpers.loading import load_quarter, read_csv_checked
+
+
+def rewrite(path, transform):
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    result = transform(df)
+    (df if result is None else result).to_csv(path, index=False)
+
+
+def test_loads_with_declared_dtypes(data_copy):
+    d = load_quarter(data_copy, 2022, 3)
+    assert str(d.tasks["task_id"].dtype) == "string"
+    assert str(d.indicator_progress["value"].dtype) == "Float64"
+    assert str(d.indicator_progress["rank"].dtype) == "Int64"
+    assert len(d.progress) == 131
+
+
+def test_missing_column(data_copy):
+    path = data_copy / "2022" / "tasks.csv"
+    rewrite(path, lambda df: df.drop(columns=["lead_units"]))
+    with pytest.raises(DataError, match=r"tasks.csv, row 1, column 'lead_units': missing column"):
+        load_quarter(data_copy, 2022, 3)
+
+
+def test_renamed_column(data_copy):
+    path = data_copy / "2022" / "Q3" / "progress.csv"
+    rewrite(path, lambda df: df.rename(columns={"progress": "进展"}))
+    with pytest.raises(DataError, match=r"missing column\(s\) progress; the file has: task_id"):
+        load_quarter(data_copy, 2022, 3)
+
+
+def test_duplicate_id(data_copy):
+    path = data_copy / "2022" / "tasks.csv"
+    rewrite(path, lambda df: df.loc.__setitem__((5, "task_id"), "T001"))
+    with pytest.raises(DataError, match=r"row 7, column 'task_id': duplicate id 'T001' \(first at row 2\)"):
+        load_quarter(data_copy, 2022, 3)
+
+
+def test_progress_for_unknown_task(data_copy):
+    path = data_copy / "2022" / "Q3" / "progress.csv"
+    rewrite(path, lambda df: df.loc.__setitem__((0, "task_id"), "T999"))
+    with pytest.raises(DataError, match=r"progress.csv, row 2, column 'task_id': task id 'T999' is not in the register"):
+        load_quarter(data_copy, 2022, 3)
+
+
+def test_status_outside_the_vocabulary(data_copy):
+    path = data_copy / "2022" / "Q3" / "progress.csv"
+    rewrite(path, lambda df: df.loc.__setitem__((3, "reported_status"), "基本完成"))
+    with pytest.raises(DataError, match=r"row 5, column 'reported_status': status '基本完成' is not one of"):
+        load_quarter(data_copy, 2022, 3)
+
+
+def test_wrong_type(data_copy):
+    path = data_copy / "2022" / "Q3" / "indicator_progress.csv"
+    rewrite(path, lambda df: df.loc.__setitem__((1, "value"), "二点九"))
+    with pytest.raises(DataError, match=r"row 3, column 'value': '二点九' is not a number"):
+        load_quarter(data_copy, 2022, 3)
+
+
+def test_period_later_than_the_report(data_copy):
+    path = data_copy / "2022" / "Q3" / "indicator_progress.csv"
+    rewrite(path, lambda df: df.loc.__setitem__((0, "period"), "1-10月"))
+    with pytest.raises(DataError, match=r"row 2, column 'period': period '1-10月' ends after"):
+        load_quarter(data_copy, 2022, 3)
+
+
+def test_file_in_gbk(data_copy):
+    path = data_copy / "2022" / "tasks.csv"
+    path.write_bytes(path.read_text(encoding="utf-8").encode("gb18030"))
+    with pytest.raises(DataError, match=r"tasks.csv, row \d+: not UTF-8 .* GBK/GB18030"):
+        load_quarter(data_copy, 2022, 3)
+
+
+def test_file_with_a_bom_is_fine(data_copy):
+    path = data_copy / "2022" / "tasks.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    assert len(load_quarter(data_copy, 2022, 3).tasks) == 131
+
+
+def test_empty_file(data_copy):
+    (data_copy / "2022" / "Q3" / "progress.csv").write_text("", encoding="utf-8")
+    with pytest.raises(DataError, match=r"progress.csv: the file is empty"):
+        load_quarter(data_copy, 2022, 3)
+
+
+def test_header_only(data_copy):
+    (data_copy / "2022" / "Q3" / "progress.csv").write_text(
+        "task_id,reported_status,progress\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"row 2: the file has a header but no data rows"):
+        load_quarter(data_copy, 2022, 3)
+
+
+def test_empty_required_cell(data_copy):
+    path = data_copy / "2022" / "tasks.csv"
+    rewrite(path, lambda df: df.loc.__setitem__((9, "task"), ""))
+    with pytest.raises(DataError, match=r"row 11, column 'task': empty; a value is required"):
+        load_quarter(data_copy, 2022, 3)
+
+
+def test_all_problems_in_a_file_are_listed_together(data_copy):
+    path = data_copy / "2022" / "Q3" / "progress.csv"
+    def two_errors(df):
+        df.loc[0, "task_id"] = "T998"
+        df.loc[1, "reported_status"] = "完成"
+    rewrite(path, two_errors)
+    with pytest.raises(DataError, match="2 problems") as err:
+        load_quarter(data_copy, 2022, 3)
+    assert len(err.value.problems) == 2
+
+
+def test_task_without_a_return_is_not_reported_not_zero(data_copy):
+    path = data_copy / "2022" / "Q3" / "progress.csv"
+    rewrite(path, lambda df: df.drop(index=[130]))  # T131's unit sent nothing
+    a = analyse(2022, 3, data_copy)
+    t = a.tasks.set_index("task_id").loc["T131"]
+    assert t["reported_status"] == "未报送" and t["computed_status"] == "未报送"
+    assert "未报送" in set(a.checks["check"])
+
+
+def test_missing_quarter_names_what_exists(data_copy):
+    with pytest.raises(DataError, match=r"no progress for 2022 Q4; quarters available: \['Q3'\]"):
+        load_quarter(data_copy, 2022, 4)
+
+
+def test_missing_file_is_named(tmp_path):
+    with pytest.raises(DataError, match="nothing.csv: file not found"):
+        read_csv_checked(tmp_path / "nothing.csv", "tasks")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"year": 2022, "quarter": 5}, "quarter must be 1-4, got 5"),
+        ({"year": 2022, "quarter": "three"}, "quarter must be a whole number 1-4, got 'three'"),
+        ({"year": "2022年", "quarter": 3}, "year must be a whole number"),
+        ({"year": 2022, "quarter": True}, "quarter must be a whole number"),
+        ({"year": 2022, "quarter": 3, "data_dir": "/no/such/folder"}, "data_dir '/no/such/folder' is not a folder"),
+    ],
+)
+def test_parameters_of_the_wrong_type(kwargs, message):
+    with pytest.raises(DataError, match=message):
+        validate_parameters(**kwargs)
+
+
+def test_curation_with_a_target_that_does_not_exist(data_copy):
+    path = data_copy / "2022" / "curation.csv"
+    with path.open("a", encoding="utf-8") as f:
+        f.write("T004,9,actual,1,测试\n")
+    with pytest.raises(DataError, match=r"curation.csv, row \d+, column 'target_no': T004 has no sub-target 9"):
+        analyse(2022, 3, data_copy)
+
+
+def test_curation_without_a_reason(data_copy):
+    path = data_copy / "2022" / "curation.csv"
+    with path.open("a", encoding="utf-8") as f:
+        f.write("T004,1,actual,1,\n")
+    with pytest.raises(DataError, match="every curated value needs a reason"):
+        analyse(2022, 3, data_copy)
