@@ -154,7 +154,7 @@ def test_parameters_of_the_wrong_type(kwargs, message):
 def test_curation_with_a_target_that_does_not_exist(data_copy):
     path = data_copy / "2022" / "curation.csv"
     with path.open("a", encoding="utf-8") as f:
-        f.write("T004,9,actual,1,测试\n")
+        f.write("T004,9,3,actual,1,测试\n")
     with pytest.raises(DataError, match=r"curation.csv, row \d+, column 'target_no': T004 has no sub-target 9"):
         analyse(2022, 3, data_copy)
 
@@ -162,6 +162,36 @@ def test_curation_with_a_target_that_does_not_exist(data_copy):
 def test_curation_without_a_reason(data_copy):
     path = data_copy / "2022" / "curation.csv"
     with path.open("a", encoding="utf-8") as f:
-        f.write("T004,1,actual,1,\n")
+        f.write("T004,1,3,actual,1,\n")
     with pytest.raises(DataError, match="every curated value needs a reason"):
         analyse(2022, 3, data_copy)
+
+
+def test_curated_figure_without_its_quarter(data_copy):
+    path = data_copy / "2022" / "curation.csv"
+    with path.open("a", encoding="utf-8") as f:
+        f.write("T004,1,,actual,1,测试\n")
+    with pytest.raises(DataError, match=r"column 'quarter': field 'actual' is a quarter's figure"):
+        analyse(2022, 3, data_copy)
+
+
+def test_curated_target_of_zero(data_copy):
+    path = data_copy / "2022" / "curation.csv"
+    with path.open("a", encoding="utf-8") as f:
+        f.write("T004,1,,target,0,测试\n")
+    with pytest.raises(DataError, match=r"column 'value': target 0 must be above zero"):
+        analyse(2022, 3, data_copy)
+
+
+def test_curated_figures_of_another_quarter_are_not_applied(data_copy):
+    # A Q3 figure (1972平方米 for 新山路) must not leak into another quarter's report.
+    import shutil
+
+    shutil.copytree(data_copy / "2022" / "Q3", data_copy / "2022" / "Q4")
+    for name in ("progress.csv", "indicator_progress.csv"):
+        p = data_copy / "2022" / "Q4" / name
+        p.write_text(p.read_text(encoding="utf-8").replace("1-9月", "1-12月"), encoding="utf-8")
+    (data_copy / "2022" / "Q4" / "stated.json").unlink()
+    a = analyse(2022, 4, data_copy)
+    got = a.subtargets.set_index(["task_id", "target_no"]).loc[("T005", 1)]
+    assert got["source"] == "extracted"

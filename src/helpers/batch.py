@@ -30,6 +30,7 @@ NOTEBOOK_TITLES = {
     "02_key_tasks": "重点工作任务",
     "03_owners": "责任主体",
     "04_annexes": "附件1-3",
+    "05_change": "变化与年底预计",
 }
 KERNEL_NAME = "python3"
 

@@ -21,7 +21,7 @@ from helpers.config import load_settings
 from helpers.errors import DataError
 from helpers.loading import QuarterData, load_quarter
 from helpers.progress import compute_progress, load_trajectories
-from helpers.targets import load_curation, read_targets
+from helpers.targets import load_curation, load_returned, read_targets
 
 
 @dataclass
@@ -140,7 +140,9 @@ def analyse(
     trajectory_file = ydir / "trajectories.csv"
     curation = load_curation(curation_file)
     trajectories = load_trajectories(trajectory_file)
-    targets = read_targets(data.tasks, data.progress, months, curation)
+    returned_file = paths.quarter_dir(data_dir, year, quarter) / "returned_actuals.csv"
+    returned = load_returned(returned_file)
+    targets = read_targets(data.tasks, data.progress, months, curation, returned)
     subtargets = compute_progress(targets, months, settings, trajectories)
     indicators = classify_indicators(data.indicators, data.indicator_progress, months, settings)
     tasks = classify_tasks(data.tasks, data.progress, subtargets, settings)
@@ -150,7 +152,8 @@ def analyse(
     subtargets.insert(2, "task", subtargets["task_id"].map(task_text))
     checks = run_checks(data.stated, tasks, indicators, subtargets, data.progress, months,
                         settings)
-    used = {**data.files, "curation": curation_file, "trajectories": trajectory_file}
+    used = {**data.files, "curation": curation_file, "trajectories": trajectory_file,
+            "returned_actuals": returned_file}
     provenance = {
         "pack_version": helpers.__version__,
         "generated_at": datetime.now(UTC).astimezone().isoformat(timespec="seconds"),

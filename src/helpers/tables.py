@@ -241,3 +241,39 @@ def checks_table(analysis: Analysis) -> pd.DataFrame:
         {"级别": c["severity"], "核查项": c["check"], "对象": c["item"], "结果": c["finding"],
          "原文": c["source_text"]}
     )
+
+
+def projection_table(projection: pd.DataFrame) -> pd.DataFrame:
+    """Year-end projections of cumulative sub-targets, those that would miss first."""
+    p = projection.sort_values(["will_miss", "projected"], ascending=[False, True])
+    return pd.DataFrame(
+        {
+            "任务编号": p["task_id"],
+            "指标": p["metric"],
+            "当前完成率": p["ratio"].map(fmt_pct),
+            "数据截至": p["period_months"].map(lambda m: f"{int(m)}月"),
+            "按年初至今进度预计全年": p["projected"].map(fmt_pct),
+            "按最近一季进度预计全年": p["projected_recent"].map(fmt_pct),
+            "预计": p["will_miss"].map({True: "可能完不成", False: "可以完成"}),
+        }
+    )
+
+
+def change_table(change) -> pd.DataFrame:
+    """Sub-targets whose status changed since the previous quarter (all rows when few)."""
+    s = change.subtargets
+    if s.empty:
+        return pd.DataFrame(columns=["任务编号", "指标", "上期完成率", "本期完成率", "上期状态",
+                                     "本期状态", "变化"])
+    s = s[s["change"] != "不变"]
+    return pd.DataFrame(
+        {
+            "任务编号": s["task_id"],
+            "指标": s["metric"],
+            "上期完成率": s["ratio_prev"].map(fmt_pct),
+            "本期完成率": s["ratio_now"].map(fmt_pct),
+            "上期状态": s["status_prev"].fillna("—"),
+            "本期状态": s["status_now"],
+            "变化": s["change"],
+        }
+    )

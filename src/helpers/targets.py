@@ -197,7 +197,9 @@ def _is_heading(text: str, q: Quantity) -> bool:
     return not re.search(r"[，。；,;：]", text[item_start + 1 : q.start])
 
 
-CURATION_COLUMNS = ["task_id", "target_no", "field", "value", "reason"]
+CURATION_COLUMNS = ["task_id", "target_no", "quarter", "field", "value", "reason"]
+# A quarter's figures change every quarter: curating them needs the quarter they belong to.
+QUARTER_FIELDS = {"actual", "actual_period", "actual_text"}
 CURATION_FIELDS = {"metric", "kind", "direction", "target", "unit", "actual", "actual_period",
                    "actual_text", "drop", "add"}
 
@@ -205,10 +207,11 @@ CURATION_FIELDS = {"metric", "kind", "direction", "target", "unit", "actual", "a
 def load_curation(path: str | Path | None) -> pd.DataFrame:
     """Load the curated overrides: one row per (task, sub-target, field) with a reason.
 
-    Fields: ``metric``, ``kind``, ``direction``, ``target``, ``unit``, ``actual``,
-    ``actual_period``, ``actual_text``; ``drop`` removes a number wrongly read as a target;
-    ``add`` declares a target the text states in words (``全覆盖``), value = its target text.
-    Every row needs a reason.
+    Fields: ``metric``, ``kind``, ``direction``, ``target``, ``unit`` (for the whole year, leave
+    ``quarter`` empty); ``actual``, ``actual_period``, ``actual_text`` (for one quarter: ``quarter``
+    is required); ``drop`` removes a number wrongly read as a target; ``add`` declares a target
+    the text states in words (``全覆盖``), value = its target text. Every row needs a reason.
+    A target of zero or below is rejected: a 完成率 against it would mean nothing.
     """
     if path is None or not Path(path).is_file():
         return pd.DataFrame(columns=CURATION_COLUMNS)
@@ -232,9 +235,48 @@ def load_curation(path: str | Path | None) -> pd.DataFrame:
                          row=i + 2, column="target_no")
         if r["field"] in {"target", "actual"} and r["value"] != "":
             try:
-                float(r["value"])
+                number = float(r["value"])
             except ValueError:
                 problems.add(path, f"{r['value']!r} is not a number", row=i + 2, column="value")
+            else:
+                if r["field"] == "target" and number <= 0:
+                    problems.add(path, f"target {r['value']} must be above zero",
+                                 row=i + 2, column="value")
+                if r["field"] == "actual" and number < 0:
+                    problems.add(path, f"actual {r['value']} is negative", row=i + 2,
+                                 column="value")
+        if r["field"] in QUARTER_FIELDS and r["quarter"] not in {"1", "2", "3", "4"}:
+            problems.add(path, f"field {r['field']!r} is a quarter's figure: give its quarter "
+                         "(1-4)", row=i + 2, column="quarter")
+        if r["field"] not in QUARTER_FIELDS and r["quarter"] not in {"", "1", "2", "3", "4"}:
+            problems.add(path, f"quarter {r['quarter']!r} is not 1-4 or empty", row=i + 2,
+                         column="quarter")
+    problems.raise_if_any()
+    df.attrs["source_file"] = str(path)
+    return df
+
+
+RETURNED_COLUMNS = ["task_id", "target_no", "actual", "actual_period"]
+
+
+def load_returned(path: str | Path | None) -> pd.DataFrame:
+    """Load the figures units typed into the return form (written by ``workreport intake``)."""
+    if path is None or not Path(path).is_file():
+        return pd.DataFrame(columns=RETURNED_COLUMNS)
+    path = Path(path)
+    df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    missing = [c for c in RETURNED_COLUMNS if c not in df.columns]
+    if missing:
+        raise DataError.at(path, f"missing column(s) {', '.join(missing)}", row=1, column=missing[0])
+    problems = ProblemList()
+    for i, r in df.iterrows():
+        if r["actual"].strip():
+            try:
+                if float(r["actual"]) < 0:
+                    problems.add(path, f"actual {r['actual']} is negative", row=i + 2,
+                                 column="actual")
+            except ValueError:
+                problems.add(path, f"{r['actual']!r} is not a number", row=i + 2, column="actual")
     problems.raise_if_any()
     df.attrs["source_file"] = str(path)
     return df
@@ -245,8 +287,12 @@ def read_targets(
     progress: pd.DataFrame,
     report_months: int,
     curation: pd.DataFrame | None = None,
+    returned: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Read every task's sub-targets and their actuals into one table (``TARGET_COLUMNS``).
+
+    Precedence for an actual: the figure a unit typed into the return form (``returned``) over
+    the figure read from its progress text; the office's curated value for the quarter over both.
 
     Parameters
     ----------
@@ -257,7 +303,9 @@ def read_targets(
     report_months : int
         Months the report covers (9 for 1-9月); the period of an actual that states none.
     curation : DataFrame, optional
-        Curated overrides from ``load_curation``.
+        Curated overrides from ``load_curation``; rows for other quarters are ignored.
+    returned : DataFrame, optional
+        Figures units typed into the form (task_id, target_no, actual, actual_period).
 
     Returns
     -------
@@ -267,6 +315,10 @@ def read_targets(
     """
     text_by_task = dict(zip(progress["task_id"], progress["progress"].fillna(""), strict=False))
     curation = curation if curation is not None else pd.DataFrame(columns=CURATION_COLUMNS)
+    quarter = str(report_months // 3)
+    cfile_attrs = curation.attrs
+    curation = curation[(curation["quarter"] == "") | (curation["quarter"] == quarter)]
+    curation.attrs = cfile_attrs
     known_tasks = set(tasks["task_id"])
     problems = ProblemList()
     cfile = curation.attrs.get("source_file", "curation.csv")
@@ -316,6 +368,8 @@ def read_targets(
                 }
             )
     df = pd.DataFrame(rows, columns=TARGET_COLUMNS)
+    if returned is not None and not returned.empty:
+        df = _apply_returned(df, returned, report_months)
     df = _apply_curation(df, curation, report_months)
     return df.sort_values(["task_id", "target_no"], kind="stable").reset_index(drop=True)
 
@@ -326,6 +380,36 @@ def _sentence(text: str, q: Quantity) -> str:
     right_candidates = [text.find(p, q.end) for p in "。；\n"]
     right = min([r for r in right_candidates if r >= 0], default=len(text))
     return text[left + 1 : right + 1].strip()
+
+
+def _apply_returned(df: pd.DataFrame, returned: pd.DataFrame, report_months: int) -> pd.DataFrame:
+    """Lay the figures units typed into the form over the ones read from their text."""
+    rfile = returned.attrs.get("source_file", "returned_actuals.csv")
+    problems = ProblemList()
+    for i, r in returned.iterrows():
+        key = (df["task_id"] == r["task_id"]) & (df["target_no"] == int(r["target_no"]))
+        if not key.any():
+            problems.add(rfile, f"{r['task_id']} has no sub-target {r['target_no']}", row=i + 2,
+                         column="target_no")
+            continue
+        if is_missing_value(r["actual"]):
+            continue
+        df.loc[key, "actual"] = float(r["actual"])
+        df.loc[key, "actual_period"] = r.get("actual_period") or f"1-{report_months}月"
+        df.loc[key, "actual_text"] = f"填报完成值（{r.get('source_file', '')}）"
+        df.loc[key, "source"] = "returned"
+    problems.raise_if_any()
+    return df
+
+
+def is_missing_value(value) -> bool:
+    """True for an empty cell: None, NaN, NA or a blank string."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return True
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
 
 
 def _apply_curation(df: pd.DataFrame, curation: pd.DataFrame, report_months: int) -> pd.DataFrame:

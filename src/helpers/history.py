@@ -1,0 +1,117 @@
+"""Change since the last quarter, and where each cumulative target is heading by year end.
+
+The projection is simple and said plainly: at the year-to-date pace (完成率 ÷ months × 12), and,
+when the previous quarter exists, at the pace of the latest quarter. It flags the sub-targets that
+would miss at that pace; it does not forecast.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from helpers import paths
+from helpers.engine import Analysis, analyse
+from helpers.fmt import fmt_pct, is_missing
+
+RANK = {"已完成": 0, "达序时": 1, "慢序时": 2, "严重滞后": 3}
+LAGGING = {"严重滞后"}
+
+
+@dataclass
+class Change:
+    """The comparison with the previous quarter of the same year (if there is one)."""
+
+    available: bool
+    message: str
+    previous_quarter: int | None
+    subtargets: pd.DataFrame  # task_id, target_no, metric, ratio_prev, ratio_now, status_prev, …
+    tasks: pd.DataFrame  # task_id, task, computed_prev, computed_now, change
+
+
+def earlier_quarters(data_dir: str | Path | None, year: int, quarter: int) -> list[int]:
+    """Quarters of ``year`` before ``quarter`` that have progress data."""
+    ydir = paths.year_dir(Path(data_dir or paths.DATA_DIR), year)
+    return [q for q in range(1, quarter) if (ydir / f"Q{q}" / "progress.csv").is_file()]
+
+
+def _status_change(before: str, now: str) -> str:
+    if before == now:
+        return "持续滞后" if now in LAGGING else "不变"
+    if now in LAGGING:
+        return "新增滞后"
+    if before in LAGGING:
+        return "恢复"
+    if before in RANK and now in RANK:
+        return "好转" if RANK[now] < RANK[before] else "变差"
+    return "有变化"
+
+
+def compare_with_previous(current: Analysis, data_dir: str | Path | None = None,
+                          settings_file: str | Path | None = None) -> Change:
+    """Compare a quarter's sub-targets and tasks with the latest earlier quarter of the year."""
+    earlier = earlier_quarters(data_dir, current.year, current.quarter)
+    if not earlier:
+        have = "第一季度为年度首次报告" if current.quarter == 1 else (
+            f"本年度仅有第{current.quarter}季度数据")
+        return Change(False, f"{current.year}年无更早季度的数据（{have}），本期无法比较变化；"
+                      "年底预计按年初至今的进度测算。", None, pd.DataFrame(), pd.DataFrame())
+    q = earlier[-1]
+    prev = analyse(current.year, q, data_dir, settings_file)
+    key = ["task_id", "target_no"]
+    cols = ["ratio", "status", "actual", "actual_period", "period_months"]
+    merged = current.subtargets[[*key, "metric", "kind", "target", "unit", *cols]].merge(
+        prev.subtargets[[*key, *cols]], on=key, how="left", suffixes=("_now", "_prev")
+    )
+    merged["change"] = [
+        "上期无此子目标" if is_missing(b) else _status_change(b, n)
+        for b, n in zip(merged["status_prev"], merged["status_now"], strict=True)
+    ]
+    tasks = current.tasks[["task_id", "task", "lead_units", "computed_status"]].merge(
+        prev.tasks[["task_id", "computed_status"]], on="task_id", how="left",
+        suffixes=("_now", "_prev"),
+    )
+    tasks["change"] = [
+        "上期无此任务" if is_missing(b) else ("不变" if b == n else f"{b}→{n}")
+        for b, n in zip(tasks["computed_status_prev"], tasks["computed_status_now"], strict=True)
+    ]
+    return Change(True, f"与{current.year}年第{q}季度（1-{q * 3}月）比较。", q, merged, tasks)
+
+
+def project_year_end(subtargets: pd.DataFrame, change: Change | None = None) -> pd.DataFrame:
+    """Project each cumulative sub-target's 完成率 at year end at the current pace.
+
+    Returns
+    -------
+    DataFrame
+        task_id, target_no, metric, ratio, months, projected (YTD pace), projected_recent (the
+        latest quarter's pace, when the previous quarter exists), will_miss, phrase.
+    """
+    s = subtargets[(subtargets["kind"] == "cumulative") & (subtargets["direction"] == "higher")]
+    s = s.dropna(subset=["ratio"])
+    out = s[["task_id", "target_no", "metric", "ratio", "period_months", "status"]].copy()
+    out["projected"] = out["ratio"] / out["period_months"] * 12
+    out["projected_recent"] = np.nan
+    if change is not None and change.available:
+        prev = change.subtargets.set_index(["task_id", "target_no"])
+        recent = []
+        for r in out.itertuples():
+            key = (r.task_id, r.target_no)
+            if key in prev.index and not is_missing(prev.loc[key, "ratio_prev"]):
+                months = r.period_months - prev.loc[key, "period_months_prev"]
+                pace = (r.ratio - prev.loc[key, "ratio_prev"]) / months if months > 0 else np.nan
+                recent.append(r.ratio + pace * (12 - r.period_months))
+            else:
+                recent.append(np.nan)
+        out["projected_recent"] = recent
+    worst = out[["projected", "projected_recent"]].min(axis=1)
+    out["will_miss"] = worst < 1
+    out["phrase"] = [
+        f"按当前进度预计全年完成{fmt_pct(p)}" + (
+            f"（按最近一季进度{fmt_pct(q)}）" if not is_missing(q) else "")
+        for p, q in zip(out["projected"], out["projected_recent"], strict=True)
+    ]
+    return out.reset_index(drop=True)
