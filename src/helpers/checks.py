@@ -84,15 +84,18 @@ def check_stated_ratios(progress: pd.DataFrame) -> list[dict]:
             for m in STATED_RATE.finditer(sentence):
                 said = float(m.group(2))
                 qs = [q for q in find_quantities(sentence[: m.start()]) if q.unit not in {"%"}]
-                best = None
+                best, pairs = None, 0
                 for a in qs:
                     for b in qs:
                         if a is b or b.value <= 0 or a.unit != b.unit or a.value > b.value:
                             continue
+                        pairs += 1
                         diff = abs(a.value / b.value * 100 - said)
                         if best is None or diff < best[0]:
                             best = (diff, a, b)
-                if best and best[0] < 2.0:
+                # Near match: the pair the rate was computed from. A single candidate pair is
+                # checked whatever the difference: it is the only reading of the sentence.
+                if best and (best[0] < 2.0 or pairs == 1):
                     out.append(_ratio_row(r.task_id, m.group(0), best[1].value, best[2].value,
                                           said, sentence))
     return out

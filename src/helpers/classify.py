@@ -121,12 +121,15 @@ def classify_tasks(
     st = settings["status"]
     lagging_statuses = set(settings["thresholds"]["lagging_statuses"])
     early = settings["words"]["early_stage"]
-    prog = progress.set_index("task_id")
+    prog = progress.set_index("task_id").to_dict("index")
+    # One pass to group the sub-targets (a filter per task would cost O(tasks × sub-targets)).
+    empty = subtargets.iloc[0:0]
+    by_task = {k: g for k, g in subtargets.groupby("task_id", sort=False)}
     rows = []
     for task in tasks.itertuples():
-        p = prog.loc[task.task_id]
+        p = prog[task.task_id]
         text = "" if is_missing(p["progress"]) else str(p["progress"])
-        subs = subtargets[subtargets["task_id"] == task.task_id]
+        subs = by_task.get(task.task_id, empty)
         reasons, flags = [], []
         for s in subs.itertuples():
             label = f"{s.metric}：{s.phrase}"

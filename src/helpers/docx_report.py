@@ -25,6 +25,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Length, Pt, RGBColor
 from docx.table import Table
 from docx.text.paragraph import Paragraph
+from lxml import etree
 
 from helpers import tables
 from helpers.engine import Analysis
@@ -46,31 +47,45 @@ BODY_LINE_PT = 28  # GB/T 9704: 22 lines of 三号 text on the A4 type area
 LAGGING = "推进较为滞后"
 NORMAL = "正常推进"
 
-# Relative column widths of the annex tables; the progress text is the widest column. Columns
-# not listed get DEFAULT_WEIGHT. Widths are scaled to fill the page between its margins.
+# Column widths of the annex tables in cm on a landscape page; the progress text is the widest
+# column. A table's widths are scaled to fill the page between its margins. Short columns are
+# sized to hold their content at 五号 on one line (``75.0%``, ``-55.0；—``, ``不达预期``).
 COLUMN_WEIGHTS = {
     "序号": 1.2,
-    "任务编号": 1.4,
-    "工作板块": 1.9,
-    "工作任务": 4.2,
+    "任务编号": 1.3,
+    "工作板块": 1.7,
+    "工作任务": 3.6,
     "责任区领导": 1.5,
-    "责任单位": 1.9,
-    "配合单位": 2.3,
-    "任务进展情况": 8.0,
-    "进展情况": 8.0,
-    "完成率": 2.3,
-    "序时进度": 1.5,
-    "差距（个百分点）": 1.6,
+    "责任单位": 1.8,
+    "配合单位": 2.0,
+    "任务进展情况": 6.2,
+    "完成率": 2.1,
+    "序时进度": 1.6,
+    "差距（个百分点）": 1.7,
     "测算状态": 1.6,
+    "预期目标": 3.6,  # 附件1's "2022年预期目标": matched by its ending, the year changes
+    "进展情况": 9.0,
     "数据期间": 1.6,
-    "完成值": 1.7,
-    "与目标差距": 2.4,
-    "状态": 1.8,
+    "完成值": 1.8,
+    "与目标差距": 3.0,
+    "状态": 2.0,
 }
 DEFAULT_WEIGHT = 2.0
 # Short columns read better centred; text columns stay left-aligned.
-CENTRED_COLUMNS = {"序号", "任务编号", "责任区领导", "数据期间", "完成值", "序时进度",
-                   "差距（个百分点）", "测算状态", "状态"}
+CENTRED_COLUMNS = {
+    "序号",
+    "任务编号",
+    "责任区领导",
+    "数据期间",
+    "完成值",
+    "序时进度",
+    "差距（个百分点）",
+    "测算状态",
+    "状态",
+}
+# Computed columns list one value per sub-target, joined by "；". In a narrow column the line
+# would break inside a number ("75.0/%"), so each value goes on its own line instead.
+STACKED_COLUMNS = {"完成率", "序时进度", "差距（个百分点）"}
 
 # XML 1.0 forbids most control characters; lxml refuses them, so they are dropped from data.
 _ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -130,8 +145,9 @@ def _clean(text: str) -> str:
 
 
 # --- runs and paragraphs -----------------------------------------------------------------------
-def _set_font(run_or_style, east_asia: str, size: float, bold: bool | None = None,
-              latin: str = FONTS.latin) -> None:
+def _set_font(
+    run_or_style, east_asia: str, size: float, bold: bool | None = None, latin: str = FONTS.latin
+) -> None:
     """Name the Latin and the East Asian font of a run or style, and its size."""
     font = run_or_style.font
     font.name = latin  # w:ascii and w:hAnsi
@@ -145,15 +161,30 @@ def _set_font(run_or_style, east_asia: str, size: float, bold: bool | None = Non
     rfonts.set(qn("w:eastAsia"), east_asia)
 
 
-def _add_text(paragraph: Paragraph, text: str, east_asia: str, size: float,
-              bold: bool | None = None, fonts: DocxFonts = FONTS) -> None:
+def _add_text(
+    paragraph: Paragraph,
+    text: str,
+    east_asia: str,
+    size: float,
+    bold: bool | None = None,
+    fonts: DocxFonts = FONTS,
+) -> None:
     run = paragraph.add_run(_clean(text))
     _set_font(run, east_asia, size, bold, fonts.latin)
 
 
-def _paragraph(doc: DocumentObject, text: str, east_asia: str, size: float, *,
-               bold: bool | None = None, centred: bool = False, indent_chars: float = 0,
-               line_pt: float | None = BODY_LINE_PT, fonts: DocxFonts = FONTS) -> Paragraph:
+def _paragraph(
+    doc: DocumentObject,
+    text: str,
+    east_asia: str,
+    size: float,
+    *,
+    bold: bool | None = None,
+    centred: bool = False,
+    indent_chars: float = 0,
+    line_pt: float | None = BODY_LINE_PT,
+    fonts: DocxFonts = FONTS,
+) -> Paragraph:
     p = doc.add_paragraph()
     fmt = p.paragraph_format
     if centred:
@@ -188,9 +219,10 @@ def _add_font_alternates(doc: DocumentObject, fonts: DocxFonts) -> None:
     constant font names and written back. If the template has no font table this is skipped:
     the fonts are still named on every run.
     """
-    part = next((p for p in doc.part.package.iter_parts()
-                 if str(p.partname) == "/word/fontTable.xml"), None)
-    if part is None:
+    part = next(
+        (p for p in doc.part.package.iter_parts() if str(p.partname) == "/word/fontTable.xml"), None
+    )
+    if part is None or not hasattr(part, "_blob"):  # a future python-docx may model the part
         return
     root = parse_xml(part.blob)
     known = {f.get(qn("w:name")) for f in root.findall(qn("w:font"))}
@@ -209,8 +241,7 @@ def _add_font_alternates(doc: DocumentObject, fonts: DocxFonts) -> None:
             el.set(qn("w:val"), val)
             font.append(el)
         root.append(font)
-    from lxml import etree
-
+    # A plain Part has no setter for its bytes; python-docx writes ``_blob`` back on save.
     part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
@@ -228,36 +259,43 @@ def _landscape(section) -> None:
     section.orientation = WD_ORIENT.LANDSCAPE
     section.page_width, section.page_height = Cm(29.7), Cm(21.0)
     section.top_margin, section.bottom_margin = Cm(2.0), Cm(2.0)
-    section.left_margin, section.right_margin = Cm(2.0), Cm(2.0)
+    section.left_margin, section.right_margin = Cm(1.8), Cm(1.8)
     section.footer_distance = Cm(1.0)
 
 
-def _field_run(paragraph: Paragraph, instruction: str) -> None:
+def _field_run(paragraph: Paragraph, instruction: str, fonts: DocxFonts = FONTS) -> None:
     """Add a field (``PAGE``) to a paragraph; the instruction is a constant, never data."""
-    for kind, text in (("begin", None), (None, instruction), ("end", None)):
-        run = paragraph.add_run()
-        _set_font(run, FONTS.body, PAGE_NUMBER_PT)
-        if kind:
-            fld = OxmlElement("w:fldChar")
-            fld.set(qn("w:fldCharType"), kind)
-            run._element.append(fld)
-        else:
-            instr = OxmlElement("w:instrText")
-            instr.set(qn("xml:space"), "preserve")
-            instr.text = instruction
-            run._element.append(instr)
+    runs = [paragraph.add_run() for _ in range(3)]
+    for run in runs:
+        _set_font(run, fonts.body, PAGE_NUMBER_PT, latin=fonts.latin)
+    begin, end = OxmlElement("w:fldChar"), OxmlElement("w:fldChar")
+    begin.set(qn("w:fldCharType"), "begin")
+    end.set(qn("w:fldCharType"), "end")
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = instruction
+    for run, element in zip(runs, (begin, instr, end), strict=True):
+        run._element.append(element)
 
 
-def _page_numbers(section) -> None:
+def _page_numbers(section, fonts: DocxFonts = FONTS) -> None:
     """Page numbers centred in the footer, as the office prints them: ``— 3 —``."""
     p = section.footer.paragraphs[0]
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _add_text(p, "— ", FONTS.body, PAGE_NUMBER_PT)
-    _field_run(p, " PAGE ")
-    _add_text(p, " —", FONTS.body, PAGE_NUMBER_PT)
+    _add_text(p, "— ", fonts.body, PAGE_NUMBER_PT, fonts=fonts)
+    _field_run(p, " PAGE ", fonts)
+    _add_text(p, " —", fonts.body, PAGE_NUMBER_PT, fonts=fonts)
 
 
 # --- tables ------------------------------------------------------------------------------------
+def _weight(column: str) -> float:
+    """A column's weight: its own, else that of the longest name it ends with."""
+    if column in COLUMN_WEIGHTS:
+        return COLUMN_WEIGHTS[column]
+    endings = [k for k in COLUMN_WEIGHTS if column.endswith(k)]
+    return COLUMN_WEIGHTS[max(endings, key=len)] if endings else DEFAULT_WEIGHT
+
+
 def column_widths(columns: list[str], total_cm: float) -> list[float]:
     """Share ``total_cm`` among columns by their weights in ``COLUMN_WEIGHTS``.
 
@@ -275,10 +313,12 @@ def column_widths(columns: list[str], total_cm: float) -> list[float]:
 
     Examples
     --------
-    >>> column_widths(["序号", "任务进展情况"], 9.2)
-    [1.2, 8.0]
+    >>> column_widths(["序号", "任务进展情况"], 7.4)
+    [1.2, 6.2]
+    >>> column_widths(["2022年预期目标", "进展情况"], 12.6)
+    [3.6, 9.0]
     """
-    weights = [COLUMN_WEIGHTS.get(c, DEFAULT_WEIGHT) for c in columns]
+    weights = [_weight(c) for c in columns]
     scale = total_cm / sum(weights)
     return [round(w * scale, 3) for w in weights]
 
@@ -301,8 +341,15 @@ def _shade(cell, fill: str) -> None:
     tcpr.append(shd)
 
 
-def _fill_cell(cell, text: str, east_asia: str, *, bold: bool = False, centred: bool = False,
-               fonts: DocxFonts = FONTS) -> None:
+def _fill_cell(
+    cell,
+    text: str,
+    east_asia: str,
+    *,
+    bold: bool = False,
+    centred: bool = False,
+    fonts: DocxFonts = FONTS,
+) -> None:
     """Write text into a cell, one paragraph per line of the text."""
     lines = text.split("\n")
     first = cell.paragraphs[0]
@@ -319,8 +366,9 @@ def _fill_cell(cell, text: str, east_asia: str, *, bold: bool = False, centred: 
     cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
 
 
-def add_table(doc: DocumentObject, df: pd.DataFrame, width_cm: float,
-              fonts: DocxFonts = FONTS) -> Table:
+def add_table(
+    doc: DocumentObject, df: pd.DataFrame, width_cm: float, fonts: DocxFonts = FONTS
+) -> Table:
     """Add a DataFrame as a Word table: a bold, repeated header row, then one row per record.
 
     Parameters
@@ -353,11 +401,17 @@ def add_table(doc: DocumentObject, df: pd.DataFrame, width_cm: float,
         _shade(cell, "D9D9D9")  # before the fill: w:shd must precede w:vAlign
         _fill_cell(cell, name, fonts.heading, bold=True, centred=True, fonts=fonts)
     centred = [c in CENTRED_COLUMNS for c in columns]
+    stacked = [c in STACKED_COLUMNS for c in columns]
     for record in df.itertuples(index=False):
         cells = table.add_row().cells
-        for cell, value, width, mid in zip(cells, record, widths, centred, strict=True):
+        for cell, value, width, mid, stack in zip(
+            cells, record, widths, centred, stacked, strict=True
+        ):
             cell.width = width
-            _fill_cell(cell, cell_text(value), fonts.body, centred=mid, fonts=fonts)
+            text = cell_text(value)
+            if stack:
+                text = "\n".join(v.strip() for v in text.split("；") if v.strip()) or MISSING
+            _fill_cell(cell, text, fonts.body, centred=mid, fonts=fonts)
     return table
 
 
@@ -376,14 +430,20 @@ def provenance_text(provenance: dict) -> str:
 
     Examples
     --------
-    >>> provenance_text({"pack_version": "0.1.0", "generated_at": "2022-10-10T09:00:00+08:00",
-    ...                  "parameters": {"year": 2022, "quarter": 3, "settings_file": ""}})
-    '本文件由 workreport-progress 0.1.0 生成；生成时间：2022-10-10T09:00:00+08:00；参数：year=2022，quarter=3，settings_file=（默认）'
+    >>> text = provenance_text({"pack_version": "0.1.0", "generated_at": "2022-10-10T09:00",
+    ...                         "parameters": {"year": 2022, "quarter": 3, "settings_file": ""}})
+    >>> for part in text.split("；"):
+    ...     print(part)
+    本文件由 workreport-progress 0.1.0 生成
+    生成时间：2022-10-10T09:00
+    参数：year=2022，quarter=3，settings_file=（默认）
     """
     params = provenance.get("parameters", {}) or {}
     shown = "，".join(f"{k}={v if v not in ('', None) else '（默认）'}" for k, v in params.items())
-    return (f"本文件由 workreport-progress {provenance.get('pack_version', MISSING)} 生成；"
-            f"生成时间：{provenance.get('generated_at', MISSING)}；参数：{shown or MISSING}")
+    return (
+        f"本文件由 workreport-progress {provenance.get('pack_version', MISSING)} 生成；"
+        f"生成时间：{provenance.get('generated_at', MISSING)}；参数：{shown or MISSING}"
+    )
 
 
 def _annex_title(item: str) -> str:
@@ -391,8 +451,9 @@ def _annex_title(item: str) -> str:
     return re.sub(r"^\s*\d+\s*[.．、]\s*", "", item)
 
 
-def build_docx(analysis: Analysis, body: Body | None = None,
-               fonts: DocxFonts = FONTS) -> DocumentObject:
+def build_docx(
+    analysis: Analysis, body: Body | None = None, fonts: DocxFonts = FONTS
+) -> DocumentObject:
     """Build the report as a python-docx Document, without writing it.
 
     Parameters
@@ -419,8 +480,10 @@ def build_docx(analysis: Analysis, body: Body | None = None,
         tables.annex_tasks(analysis, NORMAL),
     ]
     if len(body.annex_list) != len(annexes):
-        raise ValueError(f"the body lists {len(body.annex_list)} annexes; the report has "
-                         f"{len(annexes)} annex tables")
+        raise ValueError(
+            f"the body lists {len(body.annex_list)} annexes; the report has "
+            f"{len(annexes)} annex tables"
+        )
 
     doc = Document()
     _setup_styles(doc, fonts)
@@ -432,24 +495,25 @@ def build_docx(analysis: Analysis, body: Body | None = None,
 
     section = doc.sections[0]
     _portrait(section)
-    _page_numbers(section)
+    _page_numbers(section, fonts)
 
     for line in body.title:
-        _paragraph(doc, line, fonts.title, TITLE_PT, bold=True, centred=True, line_pt=None,
-                   fonts=fonts)
+        _paragraph(
+            doc, line, fonts.title, TITLE_PT, bold=True, centred=True, line_pt=None, fonts=fonts
+        )
     _paragraph(doc, "", fonts.body, BODY_PT)
     _paragraph(doc, body.salutation, fonts.body, BODY_PT, fonts=fonts)
     _paragraph(doc, body.opening, fonts.body, BODY_PT, indent_chars=2, fonts=fonts)
     for heading, paras in body.sections:
-        _paragraph(doc, heading, fonts.heading, BODY_PT, indent_chars=2, fonts=fonts)
+        head = _paragraph(doc, heading, fonts.heading, BODY_PT, indent_chars=2, fonts=fonts)
+        head.paragraph_format.keep_with_next = True  # never a heading alone at a page's foot
         for text in paras:
             _paragraph(doc, text, fonts.body, BODY_PT, indent_chars=2, fonts=fonts)
 
     # 附件：1.… with 2., 3. aligned under 1. (GB/T 9704: two characters in, then 附件：).
     _paragraph(doc, "", fonts.body, BODY_PT)
     for k, item in enumerate(body.annex_list):
-        p = _paragraph(doc, ("附件：" if k == 0 else "") + item, fonts.body, BODY_PT,
-                       fonts=fonts)
+        p = _paragraph(doc, ("附件：" if k == 0 else "") + item, fonts.body, BODY_PT, fonts=fonts)
         p.paragraph_format.left_indent = Pt(BODY_PT * 5)
         if k == 0:
             p.paragraph_format.first_line_indent = Pt(-BODY_PT * 3)
@@ -457,11 +521,21 @@ def build_docx(analysis: Analysis, body: Body | None = None,
     for k, (item, df) in enumerate(zip(body.annex_list, annexes, strict=True), start=1):
         section = doc.add_section(WD_SECTION.NEW_PAGE)
         _landscape(section)
-        _paragraph(doc, f"附件{k}", fonts.heading, BODY_PT, fonts=fonts)
-        title = _paragraph(doc, _annex_title(item), fonts.title, TITLE_PT, bold=True,
-                           centred=True, line_pt=None, fonts=fonts)
+        label = _paragraph(doc, f"附件{k}", fonts.heading, BODY_PT, fonts=fonts)
+        label.paragraph_format.keep_with_next = True
+        title = _paragraph(
+            doc,
+            _annex_title(item),
+            fonts.title,
+            TITLE_PT,
+            bold=True,
+            centred=True,
+            line_pt=None,
+            fonts=fonts,
+        )
         title.paragraph_format.space_before = Pt(6)
         title.paragraph_format.space_after = Pt(12)
+        title.paragraph_format.keep_with_next = True
         width_cm = Length(section.page_width - section.left_margin - section.right_margin).cm
         add_table(doc, df, width_cm, fonts)
 
@@ -472,8 +546,9 @@ def build_docx(analysis: Analysis, body: Body | None = None,
     return doc
 
 
-def write_docx(analysis: Analysis, path: str | Path, body: Body | None = None,
-               fonts: DocxFonts = FONTS) -> Path:
+def write_docx(
+    analysis: Analysis, path: str | Path, body: Body | None = None, fonts: DocxFonts = FONTS
+) -> Path:
     """Write the report as a .docx file, atomically.
 
     Parameters

@@ -328,9 +328,10 @@ def read_targets(
                          column="task_id")
     problems.raise_if_any()
     rows = []
+    adds = curation[curation["field"] == "add"]
+    adds_by_task = {k: g for k, g in adds.groupby("task_id", sort=False)}
     for task in tasks.itertuples():
         prog = text_by_task.get(task.task_id, "")
-        cur = curation[curation["task_id"] == task.task_id]
         targets = extract_targets(task.task)
         for t in targets:
             actual, score = pair_actual(t, prog) if prog else (None, 0.0)
@@ -357,7 +358,7 @@ def read_targets(
                 }
             )
         # Curated additions: targets stated in words (全覆盖) or numbers the reader cannot see.
-        for _, c in cur[cur["field"] == "add"].iterrows():
+        for _, c in adds_by_task.get(task.task_id, adds.iloc[0:0]).iterrows():
             rows.append(
                 {
                     "task_id": task.task_id, "target_no": int(c["target_no"]), "metric": "",
@@ -386,18 +387,21 @@ def _apply_returned(df: pd.DataFrame, returned: pd.DataFrame, report_months: int
     """Lay the figures units typed into the form over the ones read from their text."""
     rfile = returned.attrs.get("source_file", "returned_actuals.csv")
     problems = ProblemList()
+    df = df.reset_index(drop=True)
+    position = {(t, int(n)): i for i, (t, n) in enumerate(zip(df["task_id"], df["target_no"],
+                                                               strict=True))}
     for i, r in returned.iterrows():
-        key = (df["task_id"] == r["task_id"]) & (df["target_no"] == int(r["target_no"]))
-        if not key.any():
+        pos = position.get((r["task_id"], int(r["target_no"])))
+        if pos is None:
             problems.add(rfile, f"{r['task_id']} has no sub-target {r['target_no']}", row=i + 2,
                          column="target_no")
             continue
         if is_missing_value(r["actual"]):
             continue
-        df.loc[key, "actual"] = float(r["actual"])
-        df.loc[key, "actual_period"] = r.get("actual_period") or f"1-{report_months}月"
-        df.loc[key, "actual_text"] = f"填报完成值（{r.get('source_file', '')}）"
-        df.loc[key, "source"] = "returned"
+        df.loc[pos, "actual"] = float(r["actual"])
+        df.loc[pos, "actual_period"] = r.get("actual_period") or f"1-{report_months}月"
+        df.loc[pos, "actual_text"] = f"填报完成值（{r.get('source_file', '')}）"
+        df.loc[pos, "source"] = "returned"
     problems.raise_if_any()
     return df
 

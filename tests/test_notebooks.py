@@ -1,0 +1,179 @@
+"""The real notebooks, run through papermill into a temp folder, and the batch that renders them."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import nbformat
+import papermill as pm
+import pytest
+
+from helpers import paths
+from helpers.batch import run_many
+
+pytestmark = pytest.mark.notebook
+
+NOTEBOOKS = sorted(paths.NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))
+EVIL = '<script>alert(1)</script><img src=x onerror=alert(2)>[点我](javascript:alert(3)){{ 7*7 }}'
+
+
+def execute(name: str, out_dir: Path, **parameters) -> nbformat.NotebookNode:
+    out = out_dir / name
+    pm.execute_notebook(str(paths.NOTEBOOKS_DIR / name), str(out), parameters=parameters,
+                        kernel_name="python3", progress_bar=False, execution_timeout=300,
+                        cwd=str(out_dir))
+    return nbformat.read(out, as_version=4)
+
+
+def all_text(nb) -> str:
+    parts = []
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            parts.append(out.get("text", ""))
+            for key in ("text/html", "text/plain"):
+                parts.append(out.get("data", {}).get(key, ""))
+    return "\n".join(p if isinstance(p, str) else "".join(p) for p in parts)
+
+
+def stderr_text(nb) -> str:
+    return "\n".join(
+        out.get("text", "") for cell in nb.cells for out in cell.get("outputs", [])
+        if out.get("name") == "stderr"
+    )
+
+
+def test_every_notebook_has_one_parameters_cell_and_no_definitions():
+    for path in NOTEBOOKS:
+        nb = nbformat.read(path, as_version=4)
+        tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+        assert len(tagged) == 1, path.name
+        code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+        assert "def " not in code and "class " not in code, path.name
+
+
+def test_committed_notebooks_carry_no_outputs_but_the_checked_cell():
+    for path in NOTEBOOKS:
+        nb = nbformat.read(path, as_version=4)
+        for cell in nb.cells:
+            if cell.cell_type == "code" and not cell.metadata.get("keep_output"):
+                assert cell.outputs == [], (path.name, cell.source[:40])
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_runs_with_defaults_and_draws_chinese(path, tmp_path):
+    nb = execute(path.name, tmp_path)
+    assert nb.metadata.papermill.parameters == {}  # defaults, as an analyst opens it
+    errors = stderr_text(nb)
+    assert "missing from font" not in errors and "Glyph" not in errors
+    assert "重点任务推进情况（1-9月）" in all_text(nb)
+
+
+def test_report_notebook_states_the_counts(tmp_path):
+    text = all_text(execute("00_report.ipynb", tmp_path))
+    assert "①1项指标符合预期" in text
+    assert "②7项指标不达预期" in text
+    assert "③2项指标符合时间节点要求" in text
+    assert "122项任务正常推进" in text and "9项任务推进较为滞后" in text
+
+
+def test_parameters_are_recorded_and_used(tmp_path, data_copy):
+    nb = execute("01_indicators.ipynb", tmp_path, year=2022, quarter=3, data_dir=str(data_copy))
+    assert nb.metadata.papermill.parameters["data_dir"] == str(data_copy)
+    assert str(data_copy) in all_text(nb) or "进出口总额" in all_text(nb)
+
+
+def test_parameter_of_the_wrong_type_fails_with_a_clear_message(tmp_path):
+    with pytest.raises(pm.PapermillExecutionError, match="quarter must be a whole number 1-4, got 'three'"):
+        execute("00_report.ipynb", tmp_path, quarter="three")
+
+
+def test_change_notebook_says_no_earlier_quarter(tmp_path):
+    text = all_text(execute("05_change.ipynb", tmp_path))
+    assert "2022年无更早季度的数据（本年度仅有第3季度数据），本期无法比较变化" in text
+
+
+def test_unit_text_is_escaped_in_every_page(tmp_path, data_copy):
+    progress = data_copy / "2022" / "Q3" / "progress.csv"
+    import pandas as pd
+
+    df = pd.read_csv(progress, dtype=str, keep_default_na=False)
+    df.loc[df["task_id"] == "T001", "progress"] = EVIL + "仍未启动"
+    df.loc[df["task_id"] == "T050", "progress"] = EVIL
+    df.to_csv(progress, index=False)
+    out = tmp_path / "report"
+    assert run_many([2022], [3], data_copy, out, jobs=2, timeout=300, settings_file="",
+                    notebooks_dir=paths.NOTEBOOKS_DIR, progress=False) == 0
+    for page in out.glob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        assert "<script>alert(1)" not in html, page.name
+        assert "<img src=x" not in html, page.name
+        assert 'href="javascript:' not in html, page.name
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in (out / "04_annexes.html").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory):
+    out = tmp_path_factory.mktemp("reports") / "2022-Q3"
+    status = run_many([2022], [3], paths.DATA_DIR, out, jobs=2, timeout=300, settings_file="",
+                      notebooks_dir=paths.NOTEBOOKS_DIR, progress=False)
+    assert status == 0
+    return out
+
+
+def test_batch_writes_the_shareable_report(report):
+    index = (report / "index.html").read_text(encoding="utf-8")
+    assert "①1项指标符合预期" in index and "9项任务推进较为滞后" in index
+    for name in ["地区生产总值", "固定资产投资", "工业增加值", "社会消费品零售总额", "一般公共预算收入",
+                 "区级税收", "全体居民人均可支配收入"]:
+        assert name in index
+    for unit in ["区商务委", "国际物流枢纽公司", "区城管局（区整违办）", "中梁镇", "区体育局",
+                 "区经济信息委", "区公安分局"]:
+        assert f"（责任单位：{unit}" in index
+    for nb in NOTEBOOKS:
+        assert (report / f"{nb.stem}.html").is_file()
+        assert f'href="{nb.stem}.html"' in index
+    assert (report / "report.docx").is_file()
+
+
+def test_html_loads_nothing_from_the_internet(report):
+    for page in report.glob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        assert '<script src="http' not in html, page.name
+        assert "cdn.jsdelivr" not in html and "cdnjs" not in html and "unpkg.com" not in html
+        assert "Noto Sans CJK SC" in html  # names CJK fonts for the reader's system
+
+
+def test_html_has_no_code_and_embeds_its_figures(report):
+    html = (report / "02_key_tasks.html").read_text(encoding="utf-8")
+    assert "nb.show_figure" not in html and "analysis = nb.setup" not in html
+    assert html.count('src="data:image/png;base64,') >= 2
+
+
+def test_batch_writes_tables_with_a_bom_and_the_summary(report):
+    raw = (report / "data" / "targets.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    summary = json.loads((report / "data" / "summary.json").read_text(encoding="utf-8"))
+    assert summary["indicators_by_status"] == {"不达预期": 7, "符合时间节点要求": 2, "符合预期": 1}
+    assert summary["tasks_by_reported_status"] == {"正常推进": 122, "推进较为滞后": 9}
+    assert set(summary["provenance"]["files"]) >= {"tasks", "progress", "curation"}
+    assert len(summary["provenance"]["files"]["tasks"]["sha256"]) == 64
+
+
+def test_failed_notebook_fails_the_run_and_keeps_the_last_good_report(report, tmp_path, capsys):
+    nb_dir = tmp_path / "notebooks"
+    shutil.copytree(paths.NOTEBOOKS_DIR, nb_dir)
+    bad = nbformat.read(nb_dir / "01_indicators.ipynb", as_version=4)
+    bad.cells.append(nbformat.v4.new_code_cell("raise RuntimeError('故意失败')"))
+    nbformat.write(bad, nb_dir / "01_indicators.ipynb")
+    before = (report / "index.html").read_bytes()
+    status = run_many([2022], [3], paths.DATA_DIR, report, jobs=2, timeout=300, settings_file="",
+                      notebooks_dir=nb_dir, progress=False)
+    assert status == 1
+    err = capsys.readouterr().err
+    assert "FAILED 2022-Q3 01_indicators.ipynb" in err and "RuntimeError: 故意失败" in err
+    assert (report / "index.html").read_bytes() == before  # the last good report is untouched
+    kept = list((report.parent / "_failed").glob("2022-Q3-*/01_indicators.ipynb"))
+    assert kept, "the failed executed notebook is kept for inspection"
+    assert not list(report.parent.glob(".2022-Q3.staging.*"))  # nothing half-written left
