@@ -9,7 +9,9 @@ from helpers.narrative import build_body, to_html
 
 
 def test_stated_ratio_is_recomputed(analysis):
-    rows = analysis.checks[(analysis.checks["check"] == "比率复核") & (analysis.checks["item"] == "T008")]
+    rows = analysis.checks[
+        (analysis.checks["check"] == "比率复核") & (analysis.checks["item"] == "T008")
+    ]
     # 安装率19.05% = 79880 / 419295 (worked by hand: 0.190510...)
     assert any("79880 ÷ 419295 = 19.05%，一致" in f for f in rows["finding"])
 
@@ -21,7 +23,9 @@ def test_stated_share_of_annual_task_is_recomputed(analysis):
 
 
 def test_wrong_stated_ratio_is_flagged():
-    progress = pd.DataFrame({"task_id": ["X1"], "progress": ["既有居民用户1000户，已安装250户，安装率30%。"]})
+    progress = pd.DataFrame(
+        {"task_id": ["X1"], "progress": ["既有居民用户1000户，已安装250户，安装率30%。"]}
+    )
     (row,) = check_stated_ratios(progress)
     assert row["severity"] == "警告"
     assert "25.00%，与所述30.0%不一致" in row["finding"]
@@ -47,27 +51,42 @@ def test_body_names_every_indicator_with_its_figure(analysis):
     text = build_body(analysis).text()
     assert "①1项指标符合预期，进出口总额增长7.59%（1-8月）" in text
     assert "②7项指标不达预期，分别是：" in text
-    for phrase in ["地区生产总值增长2.6%", "固定资产投资增长2.9%", "工业增加值增长3%",
-                   "社会消费品零售总额增长0.1%", "一般公共预算收入增长-6.8%", "区级税收增长-29.16%",
-                   "全体居民人均可支配收入增长2.8%（1-6月）"]:
+    for phrase in [
+        "地区生产总值增长2.6%",
+        "固定资产投资增长2.9%",
+        "工业增加值增长3%",
+        "社会消费品零售总额增长0.1%",
+        "一般公共预算收入增长-6.8%",
+        "区级税收增长-29.16%",
+        "全体居民人均可支配收入增长2.8%（1-6月）",
+    ]:
         assert phrase in text
     assert "③2项指标符合时间节点要求" in text
 
 
 def test_body_states_tasks_and_names_each_lagging_one_with_its_unit(analysis):
     text = build_body(analysis).text()
-    assert "131项重点工作任务中，122项任务正常推进（详见附件3），9项任务推进较为滞后（详见附件2）" in text
+    assert (
+        "131项重点工作任务中，122项任务正常推进（详见附件3），9项任务推进较为滞后（详见附件2）"
+        in text
+    )
     lagging = analysis.tasks[analysis.tasks["reported_status"] == "推进较为滞后"]
     for i, t in enumerate(lagging.itertuples(), start=1):
         unit = "、".join(t.lead_units.split(";"))
-        line = next(p for p in build_body(analysis).paragraphs() if p.startswith(f"{i}.{t.task[:8]}"))
+        line = next(
+            p for p in build_body(analysis).paragraphs() if p.startswith(f"{i}.{t.task[:8]}")
+        )
         assert line.endswith(f"（责任单位：{unit}）")
     assert "完成年度目标的37.3%，低于序时进度37.7个百分点" in text  # 违法建筑 56 of 150
 
 
 def test_body_title_and_salutation_as_the_office_writes(analysis):
     body = build_body(analysis)
-    assert body.title == ["重庆市沙坪坝区人民政府督查办", "关于2022年区政府工作报告重点任务", "前三季度推进情况的报告"]
+    assert body.title == [
+        "重庆市沙坪坝区人民政府督查办",
+        "关于2022年区政府工作报告重点任务",
+        "前三季度推进情况的报告",
+    ]
     assert body.salutation == "区政府："
 
 

@@ -41,21 +41,28 @@ def test_renamed_column(data_copy):
 def test_duplicate_id(data_copy):
     path = data_copy / "2022" / "tasks.csv"
     rewrite(path, lambda df: df.loc.__setitem__((5, "task_id"), "T001"))
-    with pytest.raises(DataError, match=r"row 7, column 'task_id': duplicate id 'T001' \(first at row 2\)"):
+    with pytest.raises(
+        DataError, match=r"row 7, column 'task_id': duplicate id 'T001' \(first at row 2\)"
+    ):
         load_quarter(data_copy, 2022, 3)
 
 
 def test_progress_for_unknown_task(data_copy):
     path = data_copy / "2022" / "Q3" / "progress.csv"
     rewrite(path, lambda df: df.loc.__setitem__((0, "task_id"), "T999"))
-    with pytest.raises(DataError, match=r"progress.csv, row 2, column 'task_id': task id 'T999' is not in the register"):
+    with pytest.raises(
+        DataError,
+        match=r"progress.csv, row 2, column 'task_id': task id 'T999' is not in the register",
+    ):
         load_quarter(data_copy, 2022, 3)
 
 
 def test_status_outside_the_vocabulary(data_copy):
     path = data_copy / "2022" / "Q3" / "progress.csv"
     rewrite(path, lambda df: df.loc.__setitem__((3, "reported_status"), "基本完成"))
-    with pytest.raises(DataError, match=r"row 5, column 'reported_status': status '基本完成' is not one of"):
+    with pytest.raises(
+        DataError, match=r"row 5, column 'reported_status': status '基本完成' is not one of"
+    ):
         load_quarter(data_copy, 2022, 3)
 
 
@@ -94,7 +101,8 @@ def test_empty_file(data_copy):
 
 def test_header_only(data_copy):
     (data_copy / "2022" / "Q3" / "progress.csv").write_text(
-        "task_id,reported_status,progress\n", encoding="utf-8")
+        "task_id,reported_status,progress\n", encoding="utf-8"
+    )
     with pytest.raises(DataError, match=r"row 2: the file has a header but no data rows"):
         load_quarter(data_copy, 2022, 3)
 
@@ -108,9 +116,11 @@ def test_empty_required_cell(data_copy):
 
 def test_all_problems_in_a_file_are_listed_together(data_copy):
     path = data_copy / "2022" / "Q3" / "progress.csv"
+
     def two_errors(df):
         df.loc[0, "task_id"] = "T998"
         df.loc[1, "reported_status"] = "完成"
+
     rewrite(path, two_errors)
     with pytest.raises(DataError, match="2 problems") as err:
         load_quarter(data_copy, 2022, 3)
@@ -132,7 +142,7 @@ def test_missing_quarter_names_what_exists(data_copy):
 
 
 def test_missing_file_is_named(tmp_path):
-    with pytest.raises(DataError, match="nothing.csv: file not found"):
+    with pytest.raises(DataError, match=r"nothing\.csv: file not found"):
         read_csv_checked(tmp_path / "nothing.csv", "tasks")
 
 
@@ -143,7 +153,10 @@ def test_missing_file_is_named(tmp_path):
         ({"year": 2022, "quarter": "three"}, "quarter must be a whole number 1-4, got 'three'"),
         ({"year": "2022年", "quarter": 3}, "year must be a whole number"),
         ({"year": 2022, "quarter": True}, "quarter must be a whole number"),
-        ({"year": 2022, "quarter": 3, "data_dir": "/no/such/folder"}, "data_dir '/no/such/folder' is not a folder"),
+        (
+            {"year": 2022, "quarter": 3, "data_dir": "/no/such/folder"},
+            "data_dir '/no/such/folder' is not a folder",
+        ),
     ],
 )
 def test_parameters_of_the_wrong_type(kwargs, message):
@@ -155,7 +168,9 @@ def test_curation_with_a_target_that_does_not_exist(data_copy):
     path = data_copy / "2022" / "curation.csv"
     with path.open("a", encoding="utf-8") as f:
         f.write("T004,9,3,actual,1,测试\n")
-    with pytest.raises(DataError, match=r"curation.csv, row \d+, column 'target_no': T004 has no sub-target 9"):
+    with pytest.raises(
+        DataError, match=r"curation.csv, row \d+, column 'target_no': T004 has no sub-target 9"
+    ):
         analyse(2022, 3, data_copy)
 
 

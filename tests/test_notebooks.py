@@ -16,14 +16,20 @@ from helpers.batch import run_many
 pytestmark = pytest.mark.notebook
 
 NOTEBOOKS = sorted(paths.NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))
-EVIL = '<script>alert(1)</script><img src=x onerror=alert(2)>[点我](javascript:alert(3)){{ 7*7 }}'
+EVIL = "<script>alert(1)</script><img src=x onerror=alert(2)>[点我](javascript:alert(3)){{ 7*7 }}"
 
 
 def execute(name: str, out_dir: Path, **parameters) -> nbformat.NotebookNode:
     out = out_dir / name
-    pm.execute_notebook(str(paths.NOTEBOOKS_DIR / name), str(out), parameters=parameters,
-                        kernel_name="python3", progress_bar=False, execution_timeout=300,
-                        cwd=str(out_dir))
+    pm.execute_notebook(
+        str(paths.NOTEBOOKS_DIR / name),
+        str(out),
+        parameters=parameters,
+        kernel_name="python3",
+        progress_bar=False,
+        execution_timeout=300,
+        cwd=str(out_dir),
+    )
     return nbformat.read(out, as_version=4)
 
 
@@ -39,7 +45,9 @@ def all_text(nb) -> str:
 
 def stderr_text(nb) -> str:
     return "\n".join(
-        out.get("text", "") for cell in nb.cells for out in cell.get("outputs", [])
+        out.get("text", "")
+        for cell in nb.cells
+        for out in cell.get("outputs", [])
         if out.get("name") == "stderr"
     )
 
@@ -85,7 +93,9 @@ def test_parameters_are_recorded_and_used(tmp_path, data_copy):
 
 
 def test_parameter_of_the_wrong_type_fails_with_a_clear_message(tmp_path):
-    with pytest.raises(pm.PapermillExecutionError, match="quarter must be a whole number 1-4, got 'three'"):
+    with pytest.raises(
+        pm.PapermillExecutionError, match="quarter must be a whole number 1-4, got 'three'"
+    ):
         execute("00_report.ipynb", tmp_path, quarter="three")
 
 
@@ -103,21 +113,44 @@ def test_unit_text_is_escaped_in_every_page(tmp_path, data_copy):
     df.loc[df["task_id"] == "T050", "progress"] = EVIL
     df.to_csv(progress, index=False)
     out = tmp_path / "report"
-    assert run_many([2022], [3], data_copy, out, jobs=2, timeout=300, settings_file="",
-                    notebooks_dir=paths.NOTEBOOKS_DIR, progress=False) == 0
+    assert (
+        run_many(
+            [2022],
+            [3],
+            data_copy,
+            out,
+            jobs=2,
+            timeout=300,
+            settings_file="",
+            notebooks_dir=paths.NOTEBOOKS_DIR,
+            progress=False,
+        )
+        == 0
+    )
     for page in out.glob("*.html"):
         html = page.read_text(encoding="utf-8")
         assert "<script>alert(1)" not in html, page.name
         assert "<img src=x" not in html, page.name
         assert 'href="javascript:' not in html, page.name
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in (out / "04_annexes.html").read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in (out / "04_annexes.html").read_text(
+        encoding="utf-8"
+    )
 
 
 @pytest.fixture(scope="module")
 def report(tmp_path_factory):
     out = tmp_path_factory.mktemp("reports") / "2022-Q3"
-    status = run_many([2022], [3], paths.DATA_DIR, out, jobs=2, timeout=300, settings_file="",
-                      notebooks_dir=paths.NOTEBOOKS_DIR, progress=False)
+    status = run_many(
+        [2022],
+        [3],
+        paths.DATA_DIR,
+        out,
+        jobs=2,
+        timeout=300,
+        settings_file="",
+        notebooks_dir=paths.NOTEBOOKS_DIR,
+        progress=False,
+    )
     assert status == 0
     return out
 
@@ -125,11 +158,25 @@ def report(tmp_path_factory):
 def test_batch_writes_the_shareable_report(report):
     index = (report / "index.html").read_text(encoding="utf-8")
     assert "①1项指标符合预期" in index and "9项任务推进较为滞后" in index
-    for name in ["地区生产总值", "固定资产投资", "工业增加值", "社会消费品零售总额", "一般公共预算收入",
-                 "区级税收", "全体居民人均可支配收入"]:
+    for name in [
+        "地区生产总值",
+        "固定资产投资",
+        "工业增加值",
+        "社会消费品零售总额",
+        "一般公共预算收入",
+        "区级税收",
+        "全体居民人均可支配收入",
+    ]:
         assert name in index
-    for unit in ["区商务委", "国际物流枢纽公司", "区城管局（区整违办）", "中梁镇", "区体育局",
-                 "区经济信息委", "区公安分局"]:
+    for unit in [
+        "区商务委",
+        "国际物流枢纽公司",
+        "区城管局（区整违办）",
+        "中梁镇",
+        "区体育局",
+        "区经济信息委",
+        "区公安分局",
+    ]:
         assert f"（责任单位：{unit}" in index
     for nb in NOTEBOOKS:
         assert (report / f"{nb.stem}.html").is_file()
@@ -168,8 +215,17 @@ def test_failed_notebook_fails_the_run_and_keeps_the_last_good_report(report, tm
     bad.cells.append(nbformat.v4.new_code_cell("raise RuntimeError('故意失败')"))
     nbformat.write(bad, nb_dir / "01_indicators.ipynb")
     before = (report / "index.html").read_bytes()
-    status = run_many([2022], [3], paths.DATA_DIR, report, jobs=2, timeout=300, settings_file="",
-                      notebooks_dir=nb_dir, progress=False)
+    status = run_many(
+        [2022],
+        [3],
+        paths.DATA_DIR,
+        report,
+        jobs=2,
+        timeout=300,
+        settings_file="",
+        notebooks_dir=nb_dir,
+        progress=False,
+    )
     assert status == 1
     err = capsys.readouterr().err
     assert "FAILED 2022-Q3 01_indicators.ipynb" in err and "RuntimeError: 故意失败" in err

@@ -14,18 +14,41 @@ from helpers.progress import compute_progress, expected_share, load_trajectories
 SETTINGS = load_settings()
 
 
-def one(target, actual, kind="cumulative", direction="higher", period="1-9月", months=9,
-        trajectories=None):
-    df = pd.DataFrame([{
-        "task_id": "X1", "target_no": 1, "metric": "m", "kind": kind, "direction": direction,
-        "target": target, "unit": "个", "actual": actual, "actual_period": period,
-    }])
+def one(
+    target,
+    actual,
+    kind="cumulative",
+    direction="higher",
+    period="1-9月",
+    months=9,
+    trajectories=None,
+):
+    df = pd.DataFrame(
+        [
+            {
+                "task_id": "X1",
+                "target_no": 1,
+                "metric": "m",
+                "kind": kind,
+                "direction": direction,
+                "target": target,
+                "unit": "个",
+                "actual": actual,
+                "actual_period": period,
+            }
+        ]
+    )
     return compute_progress(df, months, SETTINGS, trajectories).iloc[0]
 
 
 def test_on_schedule_exactly():
     r = one(100, 75)  # 75% done after 9 of 12 months
-    assert (r["ratio"], r["expected_ratio"], r["gap_pp"], r["status"]) == (0.75, 0.75, 0.0, "达序时")
+    assert (r["ratio"], r["expected_ratio"], r["gap_pp"], r["status"]) == (
+        0.75,
+        0.75,
+        0.0,
+        "达序时",
+    )
     assert "与序时进度持平" in r["phrase"]
 
 
@@ -111,9 +134,21 @@ def test_trajectory_that_falls_is_rejected(tmp_path):
 def test_custom_thresholds_change_the_status(tmp_path):
     path = tmp_path / "s.toml"
     path.write_text("[thresholds]\nred_below_pp = 50.0\n", encoding="utf-8")
-    df = pd.DataFrame([{"task_id": "X1", "target_no": 1, "metric": "m", "kind": "cumulative",
-                        "direction": "higher", "target": 150, "unit": "个", "actual": 56,
-                        "actual_period": "1-9月"}])
+    df = pd.DataFrame(
+        [
+            {
+                "task_id": "X1",
+                "target_no": 1,
+                "metric": "m",
+                "kind": "cumulative",
+                "direction": "higher",
+                "target": 150,
+                "unit": "个",
+                "actual": 56,
+                "actual_period": "1-9月",
+            }
+        ]
+    )
     assert compute_progress(df, 9, load_settings(path)).iloc[0]["status"] == "慢序时"
 
 

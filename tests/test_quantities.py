@@ -61,7 +61,9 @@ def test_approximations_are_kept(text, value, approx):
     assert approx in q.approx
 
 
-@pytest.mark.parametrize(("text", "value"), [("建成三个", 3), ("引进两家企业", 2), ("开展十项工作", 10)])
+@pytest.mark.parametrize(
+    ("text", "value"), [("建成三个", 3), ("引进两家企业", 2), ("开展十项工作", 10)]
+)
 def test_chinese_numerals_before_a_classifier(text, value):
     assert one(text).value == value
 
@@ -129,7 +131,9 @@ def test_indicator_side_notes_and_rank():
     assert r["notes"] == "规上工业增加值增长3.6%"
 
 
-@pytest.mark.parametrize(("text", "value"), [("二十三", 23), ("一百零五", 105), ("十", 10), ("两", 2)])
+@pytest.mark.parametrize(
+    ("text", "value"), [("二十三", 23), ("一百零五", 105), ("十", 10), ("两", 2)]
+)
 def test_parse_chinese_numerals(text, value):
     assert parse_number(text) == value
 
@@ -150,7 +154,10 @@ def test_reader_never_crashes_on_arbitrary_text(text):
 
 @settings(max_examples=200, deadline=None)
 @given(
-    st.text(alphabet="0123456789.万亿个户平方米%增长约余以上，。、（）-月日第名号〔〕一二三两十", max_size=60)
+    st.text(
+        alphabet="0123456789.万亿个户平方米%增长约余以上，。、（）-月日第名号〔〕一二三两十",
+        max_size=60,
+    )
 )
 def test_reader_never_crashes_on_number_like_text(text):
     find_quantities(text)

@@ -93,8 +93,11 @@ def test_rebuild_gives_byte_identical_files(tmp_path):
 
 def test_body_counts_are_read_as_stated():
     stated = stated_counts(parse_report(RAW).body)
-    assert (stated["indicators_met"], stated["indicators_missed"],
-            stated["indicators_on_schedule"]) == (1, 7, 2)
+    assert (
+        stated["indicators_met"],
+        stated["indicators_missed"],
+        stated["indicators_on_schedule"],
+    ) == (1, 7, 2)
     assert (stated["tasks"], stated["tasks_normal"], stated["tasks_lagging"]) == (131, 122, 9)
     assert len(stated["indicators_missed_named"]) == 6  # the document's own inconsistency
 

@@ -27,7 +27,9 @@ def test_every_hand_worked_subtarget_is_read(subs):
     assert len(hand) == 69
 
 
-@pytest.mark.parametrize("row", HAND.to_dict("records"), ids=lambda r: f"{r['task_id']}-{r['target_no']}")
+@pytest.mark.parametrize(
+    "row", HAND.to_dict("records"), ids=lambda r: f"{r['task_id']}-{r['target_no']}"
+)
 def test_subtarget_matches_hand_worked_value(subs, row):
     got = subs.loc[(row["task_id"], row["target_no"])]
     assert got["target"] == pytest.approx(row["target"])

@@ -68,7 +68,9 @@ def _failed_cell(nb_path: Path) -> str:
     return ""
 
 
-def run_notebook(src: Path, dest: Path, parameters: dict, timeout: int, cwd: Path) -> NotebookResult:
+def run_notebook(
+    src: Path, dest: Path, parameters: dict, timeout: int, cwd: Path
+) -> NotebookResult:
     """Execute one notebook with papermill (in this process). Retries a failed kernel start once."""
     import papermill as pm
 
@@ -80,8 +82,13 @@ def run_notebook(src: Path, dest: Path, parameters: dict, timeout: int, cwd: Pat
     for attempt in (1, 2):
         try:
             pm.execute_notebook(
-                str(src), str(dest), parameters=parameters, kernel_name=KERNEL_NAME,
-                cwd=str(cwd), progress_bar=False, execution_timeout=timeout,
+                str(src),
+                str(dest),
+                parameters=parameters,
+                kernel_name=KERNEL_NAME,
+                cwd=str(cwd),
+                progress_bar=False,
+                execution_timeout=timeout,
                 request_save_on_cell_execute=False,
             )
             return NotebookResult(src.stem, True, dest, time.perf_counter() - start)
@@ -102,8 +109,11 @@ def render_html(executed: Path, dest: Path, title: str) -> Path:
     from helpers.writing import write_text
 
     exporter = HTMLExporter(
-        template_name="offline", extra_template_basedirs=[str(paths.TEMPLATES_DIR)],
-        exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
+        template_name="offline",
+        extra_template_basedirs=[str(paths.TEMPLATES_DIR)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
     )
     nb = nbformat.read(executed, as_version=4)
     nb.metadata["title"] = title
@@ -111,8 +121,13 @@ def render_html(executed: Path, dest: Path, title: str) -> Path:
     return write_text(body, dest)
 
 
-def index_page(year: int, quarter: int, pages: list[tuple[str, str]], extras: list[tuple[str, str]],
-               report_html: Path) -> str:
+def index_page(
+    year: int,
+    quarter: int,
+    pages: list[tuple[str, str]],
+    extras: list[tuple[str, str]],
+    report_html: Path,
+) -> str:
     """The one page to send: the report itself first, then links to the rest."""
     e = html.escape
     links = "".join(f'<li><a href="{e(href)}">{e(label)}</a></li>' for label, href in pages)
@@ -124,16 +139,29 @@ def index_page(year: int, quarter: int, pages: list[tuple[str, str]], extras: li
     end = report.rfind("</body>")
     head_end = report.find("</head>")
     head = report[report.find("<head>") + len("<head>") : head_end]
-    nav = (f'<nav class="wr-nav" style="max-width:60em;margin:1em auto;padding:0.5em 1em;'
-           f'border:1px solid #c8d0da;background:#f6f8fa">'
-           f"<b>{year}年第{quarter}季度 重点任务推进情况</b>：本页为总报告；分册："
-           f'<ul style="margin:0.3em 0">{links}</ul>数据文件：<ul style="margin:0.3em 0">{files}</ul></nav>')
-    return (f'<!DOCTYPE html>\n<html lang="zh-CN"><head>{head}</head><body class="jp-Notebook">'
-            f"{nav}{report[start:end]}</body></html>\n")
+    nav = (
+        f'<nav class="wr-nav" style="max-width:60em;margin:1em auto;padding:0.5em 1em;'
+        f'border:1px solid #c8d0da;background:#f6f8fa">'
+        f"<b>{year}年第{quarter}季度 重点任务推进情况</b>：本页为总报告；分册："
+        f'<ul style="margin:0.3em 0">{links}</ul>数据文件：<ul style="margin:0.3em 0">{files}</ul></nav>'
+    )
+    return (
+        f'<!DOCTYPE html>\n<html lang="zh-CN"><head>{head}</head><body class="jp-Notebook">'
+        f"{nav}{report[start:end]}</body></html>\n"
+    )
 
 
-def run_quarter(year: int, quarter: int, data_dir: Path, out: Path, jobs: int, timeout: int,
-                settings_file: str, notebooks_dir: Path, progress: bool) -> list[NotebookResult]:
+def run_quarter(
+    year: int,
+    quarter: int,
+    data_dir: Path,
+    out: Path,
+    jobs: int,
+    timeout: int,
+    settings_file: str,
+    notebooks_dir: Path,
+    progress: bool,
+) -> list[NotebookResult]:
     """Build one quarter's report folder. Raises DataError on bad data; returns notebook results."""
     from helpers.engine import analyse
     from helpers.tables import write_tables
@@ -141,8 +169,12 @@ def run_quarter(year: int, quarter: int, data_dir: Path, out: Path, jobs: int, t
 
     analysis = analyse(year, quarter, data_dir, settings_file or None)  # fail fast on data
     notebooks = list_notebooks(notebooks_dir)
-    parameters = {"year": year, "quarter": quarter, "data_dir": str(data_dir),
-                  "settings_file": str(settings_file or "")}
+    parameters = {
+        "year": year,
+        "quarter": quarter,
+        "data_dir": str(data_dir),
+        "settings_file": str(settings_file or ""),
+    }
     results: list[NotebookResult] = []
     failed_dir = out.parent / "_failed" / f"{out.name}-{datetime.now():%Y%m%d-%H%M%S}"
     try:
@@ -154,12 +186,14 @@ def run_quarter(year: int, quarter: int, data_dir: Path, out: Path, jobs: int, t
             if progress:
                 from tqdm import tqdm
 
-                bar = tqdm(total=len(notebooks), desc=f"{year}-Q{quarter}", unit="本",
-                           file=sys.stderr)
+                bar = tqdm(
+                    total=len(notebooks), desc=f"{year}-Q{quarter}", unit="本", file=sys.stderr
+                )
             with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
                 futures = {
-                    pool.submit(run_notebook, nb, nb_out / nb.name, parameters, timeout,
-                                notebooks_dir): nb
+                    pool.submit(
+                        run_notebook, nb, nb_out / nb.name, parameters, timeout, notebooks_dir
+                    ): nb
                     for nb in notebooks
                 }
                 for fut in as_completed(futures):
@@ -180,11 +214,13 @@ def run_quarter(year: int, quarter: int, data_dir: Path, out: Path, jobs: int, t
                 title = f"{year}年第{quarter}季度 · {NOTEBOOK_TITLES.get(nb.stem, nb.stem)}"
                 render_html(nb_out / nb.name, stage / f"{nb.stem}.html", title)
                 pages.append((NOTEBOOK_TITLES.get(nb.stem, nb.stem), f"{nb.stem}.html"))
-            extras = [("指标表 indicators.csv", "data/indicators.csv"),
-                      ("子目标表 targets.csv", "data/targets.csv"),
-                      ("任务表 tasks.csv", "data/tasks.csv"),
-                      ("数据核查 checks.csv", "data/checks.csv"),
-                      ("汇总 summary.json", "data/summary.json")]
+            extras = [
+                ("指标表 indicators.csv", "data/indicators.csv"),
+                ("子目标表 targets.csv", "data/targets.csv"),
+                ("任务表 tasks.csv", "data/tasks.csv"),
+                ("数据核查 checks.csv", "data/checks.csv"),
+                ("汇总 summary.json", "data/summary.json"),
+            ]
             try:
                 from helpers.docx_report import write_docx
 
@@ -205,8 +241,17 @@ class _NotebooksFailed(Exception):
         super().__init__(", ".join(r.name for r in bad))
 
 
-def run_many(years: list[int], quarters: list[int], data_dir: Path, out: Path | None, jobs: int,
-             timeout: int, settings_file: str, notebooks_dir: Path, progress: bool = True) -> int:
+def run_many(
+    years: list[int],
+    quarters: list[int],
+    data_dir: Path,
+    out: Path | None,
+    jobs: int,
+    timeout: int,
+    settings_file: str,
+    notebooks_dir: Path,
+    progress: bool = True,
+) -> int:
     """Run every (year, quarter) asked for; return 0 if all succeeded, 1 if any notebook failed.
 
     Raises
@@ -217,33 +262,53 @@ def run_many(years: list[int], quarters: list[int], data_dir: Path, out: Path | 
     if jobs < 1:
         raise DataError.at("parameters", f"--jobs must be at least 1, got {jobs}", column="jobs")
     if timeout < 1:
-        raise DataError.at("parameters", f"--timeout must be at least 1 second, got {timeout}",
-                           column="timeout")
+        raise DataError.at(
+            "parameters", f"--timeout must be at least 1 second, got {timeout}", column="timeout"
+        )
     pairs = [(y, q) for y in years for q in quarters]
     if out is not None and len(pairs) > 1:
-        raise DataError.at("parameters", "--out names one folder; run one quarter at a time "
-                           "with --out, or leave it out for several", column="out")
+        raise DataError.at(
+            "parameters",
+            "--out names one folder; run one quarter at a time "
+            "with --out, or leave it out for several",
+            column="out",
+        )
     status = 0
     for year, quarter in pairs:
         target = out or paths.report_dir(paths.REPORTS_DIR, year, quarter)
         started = time.perf_counter()
-        results = run_quarter(year, quarter, Path(data_dir).resolve(), Path(target).resolve(),
-                              jobs, timeout, settings_file, Path(notebooks_dir).resolve(),
-                              progress)
+        results = run_quarter(
+            year,
+            quarter,
+            Path(data_dir).resolve(),
+            Path(target).resolve(),
+            jobs,
+            timeout,
+            settings_file,
+            Path(notebooks_dir).resolve(),
+            progress,
+        )
         bad = [r for r in results if not r.ok]
         if bad:
             status = 1
             failed = Path(target).resolve().parent / "_failed"
             for r in bad:
                 print(f"失败 / FAILED {year}-Q{quarter} {r.name}.ipynb: {r.error}", file=sys.stderr)
-            print(f"  executed notebooks kept under {failed}/; {target} was left as it was",
-                  file=sys.stderr)
+            print(
+                f"  executed notebooks kept under {failed}/; {target} was left as it was",
+                file=sys.stderr,
+            )
         else:
-            print(f"{year}-Q{quarter}: {len(results)} notebooks in "
-                  f"{time.perf_counter() - started:.1f}s -> {Path(target) / 'index.html'}")
+            print(
+                f"{year}-Q{quarter}: {len(results)} notebooks in "
+                f"{time.perf_counter() - started:.1f}s -> {Path(target) / 'index.html'}"
+            )
     return status
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(run_many([2022], [3], paths.DATA_DIR, None, os.cpu_count() or 1, 600, "",
-                      paths.NOTEBOOKS_DIR))
+    sys.exit(
+        run_many(
+            [2022], [3], paths.DATA_DIR, None, os.cpu_count() or 1, 600, "", paths.NOTEBOOKS_DIR
+        )
+    )

@@ -46,7 +46,9 @@ def _task_rows(rows: list[Row], annex: str, path: str) -> list[dict]:
             )
         section = sec.replace("\n", "") or section
         if not section:
-            raise DataError.at(path, "first task row has no 工作板块", row=row.line, column="section")
+            raise DataError.at(
+                path, "first task row has no 工作板块", row=row.line, column="section"
+            )
         out.append(
             {
                 "section": section,
@@ -77,7 +79,9 @@ def tables_from_report(parsed: ParsedReport, year: int, quarter: int) -> dict[st
     for k, row in enumerate(parsed.indicators, start=1):
         if len(row.cells) != 5:
             raise DataError.at(
-                parsed.path, f"附件1 row {k}: expected 5 cells, found {len(row.cells)}", row=row.line
+                parsed.path,
+                f"附件1 row {k}: expected 5 cells, found {len(row.cells)}",
+                row=row.line,
             )
         _seq, target, leaders, units, progress = row.cells
         iid = f"I{k:02d}"
@@ -108,8 +112,15 @@ def tables_from_report(parsed: ParsedReport, year: int, quarter: int) -> dict[st
         t["task_id"] = f"T{k:03d}"
     df_tasks = pd.DataFrame(tasks)
     register_cols = [
-        "task_id", "section", "task", "leaders", "lead_units", "partner_units",
-        "source_annex", "source_row", "source_line",
+        "task_id",
+        "section",
+        "task",
+        "leaders",
+        "lead_units",
+        "partner_units",
+        "source_annex",
+        "source_row",
+        "source_line",
     ]
     progress_cols = ["task_id", "reported_status", "progress"]
     df_ind_progress = pd.DataFrame(ind_progress)
@@ -122,8 +133,19 @@ def tables_from_report(parsed: ParsedReport, year: int, quarter: int) -> dict[st
     }
 
 
-_CN_DIGIT = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
-             "九": 9, "十": 10}
+_CN_DIGIT = {
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+    "十": 10,
+}
 
 
 def stated_counts(body: str) -> dict:
@@ -132,6 +154,7 @@ def stated_counts(body: str) -> dict:
     The body is the office's hand-written summary; these numbers are what it *says*, not what
     the annexes hold. ``helpers.checks`` compares the two.
     """
+
     def grab(pattern: str) -> int | None:
         m = re.search(pattern, body)
         return int(m.group(1)) if m else None
@@ -189,5 +212,9 @@ def main_summary(written: list[Path]) -> str:
 
 if __name__ == "__main__":  # pragma: no cover
     print(main_summary(build()))
-    print(json.dumps(stated_counts(parse_report(paths.RAW_DIR / paths.RAW_SOURCE_2022_Q3).body),
-                     ensure_ascii=False))
+    print(
+        json.dumps(
+            stated_counts(parse_report(paths.RAW_DIR / paths.RAW_SOURCE_2022_Q3).body),
+            ensure_ascii=False,
+        )
+    )

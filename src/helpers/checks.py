@@ -23,8 +23,13 @@ MULT = {None: 1, "": 1, "万": 1e4, "亿": 1e8}
 
 
 def _row(severity, check, item, finding, source=""):
-    return {"severity": severity, "check": check, "item": item, "finding": finding,
-            "source_text": source}
+    return {
+        "severity": severity,
+        "check": check,
+        "item": item,
+        "finding": finding,
+        "source_text": source,
+    }
 
 
 def check_counts(stated: dict, tasks: pd.DataFrame, indicators: pd.DataFrame) -> list[dict]:
@@ -38,31 +43,43 @@ def check_counts(stated: dict, tasks: pd.DataFrame, indicators: pd.DataFrame) ->
         ("预期目标数", stated.get("indicators"), len(indicators)),
         ("重点任务数", stated.get("tasks"), len(tasks)),
         ("正常推进任务数（督查办认定）", stated.get("tasks_normal"), int(rep.get("正常推进", 0))),
-        ("推进较为滞后任务数（督查办认定）", stated.get("tasks_lagging"),
-         int(rep.get("推进较为滞后", 0))),
+        (
+            "推进较为滞后任务数（督查办认定）",
+            stated.get("tasks_lagging"),
+            int(rep.get("推进较为滞后", 0)),
+        ),
         ("正文列举的滞后任务数", stated.get("tasks_lagging_named"), stated.get("tasks_lagging")),
         ("符合预期指标数", stated.get("indicators_met"), int(ind.get("符合预期", 0))),
         ("不达预期指标数", stated.get("indicators_missed"), int(ind.get("不达预期", 0))),
-        ("符合时间节点要求指标数", stated.get("indicators_on_schedule"),
-         int(ind.get("符合时间节点要求", 0))),
+        (
+            "符合时间节点要求指标数",
+            stated.get("indicators_on_schedule"),
+            int(ind.get("符合时间节点要求", 0)),
+        ),
     ]
     for name, said, have in pairs:
         if said is None:
             continue
         if said == have:
-            out.append(_row("提示", "正文数字核对", name, f"正文称{said}项，与数据一致（{have}项）"))
+            out.append(
+                _row("提示", "正文数字核对", name, f"正文称{said}项，与数据一致（{have}项）")
+            )
         else:
             out.append(_row("错误", "正文数字核对", name, f"正文称{said}项，数据为{have}项"))
     named = stated.get("indicators_missed_named") or []
     if stated.get("indicators_missed") is not None and len(named) != stated["indicators_missed"]:
         missed = indicators.loc[indicators["status"] == "不达预期", "indicator"].tolist()
         omitted = [m for m in missed if not any(m in n for n in named)]
-        out.append(_row(
-            "错误", "正文数字核对", "不达预期指标列举",
-            f"正文称{stated['indicators_missed']}项不达预期，但只列举{len(named)}项"
-            + (f"，漏列：{'、'.join(omitted)}" if omitted else ""),
-            "；".join(named),
-        ))
+        out.append(
+            _row(
+                "错误",
+                "正文数字核对",
+                "不达预期指标列举",
+                f"正文称{stated['indicators_missed']}项不达预期，但只列举{len(named)}项"
+                + (f"，漏列：{'、'.join(omitted)}" if omitted else ""),
+                "；".join(named),
+            )
+        )
     return out
 
 
@@ -96,16 +113,21 @@ def check_stated_ratios(progress: pd.DataFrame) -> list[dict]:
                 # Near match: the pair the rate was computed from. A single candidate pair is
                 # checked whatever the difference: it is the only reading of the sentence.
                 if best and (best[0] < 2.0 or pairs == 1):
-                    out.append(_ratio_row(r.task_id, m.group(0), best[1].value, best[2].value,
-                                          said, sentence))
+                    out.append(
+                        _ratio_row(
+                            r.task_id, m.group(0), best[1].value, best[2].value, said, sentence
+                        )
+                    )
     return out
 
 
 def _ratio_row(task_id, stated_text, done, whole, said, sentence):
     recomputed = done / whole * 100
     ok = abs(recomputed - said) < 0.01 + 1e-9 or round(recomputed, 2) == round(said, 2)
-    finding = (f"“{stated_text}”：复核 {fmt_value(done)} ÷ {fmt_value(whole)} = "
-               f"{recomputed:.2f}%，{'一致' if ok else f'与所述{said}%不一致'}")
+    finding = (
+        f"“{stated_text}”：复核 {fmt_value(done)} ÷ {fmt_value(whole)} = "
+        f"{recomputed:.2f}%，{'一致' if ok else f'与所述{said}%不一致'}"
+    )
     return _row("提示" if ok else "警告", "比率复核", task_id, finding, sentence.strip())
 
 
@@ -116,17 +138,35 @@ def check_subtargets(subtargets: pd.DataFrame, report_months: int, settings: dic
     for s in subtargets.itertuples():
         item = f"{s.task_id}-{s.target_no} {s.metric}"
         if s.status == "无数据":
-            out.append(_row("警告", "缺少完成值", item,
-                            f"年度目标{fmt_value(s.target, s.unit)}，进展情况中没有可对应的数值",
-                            s.target_text))
+            out.append(
+                _row(
+                    "警告",
+                    "缺少完成值",
+                    item,
+                    f"年度目标{fmt_value(s.target, s.unit)}，进展情况中没有可对应的数值",
+                    s.target_text,
+                )
+            )
         elif s.period_months < report_months:
-            out.append(_row("提示", "数据期间早于报告期", item,
-                            f"数据为{s.actual_period}，按{s.period_months}/12的序时进度衡量",
-                            s.actual_text))
+            out.append(
+                _row(
+                    "提示",
+                    "数据期间早于报告期",
+                    item,
+                    f"数据为{s.actual_period}，按{s.period_months}/12的序时进度衡量",
+                    s.actual_text,
+                )
+            )
         if not is_missing(s.ratio) and s.ratio > absurd:
-            out.append(_row("警告", "完成率异常", item,
-                            f"完成率{fmt_pct(s.ratio)}，超过{fmt_pct(absurd, 0)}，疑为单位或数据错误",
-                            s.actual_text))
+            out.append(
+                _row(
+                    "警告",
+                    "完成率异常",
+                    item,
+                    f"完成率{fmt_pct(s.ratio)}，超过{fmt_pct(absurd, 0)}，疑为单位或数据错误",
+                    s.actual_text,
+                )
+            )
         if s.source == "curated":
             out.append(_row("提示", "人工核定", item, s.curation_reason, s.actual_text))
     return out
@@ -137,13 +177,21 @@ def check_indicators(indicators: pd.DataFrame, report_months: int) -> list[dict]
     out = []
     for r in indicators.itertuples():
         if r.earlier_period:
-            out.append(_row("提示", "数据期间早于报告期", r.indicator,
-                            f"数据为{r.period}，报告期为1-{report_months}月", r.source_text))
+            out.append(
+                _row(
+                    "提示",
+                    "数据期间早于报告期",
+                    r.indicator,
+                    f"数据为{r.period}，报告期为1-{report_months}月",
+                    r.source_text,
+                )
+            )
         if r.kind != "qualitative" and is_missing(r.actual):
             out.append(_row("警告", "缺少完成值", r.indicator, "进展情况中没有数值", r.source_text))
         if not r.period and r.kind != "qualitative":
-            out.append(_row("警告", "未注明数据期间", r.indicator, "进展情况未注明数据期间",
-                            r.source_text))
+            out.append(
+                _row("警告", "未注明数据期间", r.indicator, "进展情况未注明数据期间", r.source_text)
+            )
     return out
 
 

@@ -62,8 +62,11 @@ def classify_indicators(
             met = gap >= 0 if direction == "higher" else gap <= 0
             status = st["indicator_met"] if met else st["indicator_missed"]
         elif kind == "qualitative" or actual is None:
-            status = (st["indicator_on_schedule"] if any(w in progress for w in words)
-                      else st["indicator_no_data"])
+            status = (
+                st["indicator_on_schedule"]
+                if any(w in progress for w in words)
+                else st["indicator_no_data"]
+            )
             if kind != "qualitative" and actual is None:
                 status = st["indicator_no_data"]
         else:
@@ -138,7 +141,9 @@ def classify_tasks(
             elif s.status == "慢序时":
                 flags.append(label)
             elif s.status == "无数据":
-                flags.append(f"{s.metric}：年度目标{fmt_value(s.target, s.unit)}，未报送可量化的完成值")
+                flags.append(
+                    f"{s.metric}：年度目标{fmt_value(s.target, s.unit)}，未报送可量化的完成值"
+                )
         words = slippage_words(text, settings)
         reasons.extend(f"进展情况称“{w}”" for w in words)
         flags.extend(f"进展情况称“{w}”（前期阶段）" for w in early if w in text)
@@ -152,8 +157,17 @@ def classify_tasks(
         ratios = subs.loc[subs["kind"] == "cumulative", "ratio"].dropna()
         rows.append(
             {
-                **{c: getattr(task, c) for c in
-                   ("task_id", "section", "task", "leaders", "lead_units", "partner_units")},
+                **{
+                    c: getattr(task, c)
+                    for c in (
+                        "task_id",
+                        "section",
+                        "task",
+                        "leaders",
+                        "lead_units",
+                        "partner_units",
+                    )
+                },
                 "reported_status": p["reported_status"],
                 "computed_status": computed,
                 "agrees": p["reported_status"] == computed,
@@ -169,10 +183,15 @@ def classify_tasks(
 
 def disagreements(tasks: pd.DataFrame) -> pd.DataFrame:
     """The tasks whose computed status differs from the office's filing, with the reason."""
-    cols = ["task_id", "section", "task", "lead_units", "reported_status", "computed_status",
-            "reasons"]
+    cols = [
+        "task_id",
+        "section",
+        "task",
+        "lead_units",
+        "reported_status",
+        "computed_status",
+        "reasons",
+    ]
     out = tasks.loc[~tasks["agrees"], cols].copy()
-    out["reasons"] = out.apply(
-        lambda r: r["reasons"] or "数值与进展文字均未显示滞后", axis=1
-    )
+    out["reasons"] = out.apply(lambda r: r["reasons"] or "数值与进展文字均未显示滞后", axis=1)
     return out.reset_index(drop=True)

@@ -15,8 +15,9 @@ from helpers.errors import DataError
 
 
 def _add_common(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--data-dir", default=str(paths.DATA_DIR),
-                   help="data folder (default: the pack's data/)")
+    p.add_argument(
+        "--data-dir", default=str(paths.DATA_DIR), help="data folder (default: the pack's data/)"
+    )
 
 
 def _add_period(p: argparse.ArgumentParser, many: bool = False) -> None:
@@ -72,8 +73,11 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(p)
     _add_period(p)
     p.add_argument("files", nargs="+", help="filled .xlsx workbooks")
-    p.add_argument("--partial", action="store_true",
-                   help="write the valid rows and list the rest (default: all or nothing)")
+    p.add_argument(
+        "--partial",
+        action="store_true",
+        help="write the valid rows and list the rest (default: all or nothing)",
+    )
     return parser
 
 
@@ -117,23 +121,34 @@ def _dispatch(args) -> int:
         from helpers.batch import run_many
 
         return run_many(
-            years=args.year, quarters=args.quarter, data_dir=Path(args.data_dir),
-            out=Path(args.out) if args.out else None, jobs=args.jobs, timeout=args.timeout,
-            settings_file=args.settings, notebooks_dir=Path(args.notebooks_dir),
+            years=args.year,
+            quarters=args.quarter,
+            data_dir=Path(args.data_dir),
+            out=Path(args.out) if args.out else None,
+            jobs=args.jobs,
+            timeout=args.timeout,
+            settings_file=args.settings,
+            notebooks_dir=Path(args.notebooks_dir),
             progress=not args.no_progress,
         )
     if args.command == "form":
         from helpers.forms import write_form
 
-        for path in write_form(args.data_dir, args.year, args.quarter, Path(args.out),
-                               per_unit=args.per_unit):
+        for path in write_form(
+            args.data_dir, args.year, args.quarter, Path(args.out), per_unit=args.per_unit
+        ):
             print(path)
         return 0
     if args.command == "intake":
         from helpers.forms import intake
 
-        result = intake(args.data_dir, args.year, args.quarter, [Path(f) for f in args.files],
-                        partial=args.partial)
+        result = intake(
+            args.data_dir,
+            args.year,
+            args.quarter,
+            [Path(f) for f in args.files],
+            partial=args.partial,
+        )
         print(result)
         return 0
     raise AssertionError(args.command)  # pragma: no cover

@@ -10,7 +10,11 @@ from helpers import paths
 from helpers.errors import DataError
 
 _NUMBER_KEYS = {
-    "on_track_tolerance_pp", "red_below_pp", "growth_amber_pp", "level_amber_pp", "absurd_ratio",
+    "on_track_tolerance_pp",
+    "red_below_pp",
+    "growth_amber_pp",
+    "level_amber_pp",
+    "absurd_ratio",
 }
 
 

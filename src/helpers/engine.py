@@ -65,8 +65,9 @@ class Analysis:
             "subtargets_by_status": {k: int(v) for k, v in sub.items()},
             "subtargets_curated": int((self.subtargets["source"] == "curated").sum()),
             "disagreements": len(self.disagreements),
-            "checks_by_severity": {k: int(v) for k, v in
-                                   self.checks["severity"].value_counts().items()},
+            "checks_by_severity": {
+                k: int(v) for k, v in self.checks["severity"].value_counts().items()
+            },
             "provenance": self.provenance,
         }
 
@@ -81,15 +82,18 @@ def validate_parameters(year, quarter, data_dir=None, settings_file=None) -> tup
     DataError
         With the parameter's name and what was expected.
     """
+
     def as_int(name, value, lo, hi):
         if isinstance(value, bool):
-            raise DataError.at("parameters", f"{name} must be a whole number, got {value!r}",
-                               column=name)
+            raise DataError.at(
+                "parameters", f"{name} must be a whole number, got {value!r}", column=name
+            )
         try:
             number = int(str(value).strip())
         except (TypeError, ValueError):
-            raise DataError.at("parameters", f"{name} must be a whole number {lo}-{hi}, got "
-                               f"{value!r}", column=name) from None
+            raise DataError.at(
+                "parameters", f"{name} must be a whole number {lo}-{hi}, got {value!r}", column=name
+            ) from None
         if not lo <= number <= hi:
             raise DataError.at("parameters", f"{name} must be {lo}-{hi}, got {number}", column=name)
         return number
@@ -97,11 +101,13 @@ def validate_parameters(year, quarter, data_dir=None, settings_file=None) -> tup
     y = as_int("year", year, 2000, 2100)
     q = as_int("quarter", quarter, 1, 4)
     if data_dir and not Path(data_dir).is_dir():
-        raise DataError.at("parameters", f"data_dir {str(data_dir)!r} is not a folder",
-                           column="data_dir")
+        raise DataError.at(
+            "parameters", f"data_dir {str(data_dir)!r} is not a folder", column="data_dir"
+        )
     if settings_file and not Path(settings_file).is_file():
-        raise DataError.at("parameters", f"settings_file {str(settings_file)!r} not found",
-                           column="settings_file")
+        raise DataError.at(
+            "parameters", f"settings_file {str(settings_file)!r} not found", column="settings_file"
+        )
     return y, q
 
 
@@ -150,19 +156,38 @@ def analyse(
     task_text = dict(zip(data.tasks["task_id"], data.tasks["task"], strict=True))
     subtargets.insert(1, "section", subtargets["task_id"].map(section))
     subtargets.insert(2, "task", subtargets["task_id"].map(task_text))
-    checks = run_checks(data.stated, tasks, indicators, subtargets, data.progress, months,
-                        settings)
-    used = {**data.files, "curation": curation_file, "trajectories": trajectory_file,
-            "returned_actuals": returned_file}
+    checks = run_checks(data.stated, tasks, indicators, subtargets, data.progress, months, settings)
+    used = {
+        **data.files,
+        "curation": curation_file,
+        "trajectories": trajectory_file,
+        "returned_actuals": returned_file,
+    }
     provenance = {
         "pack_version": helpers.__version__,
         "generated_at": datetime.now(UTC).astimezone().isoformat(timespec="seconds"),
         "python": platform.python_version(),
-        "parameters": {"year": year, "quarter": quarter, "data_dir": str(data_dir),
-                       "settings_file": str(settings_file or "")},
+        "parameters": {
+            "year": year,
+            "quarter": quarter,
+            "data_dir": str(data_dir),
+            "settings_file": str(settings_file or ""),
+        },
         "thresholds": settings["thresholds"],
-        "files": {k: {"path": str(p), "sha256": _sha256(p)} for k, p in used.items()
-                  if Path(p).is_file()},
+        "files": {
+            k: {"path": str(p), "sha256": _sha256(p)} for k, p in used.items() if Path(p).is_file()
+        },
     }
-    return Analysis(year, quarter, months, data, settings, indicators, subtargets, tasks,
-                    disagreements(tasks), checks, provenance)
+    return Analysis(
+        year,
+        quarter,
+        months,
+        data,
+        settings,
+        indicators,
+        subtargets,
+        tasks,
+        disagreements(tasks),
+        checks,
+        provenance,
+    )

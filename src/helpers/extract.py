@@ -38,13 +38,18 @@ def extract_csv(path: str | Path, quarter: int = 3) -> pd.DataFrame:
     try:
         raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise DataError.at(path, "not UTF-8 text; re-save it as 'CSV UTF-8'",
-                           row=raw[: exc.start].count(b"\n") + 1) from exc
+        raise DataError.at(
+            path, "not UTF-8 text; re-save it as 'CSV UTF-8'", row=raw[: exc.start].count(b"\n") + 1
+        ) from exc
     df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     missing = [c for c in ("task", "progress") if c not in df.columns]
     if missing:
-        raise DataError.at(path, f"missing column(s) {', '.join(missing)}; the file has: "
-                           f"{', '.join(df.columns)}", row=1, column=missing[0])
+        raise DataError.at(
+            path,
+            f"missing column(s) {', '.join(missing)}; the file has: {', '.join(df.columns)}",
+            row=1,
+            column=missing[0],
+        )
     problems = ProblemList()
     for i, text in df["task"].items():
         if not text.strip():
@@ -57,6 +62,7 @@ def extract_csv(path: str | Path, quarter: int = 3) -> pd.DataFrame:
     targets = read_targets(tasks, progress, months)
     result = compute_progress(targets, months, load_settings())
     result.insert(1, "section", "")
-    result.insert(2, "task", result["task_id"].map(dict(zip(tasks["task_id"], tasks["task"],
-                                                             strict=True))))
+    result.insert(
+        2, "task", result["task_id"].map(dict(zip(tasks["task_id"], tasks["task"], strict=True)))
+    )
     return targets_table(result)

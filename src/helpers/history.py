@@ -50,15 +50,25 @@ def _status_change(before: str, now: str) -> str:
     return "有变化"
 
 
-def compare_with_previous(current: Analysis, data_dir: str | Path | None = None,
-                          settings_file: str | Path | None = None) -> Change:
+def compare_with_previous(
+    current: Analysis, data_dir: str | Path | None = None, settings_file: str | Path | None = None
+) -> Change:
     """Compare a quarter's sub-targets and tasks with the latest earlier quarter of the year."""
     earlier = earlier_quarters(data_dir, current.year, current.quarter)
     if not earlier:
-        have = "第一季度为年度首次报告" if current.quarter == 1 else (
-            f"本年度仅有第{current.quarter}季度数据")
-        return Change(False, f"{current.year}年无更早季度的数据（{have}），本期无法比较变化；"
-                      "年底预计按年初至今的进度测算。", None, pd.DataFrame(), pd.DataFrame())
+        have = (
+            "第一季度为年度首次报告"
+            if current.quarter == 1
+            else (f"本年度仅有第{current.quarter}季度数据")
+        )
+        return Change(
+            False,
+            f"{current.year}年无更早季度的数据（{have}），本期无法比较变化；"
+            "年底预计按年初至今的进度测算。",
+            None,
+            pd.DataFrame(),
+            pd.DataFrame(),
+        )
     q = earlier[-1]
     prev = analyse(current.year, q, data_dir, settings_file)
     key = ["task_id", "target_no"]
@@ -71,7 +81,9 @@ def compare_with_previous(current: Analysis, data_dir: str | Path | None = None,
         for b, n in zip(merged["status_prev"], merged["status_now"], strict=True)
     ]
     tasks = current.tasks[["task_id", "task", "lead_units", "computed_status"]].merge(
-        prev.tasks[["task_id", "computed_status"]], on="task_id", how="left",
+        prev.tasks[["task_id", "computed_status"]],
+        on="task_id",
+        how="left",
         suffixes=("_now", "_prev"),
     )
     tasks["change"] = [
@@ -110,8 +122,8 @@ def project_year_end(subtargets: pd.DataFrame, change: Change | None = None) -> 
     worst = out[["projected", "projected_recent"]].min(axis=1)
     out["will_miss"] = worst < 1
     out["phrase"] = [
-        f"按当前进度预计全年完成{fmt_pct(p)}" + (
-            f"（按最近一季进度{fmt_pct(q)}）" if not is_missing(q) else "")
+        f"按当前进度预计全年完成{fmt_pct(p)}"
+        + (f"（按最近一季进度{fmt_pct(q)}）" if not is_missing(q) else "")
         for p, q in zip(out["projected"], out["projected_recent"], strict=True)
     ]
     return out.reset_index(drop=True)

@@ -47,8 +47,12 @@ SCHEMAS: dict[str, dict[str, tuple[str, bool]]] = {
         "notes": ("str", False),
     },
 }
-ID_COLUMN = {"tasks": "task_id", "indicators": "indicator_id", "progress": "task_id",
-             "indicator_progress": "indicator_id"}
+ID_COLUMN = {
+    "tasks": "task_id",
+    "indicators": "indicator_id",
+    "progress": "task_id",
+    "indicator_progress": "indicator_id",
+}
 ID_PATTERN = re.compile(r"^[A-Za-z0-9_.\-]+$")
 REPORTED_STATUSES = ("正常推进", "推进较为滞后", "未报送", "")
 PERIOD_PATTERN = re.compile(r"^(\d{1,2})-(\d{1,2})月$")
@@ -131,13 +135,18 @@ def read_csv_checked(path: str | Path, kind: str) -> pd.DataFrame:
     ids = out[id_col]
     for i, value in ids.items():
         if value and not ID_PATTERN.match(str(value)):
-            problems.add(path, f"id {value!r} may hold only letters, digits, '-', '_', '.'",
-                         row=i + 2, column=id_col)
+            problems.add(
+                path,
+                f"id {value!r} may hold only letters, digits, '-', '_', '.'",
+                row=i + 2,
+                column=id_col,
+            )
     dup = ids[ids.duplicated(keep="first") & (ids != "")]
     for i, value in dup.items():
         first = ids.index[ids == value][0]
-        problems.add(path, f"duplicate id {value!r} (first at row {first + 2})",
-                     row=i + 2, column=id_col)
+        problems.add(
+            path, f"duplicate id {value!r} (first at row {first + 2})", row=i + 2, column=id_col
+        )
     problems.raise_if_any()
     out.attrs["source_file"] = str(path)
     return out
@@ -196,8 +205,9 @@ def load_quarter(data_dir: str | Path | None, year: int, quarter: int) -> Quarte
         raise DataError.at(ydir, f"no register for {year}; years available: {have or 'none'}")
     if not qdir.is_dir():
         have = sorted(p.name for p in ydir.glob("Q[1-4]") if p.is_dir())
-        raise DataError.at(qdir, f"no progress for {year} Q{quarter}; quarters available: "
-                                 f"{have or 'none'}")
+        raise DataError.at(
+            qdir, f"no progress for {year} Q{quarter}; quarters available: {have or 'none'}"
+        )
     files = {
         "tasks": ydir / "tasks.csv",
         "indicators": ydir / "indicators.csv",
@@ -210,29 +220,49 @@ def load_quarter(data_dir: str | Path | None, year: int, quarter: int) -> Quarte
     prog = tables["progress"]
     for i, tid in prog["task_id"].items():
         if tid not in known:
-            problems.add(files["progress"], f"task id {tid!r} is not in the register "
-                         f"({files['tasks'].name})", row=i + 2, column="task_id")
+            problems.add(
+                files["progress"],
+                f"task id {tid!r} is not in the register ({files['tasks'].name})",
+                row=i + 2,
+                column="task_id",
+            )
     for i, status in prog["reported_status"].items():
         if status not in REPORTED_STATUSES:
-            problems.add(files["progress"], f"status {status!r} is not one of "
-                         f"{', '.join(s for s in REPORTED_STATUSES if s)} (or empty)",
-                         row=i + 2, column="reported_status")
+            problems.add(
+                files["progress"],
+                f"status {status!r} is not one of "
+                f"{', '.join(s for s in REPORTED_STATUSES if s)} (or empty)",
+                row=i + 2,
+                column="reported_status",
+            )
     known_ind = set(tables["indicators"]["indicator_id"])
     ip = tables["indicator_progress"]
     for i, iid in ip["indicator_id"].items():
         if iid not in known_ind:
-            problems.add(files["indicator_progress"], f"indicator id {iid!r} is not in the "
-                         f"register ({files['indicators'].name})", row=i + 2, column="indicator_id")
+            problems.add(
+                files["indicator_progress"],
+                f"indicator id {iid!r} is not in the register ({files['indicators'].name})",
+                row=i + 2,
+                column="indicator_id",
+            )
     for i, period in ip["period"].items():
         if not period:
             continue
         m = PERIOD_PATTERN.match(str(period))
         if not m or not (1 <= int(m.group(1)) <= int(m.group(2)) <= 12):
-            problems.add(files["indicator_progress"], f"period {period!r} is not like '1-9月'",
-                         row=i + 2, column="period")
+            problems.add(
+                files["indicator_progress"],
+                f"period {period!r} is not like '1-9月'",
+                row=i + 2,
+                column="period",
+            )
         elif int(m.group(2)) > quarter * 3:
-            problems.add(files["indicator_progress"], f"period {period!r} ends after the report's "
-                         f"period 1-{quarter * 3}月", row=i + 2, column="period")
+            problems.add(
+                files["indicator_progress"],
+                f"period {period!r} ends after the report's period 1-{quarter * 3}月",
+                row=i + 2,
+                column="period",
+            )
     problems.raise_if_any()
     progress = tables["tasks"][["task_id"]].merge(prog, on="task_id", how="left")
     progress["progress"] = progress["progress"].fillna("").astype("string")
@@ -243,7 +273,13 @@ def load_quarter(data_dir: str | Path | None, year: int, quarter: int) -> Quarte
     stated_path = qdir / "stated.json"
     stated = json.loads(stated_path.read_text(encoding="utf-8")) if stated_path.is_file() else {}
     files["stated"] = stated_path
-    return QuarterData(year, quarter, tables["tasks"], tables["indicators"], progress,
-                       tables["indicators"][["indicator_id"]].merge(ip, on="indicator_id",
-                                                                    how="left"),
-                       stated, files)
+    return QuarterData(
+        year,
+        quarter,
+        tables["tasks"],
+        tables["indicators"],
+        progress,
+        tables["indicators"][["indicator_id"]].merge(ip, on="indicator_id", how="left"),
+        stated,
+        files,
+    )

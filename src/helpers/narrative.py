@@ -65,14 +65,20 @@ def _why(analysis: Analysis, task_id: str) -> str:
     t = analysis.tasks.set_index("task_id").loc[task_id]
     subs = analysis.subtargets[analysis.subtargets["task_id"] == task_id]
     lagging = set(analysis.settings["thresholds"]["lagging_statuses"]) | {"慢序时"}
-    parts = [f"{s.metric}{s.phrase}" if not s.phrase.startswith(s.metric) else s.phrase
-             for s in subs.itertuples() if s.status in lagging]
+    parts = [
+        f"{s.metric}{s.phrase}" if not s.phrase.startswith(s.metric) else s.phrase
+        for s in subs.itertuples()
+        if s.status in lagging
+    ]
     parts = [re.sub(r"^(.+?)(\d+-\d+月)", r"\2，\1", p, count=1) for p in parts]
     words = [w for w in analysis.settings["words"]["slippage"] if w in (t["progress"] or "")]
     if words:
         sentences = re.split(r"(?<=[。；])|\n", t["progress"])
-        hits = [_drop_heading(s.strip().lstrip("①②③④⑤⑥⑦⑧⑨").strip()) for s in sentences
-                if any(w in s for w in words)]
+        hits = [
+            _drop_heading(s.strip().lstrip("①②③④⑤⑥⑦⑧⑨").strip())
+            for s in sentences
+            if any(w in s for w in words)
+        ]
         parts.extend(h.rstrip("。；") for h in hits[:2])
     if not parts:
         early = [w for w in analysis.settings["words"]["early_stage"] if w in (t["progress"] or "")]
@@ -83,8 +89,7 @@ def _why(analysis: Analysis, task_id: str) -> str:
     return "；".join(parts) + "。"
 
 
-def build_body(analysis: Analysis, office: str = "", recipient: str = "",
-               issuer: str = "") -> Body:
+def build_body(analysis: Analysis, office: str = "", recipient: str = "", issuer: str = "") -> Body:
     """Write the report's body from the analysis, as the office writes it by hand.
 
     Parameters
@@ -115,19 +120,27 @@ def build_body(analysis: Analysis, office: str = "", recipient: str = "",
     k = 0
     circled = "①②③④⑤⑥"
     if len(met):
-        clauses.append(f"{circled[k]}{len(met)}项指标符合预期，"
-                       f"{_names([_indicator_phrase(r, months) for r in met.itertuples()])}")
+        clauses.append(
+            f"{circled[k]}{len(met)}项指标符合预期，"
+            f"{_names([_indicator_phrase(r, months) for r in met.itertuples()])}"
+        )
         k += 1
     if len(missed):
-        clauses.append(f"{circled[k]}{len(missed)}项指标不达预期，分别是："
-                       f"{_names([_indicator_phrase(r, months) for r in missed.itertuples()])}")
+        clauses.append(
+            f"{circled[k]}{len(missed)}项指标不达预期，分别是："
+            f"{_names([_indicator_phrase(r, months) for r in missed.itertuples()])}"
+        )
         k += 1
     if len(sched):
-        clauses.append(f"{circled[k]}{len(sched)}项指标符合时间节点要求，预计能够完成年度目标任务，"
-                       f"分别是：{'和'.join(sched['indicator'])}任务")
+        clauses.append(
+            f"{circled[k]}{len(sched)}项指标符合时间节点要求，预计能够完成年度目标任务，"
+            f"分别是：{'和'.join(sched['indicator'])}任务"
+        )
         k += 1
     if len(nodata):
-        clauses.append(f"{circled[k]}{len(nodata)}项指标暂无数据，分别是：{'、'.join(nodata['indicator'])}")
+        clauses.append(
+            f"{circled[k]}{len(nodata)}项指标暂无数据，分别是：{'、'.join(nodata['indicator'])}"
+        )
     ind_para = f"1-{months}月，" + "；".join(clauses) + "（详见附件1）。"
     if ind["earlier_period"].any():
         lagged = [f"{r.indicator}为{r.period}数据" for r in ind.itertuples() if r.earlier_period]
@@ -147,7 +160,9 @@ def build_body(analysis: Analysis, office: str = "", recipient: str = "",
         paras[0] += f"推进较为滞后的{len(lag)}项任务分别是："
         for i, t in enumerate(lag.itertuples(), start=1):
             unit = "、".join(u for u in t.lead_units.split(";") if u)
-            paras.append(f"{i}.{t.task.rstrip('。')}。{_why(analysis, t.task_id)}（责任单位：{unit}）")
+            paras.append(
+                f"{i}.{t.task.rstrip('。')}。{_why(analysis, t.task_id)}（责任单位：{unit}）"
+            )
 
     sections = [
         (f"一、{len(ind)}项经济社会发展预期目标情况", [ind_para]),
@@ -182,13 +197,19 @@ def build_body(analysis: Analysis, office: str = "", recipient: str = "",
             f"警告{int((errors['severity'] == '警告').sum())}项），详见数据核查表。"
         )
     if attention:
-        sections.append((f"三、需关注的事项", attention))
+        sections.append(("三、需关注的事项", attention))
     first_line = issuer or office
     return Body(
-        title=[first_line, f"关于{analysis.year}年区政府工作报告重点任务", f"{period_name}推进情况的报告"],
+        title=[
+            first_line,
+            f"关于{analysis.year}年区政府工作报告重点任务",
+            f"{period_name}推进情况的报告",
+        ],
         salutation=f"{recipient}：",
-        opening=(f"根据{recipient}工作安排，{office}对{analysis.year}年区政府工作报告重点工作任务"
-                 f"{period_name}推进情况进行跟踪督办，有关情况报告如下。"),
+        opening=(
+            f"根据{recipient}工作安排，{office}对{analysis.year}年区政府工作报告重点工作任务"
+            f"{period_name}推进情况进行跟踪督办，有关情况报告如下。"
+        ),
         sections=sections,
         annex_list=[
             f"1.经济社会发展预期目标任务1-{months}月进展情况表",
@@ -209,8 +230,9 @@ def to_html(body: Body) -> str:
         parts.append(f'<h3 class="wr-heading">{e(heading)}</h3>')
         parts.extend(f'<p class="wr-para">{e(p)}</p>' for p in paras)
     if body.annex_list:
-        parts.append('<p class="wr-annex">附件：' + "<br>".join(e(a) for a in body.annex_list)
-                     + "</p>")
+        parts.append(
+            '<p class="wr-annex">附件：' + "<br>".join(e(a) for a in body.annex_list) + "</p>"
+        )
     parts.append("</div>")
     return "\n".join(parts)
 

@@ -70,8 +70,14 @@ def show_interactive(df: pd.DataFrame, caption: str = "") -> None:
     safe.columns = [html.escape(str(c)) for c in safe.columns]
     if caption:
         display(HTML(f'<p class="wr-caption">{html.escape(caption)}</p>'))
-    show(safe, classes="display compact", lengthMenu=[10, 25, 50, 200], pageLength=25,
-         showIndex=False, allow_html=True)
+    show(
+        safe,
+        classes="display compact",
+        lengthMenu=[10, 25, 50, 200],
+        pageLength=25,
+        showIndex=False,
+        allow_html=True,
+    )
 
 
 def show_figure(fig, alt: str = "") -> None:
@@ -89,8 +95,12 @@ def show_figure(fig, alt: str = "") -> None:
     fig.savefig(buf, format="png", dpi=110)  # raises if a glyph is missing (see ``setup``)
     data = base64.b64encode(buf.getvalue()).decode("ascii")
     title = alt or (fig._suptitle.get_text() if getattr(fig, "_suptitle", None) else "图表")
-    display(HTML(f'<img class="wr-figure" alt="{html.escape(title)}" '
-                 f'src="data:image/png;base64,{data}" style="max-width:100%">'))
+    display(
+        HTML(
+            f'<img class="wr-figure" alt="{html.escape(title)}" '
+            f'src="data:image/png;base64,{data}" style="max-width:100%">'
+        )
+    )
     plt.close(fig)
 
 
@@ -99,9 +109,11 @@ def footer(analysis: Analysis) -> None:
     p = analysis.provenance
     files = "；".join(f"{k}: {v['sha256'][:12]}" for k, v in p["files"].items())
     thresholds = "，".join(f"{k}={v}" for k, v in p["thresholds"].items())
-    text = (f"生成信息：workreport-progress {p['pack_version']}，{p['generated_at']}；"
-            f"参数：{p['parameters']['year']}年第{p['parameters']['quarter']}季度；"
-            f"阈值：{thresholds}；数据文件（SHA-256前12位）：{files}")
+    text = (
+        f"生成信息：workreport-progress {p['pack_version']}，{p['generated_at']}；"
+        f"参数：{p['parameters']['year']}年第{p['parameters']['quarter']}季度；"
+        f"阈值：{thresholds}；数据文件（SHA-256前12位）：{files}"
+    )
     display(HTML(f'<div class="wr-footer">{html.escape(text)}</div>'))
 
 
@@ -119,12 +131,15 @@ def show_heading(analysis: Analysis, part: str) -> None:
 
 
 def headline_text(analysis: Analysis) -> str:
-    """The report's key counts in one line, for a checked notebook cell."""
+    """The counts the office's own report states, in one line, for a checked notebook cell.
+
+    Only counts a person can verify against the source document (the indicators' 1/7/2 and the
+    tasks' 122/9); the pack's own measures are shown elsewhere.
+    """
     s = analysis.summary()
     ind, rep = s["indicators_by_status"], s["tasks_by_reported_status"]
     return (
         f"{analysis.year}年{analysis.period}：指标{s['indicators']}项，符合预期{ind.get('符合预期', 0)}，"
         f"不达预期{ind.get('不达预期', 0)}，符合时间节点要求{ind.get('符合时间节点要求', 0)}；"
-        f"任务{s['tasks']}项，正常推进{rep.get('正常推进', 0)}，推进较为滞后{rep.get('推进较为滞后', 0)}；"
-        f"测算滞后{s['tasks_by_computed_status'].get('推进较为滞后', 0)}，不一致{s['disagreements']}"
+        f"任务{s['tasks']}项，正常推进{rep.get('正常推进', 0)}，推进较为滞后{rep.get('推进较为滞后', 0)}"
     )

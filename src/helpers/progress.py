@@ -41,7 +41,9 @@ def load_trajectories(path: str | Path | None) -> pd.DataFrame:
     df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     missing = [c for c in TRAJECTORY_COLUMNS if c not in df.columns]
     if missing:
-        raise DataError.at(path, f"missing column(s) {', '.join(missing)}", row=1, column=missing[0])
+        raise DataError.at(
+            path, f"missing column(s) {', '.join(missing)}", row=1, column=missing[0]
+        )
     problems = ProblemList()
     parsed = {q: [] for q in ("Q1", "Q2", "Q3", "Q4")}
     for i, r in df.iterrows():
@@ -60,8 +62,12 @@ def load_trajectories(path: str | Path | None) -> pd.DataFrame:
         if vals != sorted(vals):
             problems.add(path, "a trajectory must not fall from one quarter to the next", row=i + 2)
         if not r["target_no"].strip().isdigit():
-            problems.add(path, f"target_no {r['target_no']!r} is not a whole number", row=i + 2,
-                         column="target_no")
+            problems.add(
+                path,
+                f"target_no {r['target_no']!r} is not a whole number",
+                row=i + 2,
+                column="target_no",
+            )
     problems.raise_if_any()
     out = pd.DataFrame({"task_id": df["task_id"], "target_no": df["target_no"].astype(int)})
     for q in ("Q1", "Q2", "Q3", "Q4"):
@@ -69,7 +75,9 @@ def load_trajectories(path: str | Path | None) -> pd.DataFrame:
     return out
 
 
-def expected_share(month: int, trajectory: tuple[float, float, float, float] | None = None) -> float:
+def expected_share(
+    month: int, trajectory: tuple[float, float, float, float] | None = None
+) -> float:
     """序时进度 at the end of ``month``: month/12, or interpolated along a task's trajectory.
 
     >>> expected_share(9)

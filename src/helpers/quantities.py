@@ -24,18 +24,77 @@ from dataclasses import dataclass
 # Canonical unit for each way of writing it. 1972平方米 and 0.1972万平方米 are the same unit;
 # 班 and 列 both count train runs.
 UNIT_CANON = {
-    "平方米": "平方米", "平米": "平方米", "㎡": "平方米", "m²": "平方米", "m2": "平方米",
-    "立方米": "立方米", "平方公里": "平方公里", "公里": "公里", "千米": "公里", "米": "米", "亩": "亩", "公顷": "公顷",
-    "元": "元", "辆": "辆", "台": "台", "列": "列", "班": "列", "个": "个", "家": "家", "户": "户",
-    "名": "人", "人次": "人次", "人": "人", "位": "人", "座": "座", "处": "处", "条": "条",
-    "所": "所", "项": "项", "支": "支", "批": "批", "场": "场", "次": "次", "天": "天",
-    "套": "套", "件": "件", "栋": "栋", "间": "间", "张": "张", "床": "张", "吨": "吨", "对": "对",
-    "个百分点": "个百分点", "%": "%", "％": "%", "倍": "倍", "层": "层", "部": "部", "片": "片",
-    "所学校": "所", "个点": "个",
+    "平方米": "平方米",
+    "平米": "平方米",
+    "㎡": "平方米",
+    "m²": "平方米",
+    "m2": "平方米",
+    "立方米": "立方米",
+    "平方公里": "平方公里",
+    "公里": "公里",
+    "千米": "公里",
+    "米": "米",
+    "亩": "亩",
+    "公顷": "公顷",
+    "元": "元",
+    "辆": "辆",
+    "台": "台",
+    "列": "列",
+    "班": "列",
+    "个": "个",
+    "家": "家",
+    "户": "户",
+    "名": "人",
+    "人次": "人次",
+    "人": "人",
+    "位": "人",
+    "座": "座",
+    "处": "处",
+    "条": "条",
+    "所": "所",
+    "项": "项",
+    "支": "支",
+    "批": "批",
+    "场": "场",
+    "次": "次",
+    "天": "天",
+    "套": "套",
+    "件": "件",
+    "栋": "栋",
+    "间": "间",
+    "张": "张",
+    "床": "张",
+    "吨": "吨",
+    "对": "对",
+    "个百分点": "个百分点",
+    "%": "%",
+    "％": "%",
+    "倍": "倍",
+    "层": "层",
+    "部": "部",
+    "片": "片",
+    "所学校": "所",
+    "个点": "个",
 }
 # Units that count distinct things; they may stand for one another when the metric words match
 # (a task says 新建3所学校, a unit reports 建成学校2个).
-COUNT_UNITS = {"个", "家", "座", "处", "条", "所", "项", "支", "批", "栋", "间", "部", "片", "套", "件"}
+COUNT_UNITS = {
+    "个",
+    "家",
+    "座",
+    "处",
+    "条",
+    "所",
+    "项",
+    "支",
+    "批",
+    "栋",
+    "间",
+    "部",
+    "片",
+    "套",
+    "件",
+}
 # 场 and 次 count events (活动200场), never things built or brought in: they are their own family.
 PEOPLE_UNITS = {"人", "人次"}
 # Numbers written with Chinese numerals are read only before one of these classifiers, so that
@@ -114,8 +173,19 @@ def parse_number(text: str) -> float:
         raise ValueError("empty number")
     if re.fullmatch(r"\d+(?:\.\d+)?", text):
         return float(text)
-    digits = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
-              "七": 7, "八": 8, "九": 9}
+    digits = {
+        "零": 0,
+        "一": 1,
+        "二": 2,
+        "两": 2,
+        "三": 3,
+        "四": 4,
+        "五": 5,
+        "六": 6,
+        "七": 7,
+        "八": 8,
+        "九": 9,
+    }
     units = {"十": 10, "百": 100, "千": 1000}
     total, current = 0, 0
     for ch in text:
@@ -192,7 +262,9 @@ def find_quantities(text: str) -> list[Quantity]:
         unit = UNIT_CANON[m.group("unit")]
         before, after = _clause(text, m.start(), m.end())
         approx = "".join(
-            g for g in (m.group("pre"), m.group("approx1"), m.group("approx2"), m.group("post")) if g
+            g
+            for g in (m.group("pre"), m.group("approx1"), m.group("approx2"), m.group("post"))
+            if g
         )
         growth = unit == "%" and any(w in before[-8:] for w in GROWTH_WORDS)
         if unit == "%" and ("下降" in before[-6:] or "降低" in before[-6:]) and sign > 0:

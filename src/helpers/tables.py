@@ -10,15 +10,60 @@ from helpers.engine import Analysis
 from helpers.fmt import fmt_pct, fmt_value, is_missing
 from helpers.writing import write_csv, write_json
 
-INDICATOR_CSV = ["indicator_id", "indicator", "target_text", "kind", "target_value", "unit",
-                 "actual", "period", "earlier_period", "rank", "notes", "status", "gap_pp",
-                 "leaders", "lead_units", "source_text"]
-TARGET_CSV = ["task_id", "target_no", "section", "task", "metric", "kind", "direction", "target",
-              "actual", "unit", "period", "ratio", "expected_ratio", "gap_pp", "status",
-              "phrase", "source", "curation_reason", "target_text", "source_text"]
-TASK_CSV = ["task_id", "section", "task", "leaders", "lead_units", "partner_units",
-            "reported_status", "computed_status", "agrees", "n_subtargets", "mean_ratio",
-            "flags"]
+INDICATOR_CSV = [
+    "indicator_id",
+    "indicator",
+    "target_text",
+    "kind",
+    "target_value",
+    "unit",
+    "actual",
+    "period",
+    "earlier_period",
+    "rank",
+    "notes",
+    "status",
+    "gap_pp",
+    "leaders",
+    "lead_units",
+    "source_text",
+]
+TARGET_CSV = [
+    "task_id",
+    "target_no",
+    "section",
+    "task",
+    "metric",
+    "kind",
+    "direction",
+    "target",
+    "actual",
+    "unit",
+    "period",
+    "ratio",
+    "expected_ratio",
+    "gap_pp",
+    "status",
+    "phrase",
+    "source",
+    "curation_reason",
+    "target_text",
+    "source_text",
+]
+TASK_CSV = [
+    "task_id",
+    "section",
+    "task",
+    "leaders",
+    "lead_units",
+    "partner_units",
+    "reported_status",
+    "computed_status",
+    "agrees",
+    "n_subtargets",
+    "mean_ratio",
+    "flags",
+]
 
 
 def targets_table(subtargets: pd.DataFrame) -> pd.DataFrame:
@@ -60,9 +105,7 @@ def annex_indicators(analysis: Analysis) -> pd.DataFrame:
             "进展情况": ind["source_text"],
             "数据期间": ind["period"].replace("", "—"),
             "完成值": [fmt_value(a, u) for a, u in zip(ind["actual"], ind["unit"], strict=True)],
-            "与目标差距": [
-                "—" if is_missing(g) else f"{g:+.2f}个百分点" for g in ind["gap_pp"]
-            ],
+            "与目标差距": ["—" if is_missing(g) else f"{g:+.2f}个百分点" for g in ind["gap_pp"]],
             "状态": ind["status"],
         }
     )
@@ -176,17 +219,26 @@ def headline(analysis: Analysis) -> pd.DataFrame:
     rep, comp = s["tasks_by_reported_status"], s["tasks_by_computed_status"]
     sub = s["subtargets_by_status"]
     rows = [
-        ("经济社会发展预期目标", s["indicators"],
-         "，".join(f"{k}{ind.get(k, 0)}项" for k in ("符合预期", "不达预期", "符合时间节点要求", "无数据")
-                  if ind.get(k, 0) or k != "无数据")),
-        ("重点工作任务（督查办认定）", s["tasks"],
-         "，".join(f"{k}{v}项" for k, v in rep.items())),
-        ("重点工作任务（数据测算）", s["tasks"],
-         "，".join(f"{k}{v}项" for k, v in comp.items())),
+        (
+            "经济社会发展预期目标",
+            s["indicators"],
+            "，".join(
+                f"{k}{ind.get(k, 0)}项"
+                for k in ("符合预期", "不达预期", "符合时间节点要求", "无数据")
+                if ind.get(k, 0) or k != "无数据"
+            ),
+        ),
+        ("重点工作任务（督查办认定）", s["tasks"], "，".join(f"{k}{v}项" for k, v in rep.items())),
+        ("重点工作任务（数据测算）", s["tasks"], "，".join(f"{k}{v}项" for k, v in comp.items())),
         ("认定与测算不一致的任务", s["disagreements"], "详见“重点工作任务”分册"),
-        ("量化子目标", s["subtargets"],
-         "，".join(f"{k}{sub.get(k, 0)}项" for k in analysis.settings["status"]["subtarget_order"])
-         + f"（涉及{s['tasks_with_numeric_targets']}项任务，人工核定{s['subtargets_curated']}项）"),
+        (
+            "量化子目标",
+            s["subtargets"],
+            "，".join(
+                f"{k}{sub.get(k, 0)}项" for k in analysis.settings["status"]["subtarget_order"]
+            )
+            + f"（涉及{s['tasks_with_numeric_targets']}项任务，人工核定{s['subtargets_curated']}项）",
+        ),
     ]
     return pd.DataFrame(rows, columns=["项目", "数量", "构成"])
 
@@ -210,7 +262,9 @@ def indicator_table(analysis: Analysis) -> pd.DataFrame:
             "全年目标": ind["target_text"],
             "完成值": [fmt_value(a, u) for a, u in zip(ind["actual"], ind["unit"], strict=True)],
             "数据期间": ind["period"].replace("", "—"),
-            "与目标差距": ind["gap_pp"].map(lambda g: "—" if is_missing(g) else f"{g:+.2f}个百分点"),
+            "与目标差距": ind["gap_pp"].map(
+                lambda g: "—" if is_missing(g) else f"{g:+.2f}个百分点"
+            ),
             "主城区排名": ind["rank"].map(lambda r: "—" if is_missing(r) else f"第{int(r)}名"),
             "备注": ind["notes"].replace("", "—"),
             "状态": ind["status"],
@@ -238,8 +292,13 @@ def checks_table(analysis: Analysis) -> pd.DataFrame:
     """The data-quality findings with Chinese column names."""
     c = analysis.checks
     return pd.DataFrame(
-        {"级别": c["severity"], "核查项": c["check"], "对象": c["item"], "结果": c["finding"],
-         "原文": c["source_text"]}
+        {
+            "级别": c["severity"],
+            "核查项": c["check"],
+            "对象": c["item"],
+            "结果": c["finding"],
+            "原文": c["source_text"],
+        }
     )
 
 
@@ -263,8 +322,9 @@ def change_table(change) -> pd.DataFrame:
     """Sub-targets whose status changed since the previous quarter (all rows when few)."""
     s = change.subtargets
     if s.empty:
-        return pd.DataFrame(columns=["任务编号", "指标", "上期完成率", "本期完成率", "上期状态",
-                                     "本期状态", "变化"])
+        return pd.DataFrame(
+            columns=["任务编号", "指标", "上期完成率", "本期完成率", "上期状态", "本期状态", "变化"]
+        )
     s = s[s["change"] != "不变"]
     return pd.DataFrame(
         {

@@ -38,8 +38,20 @@ MATCH_THRESHOLD = 0.34
 SOLE_CANDIDATE_THRESHOLD = 0.2
 
 TARGET_COLUMNS = [
-    "task_id", "target_no", "metric", "kind", "direction", "target", "unit", "target_text",
-    "actual", "actual_period", "actual_text", "match_score", "source", "curation_reason",
+    "task_id",
+    "target_no",
+    "metric",
+    "kind",
+    "direction",
+    "target",
+    "unit",
+    "target_text",
+    "actual",
+    "actual_period",
+    "actual_text",
+    "match_score",
+    "source",
+    "curation_reason",
 ]
 
 
@@ -104,7 +116,10 @@ def extract_targets(task_text: str) -> list[Target]:
     """
     qs = find_quantities(task_text)
     baselines = {
-        m.start(1) for m in re.finditer(r"从(\d+(?:\.\d+)?)[^，。；]{0,6}?(?:提高|增加|提升|降低|下降)到", task_text)
+        m.start(1)
+        for m in re.finditer(
+            r"从(\d+(?:\.\d+)?)[^，。；]{0,6}?(?:提高|增加|提升|降低|下降)到", task_text
+        )
     }
     out = []
     for q in qs:
@@ -137,7 +152,9 @@ def _context_after(text: str, q: Quantity, width: int = 14) -> str:
 def match_score(target: Target, candidate: Quantity, progress: str = "") -> float:
     """Share of the target's metric words (character pairs) found around a candidate actual."""
     # A generic metric (项目) needs the words before it (冷链产业园等15个项目) to say what it is.
-    metric = target.metric if len(target.metric) >= 4 else target.metric + target.quantity.before[-8:]
+    metric = (
+        target.metric if len(target.metric) >= 4 else target.metric + target.quantity.before[-8:]
+    )
     want = _bigrams(metric)
     if not want:
         return 0.0
@@ -173,7 +190,9 @@ def pair_actual(target: Target, progress: str) -> tuple[Quantity | None, float]:
         clause_start = max(progress.rfind(p, 0, cand.start) for p in "。；\n，,")
         if PROJECTION.search(progress[sentence_start + 1 : cand.start]):
             continue
-        if NOT_DONE.search(progress[clause_start + 1 : cand.start] + _context_after(progress, cand)):
+        if NOT_DONE.search(
+            progress[clause_start + 1 : cand.start] + _context_after(progress, cand)
+        ):
             continue
         said = _context_before(progress, cand, width=200)
         if "建成" in target.quantity.before and "开工" in said and "建成" not in said:
@@ -200,8 +219,18 @@ def _is_heading(text: str, q: Quantity) -> bool:
 CURATION_COLUMNS = ["task_id", "target_no", "quarter", "field", "value", "reason"]
 # A quarter's figures change every quarter: curating them needs the quarter they belong to.
 QUARTER_FIELDS = {"actual", "actual_period", "actual_text"}
-CURATION_FIELDS = {"metric", "kind", "direction", "target", "unit", "actual", "actual_period",
-                   "actual_text", "drop", "add"}
+CURATION_FIELDS = {
+    "metric",
+    "kind",
+    "direction",
+    "target",
+    "unit",
+    "actual",
+    "actual_period",
+    "actual_text",
+    "drop",
+    "add",
+}
 
 
 def load_curation(path: str | Path | None) -> pd.DataFrame:
@@ -223,16 +252,26 @@ def load_curation(path: str | Path | None) -> pd.DataFrame:
     problems = ProblemList()
     missing = [c for c in CURATION_COLUMNS if c not in df.columns]
     if missing:
-        raise DataError.at(path, f"missing column(s) {', '.join(missing)}", row=1, column=missing[0])
+        raise DataError.at(
+            path, f"missing column(s) {', '.join(missing)}", row=1, column=missing[0]
+        )
     for i, r in df.iterrows():
         if r["field"] not in CURATION_FIELDS:
-            problems.add(path, f"field {r['field']!r} is not one of {sorted(CURATION_FIELDS)}",
-                         row=i + 2, column="field")
+            problems.add(
+                path,
+                f"field {r['field']!r} is not one of {sorted(CURATION_FIELDS)}",
+                row=i + 2,
+                column="field",
+            )
         if not r["reason"].strip():
             problems.add(path, "every curated value needs a reason", row=i + 2, column="reason")
         if not r["target_no"].isdigit():
-            problems.add(path, f"target_no {r['target_no']!r} is not a whole number",
-                         row=i + 2, column="target_no")
+            problems.add(
+                path,
+                f"target_no {r['target_no']!r} is not a whole number",
+                row=i + 2,
+                column="target_no",
+            )
         if r["field"] in {"target", "actual"} and r["value"] != "":
             try:
                 number = float(r["value"])
@@ -240,17 +279,24 @@ def load_curation(path: str | Path | None) -> pd.DataFrame:
                 problems.add(path, f"{r['value']!r} is not a number", row=i + 2, column="value")
             else:
                 if r["field"] == "target" and number <= 0:
-                    problems.add(path, f"target {r['value']} must be above zero",
-                                 row=i + 2, column="value")
+                    problems.add(
+                        path, f"target {r['value']} must be above zero", row=i + 2, column="value"
+                    )
                 if r["field"] == "actual" and number < 0:
-                    problems.add(path, f"actual {r['value']} is negative", row=i + 2,
-                                 column="value")
+                    problems.add(
+                        path, f"actual {r['value']} is negative", row=i + 2, column="value"
+                    )
         if r["field"] in QUARTER_FIELDS and r["quarter"] not in {"1", "2", "3", "4"}:
-            problems.add(path, f"field {r['field']!r} is a quarter's figure: give its quarter "
-                         "(1-4)", row=i + 2, column="quarter")
+            problems.add(
+                path,
+                f"field {r['field']!r} is a quarter's figure: give its quarter (1-4)",
+                row=i + 2,
+                column="quarter",
+            )
         if r["field"] not in QUARTER_FIELDS and r["quarter"] not in {"", "1", "2", "3", "4"}:
-            problems.add(path, f"quarter {r['quarter']!r} is not 1-4 or empty", row=i + 2,
-                         column="quarter")
+            problems.add(
+                path, f"quarter {r['quarter']!r} is not 1-4 or empty", row=i + 2, column="quarter"
+            )
     problems.raise_if_any()
     df.attrs["source_file"] = str(path)
     return df
@@ -267,14 +313,14 @@ def load_returned(path: str | Path | None) -> pd.DataFrame:
     df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     missing = [c for c in RETURNED_COLUMNS if c not in df.columns]
     if missing:
-        raise DataError.at(path, f"missing column(s) {', '.join(missing)}", row=1, column=missing[0])
+        raise DataError.at(
+            path, f"missing column(s) {', '.join(missing)}", row=1, column=missing[0]
+        )
     problems = ProblemList()
     for i, r in df.iterrows():
         if r["actual"].strip():
             try:
-                if float(r["actual"]) < 0:
-                    problems.add(path, f"actual {r['actual']} is negative", row=i + 2,
-                                 column="actual")
+                float(r["actual"])  # sign is checked against the sub-target's kind later
             except ValueError:
                 problems.add(path, f"{r['actual']!r} is not a number", row=i + 2, column="actual")
     problems.raise_if_any()
@@ -324,8 +370,9 @@ def read_targets(
     cfile = curation.attrs.get("source_file", "curation.csv")
     for i, tid in curation["task_id"].items():
         if tid not in known_tasks:
-            problems.add(cfile, f"task id {tid!r} is not in the register", row=i + 2,
-                         column="task_id")
+            problems.add(
+                cfile, f"task id {tid!r} is not in the register", row=i + 2, column="task_id"
+            )
     problems.raise_if_any()
     rows = []
     adds = curation[curation["field"] == "add"]
@@ -350,7 +397,8 @@ def read_targets(
                     "target_text": t.quantity.before[-12:] + t.quantity.raw + t.quantity.after[:10],
                     "actual": actual.value if actual is not None else float("nan"),
                     "actual_period": format_period(period or (1, report_months))
-                    if actual is not None else "",
+                    if actual is not None
+                    else "",
                     "actual_text": _sentence(prog, actual) if actual is not None else "",
                     "match_score": round(score, 2),
                     "source": "extracted",
@@ -361,10 +409,19 @@ def read_targets(
         for _, c in adds_by_task.get(task.task_id, adds.iloc[0:0]).iterrows():
             rows.append(
                 {
-                    "task_id": task.task_id, "target_no": int(c["target_no"]), "metric": "",
-                    "kind": "cumulative", "direction": "higher", "target": float("nan"), "unit": "",
-                    "target_text": c["value"], "actual": float("nan"), "actual_period": "",
-                    "actual_text": "", "match_score": float("nan"), "source": "curated",
+                    "task_id": task.task_id,
+                    "target_no": int(c["target_no"]),
+                    "metric": "",
+                    "kind": "cumulative",
+                    "direction": "higher",
+                    "target": float("nan"),
+                    "unit": "",
+                    "target_text": c["value"],
+                    "actual": float("nan"),
+                    "actual_period": "",
+                    "actual_text": "",
+                    "match_score": float("nan"),
+                    "source": "curated",
                     "curation_reason": c["reason"],
                 }
             )
@@ -388,17 +445,32 @@ def _apply_returned(df: pd.DataFrame, returned: pd.DataFrame, report_months: int
     rfile = returned.attrs.get("source_file", "returned_actuals.csv")
     problems = ProblemList()
     df = df.reset_index(drop=True)
-    position = {(t, int(n)): i for i, (t, n) in enumerate(zip(df["task_id"], df["target_no"],
-                                                               strict=True))}
+    position = {
+        (t, int(n)): i for i, (t, n) in enumerate(zip(df["task_id"], df["target_no"], strict=True))
+    }
     for i, r in returned.iterrows():
         pos = position.get((r["task_id"], int(r["target_no"])))
         if pos is None:
-            problems.add(rfile, f"{r['task_id']} has no sub-target {r['target_no']}", row=i + 2,
-                         column="target_no")
+            problems.add(
+                rfile,
+                f"{r['task_id']} has no sub-target {r['target_no']}",
+                row=i + 2,
+                column="target_no",
+            )
             continue
         if is_missing_value(r["actual"]):
             continue
-        df.loc[pos, "actual"] = float(r["actual"])
+        value = float(r["actual"])
+        if value < 0 and df.loc[pos, "kind"] != "growth":
+            # Negative growth is normal data (区级税收增长-29.16%); a negative count is not.
+            problems.add(
+                rfile,
+                f"actual {r['actual']} is negative; only a growth rate may be",
+                row=i + 2,
+                column="actual",
+            )
+            continue
+        df.loc[pos, "actual"] = value
         df.loc[pos, "actual_period"] = r.get("actual_period") or f"1-{report_months}月"
         df.loc[pos, "actual_text"] = f"填报完成值（{r.get('source_file', '')}）"
         df.loc[pos, "source"] = "returned"
@@ -424,8 +496,12 @@ def _apply_curation(df: pd.DataFrame, curation: pd.DataFrame, report_months: int
             continue
         key = (df["task_id"] == c["task_id"]) & (df["target_no"] == int(c["target_no"]))
         if not key.any():
-            problems.add(cfile, f"{c['task_id']} has no sub-target {c['target_no']}",
-                         row=i + 2, column="target_no")
+            problems.add(
+                cfile,
+                f"{c['task_id']} has no sub-target {c['target_no']}",
+                row=i + 2,
+                column="target_no",
+            )
             continue
         field, value = c["field"], c["value"]
         if field == "drop":
