@@ -210,3 +210,33 @@ def test_curated_figures_of_another_quarter_are_not_applied(data_copy):
     a = analyse(2022, 4, data_copy)
     got = a.subtargets.set_index(["task_id", "target_no"]).loc[("T005", 1)]
     assert got["source"] == "extracted"
+
+
+def test_absurd_ratio_stops_the_report_with_the_source_text(data_copy):
+    # 违法建筑 target 150万平方米; a unit typing 2亿平方米 (13,333%) is a unit error, not progress.
+    path = data_copy / "2022" / "Q3" / "progress.csv"
+    text = path.read_text(encoding="utf-8").replace(
+        "已拆除违法建筑56万平方米", "已拆除违法建筑2亿平方米"
+    )
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(
+        DataError, match=r"T004 sub-target 1 \(违法建筑\): 完成率 13333% .* exceeds 10000%"
+    ):
+        analyse(2022, 3, data_copy)
+
+
+def test_suspicious_ratio_is_a_warning_not_an_error(analysis):
+    rows = analysis.checks[analysis.checks["check"] == "完成率异常"]
+    assert set(rows["severity"]) == {"警告"}
+    assert "T032-3 专精特新企业" in set(rows["item"])  # 36 of 3: to check, not to refuse
+
+
+def test_figure_for_a_later_month_than_the_report_is_an_error(data_copy):
+    path = data_copy / "2022" / "Q3" / "progress.csv"
+    text = path.read_text(encoding="utf-8").replace(
+        "1-9月，已拆除违法建筑56万平方米", "1-10月，已拆除违法建筑56万平方米"
+    )
+    path.write_text(text, encoding="utf-8")
+    a = analyse(2022, 3, data_copy)
+    rows = a.checks[a.checks["check"] == "数据期间晚于报告期"]
+    assert rows.iloc[0]["severity"] == "错误" and rows.iloc[0]["item"] == "T004-1 违法建筑"

@@ -134,7 +134,7 @@ def _ratio_row(task_id, stated_text, done, whole, said, sentence):
 def check_subtargets(subtargets: pd.DataFrame, report_months: int, settings: dict) -> list[dict]:
     """Sub-targets with no figure, an earlier period, an absurd 完成率, or a curated value."""
     out = []
-    absurd = settings["thresholds"]["absurd_ratio"]
+    suspicious = settings["thresholds"]["suspicious_ratio"]
     for s in subtargets.itertuples():
         item = f"{s.task_id}-{s.target_no} {s.metric}"
         if s.status == "无数据":
@@ -157,13 +157,23 @@ def check_subtargets(subtargets: pd.DataFrame, report_months: int, settings: dic
                     s.actual_text,
                 )
             )
-        if not is_missing(s.ratio) and s.ratio > absurd:
+        if s.period_months > report_months:
+            out.append(
+                _row(
+                    "错误",
+                    "数据期间晚于报告期",
+                    item,
+                    f"数据为{s.actual_period}，晚于报告期1-{report_months}月",
+                    s.actual_text,
+                )
+            )
+        if not is_missing(s.ratio) and s.ratio > suspicious:
             out.append(
                 _row(
                     "警告",
                     "完成率异常",
                     item,
-                    f"完成率{fmt_pct(s.ratio)}，超过{fmt_pct(absurd, 0)}，疑为单位或数据错误",
+                    f"完成率{fmt_pct(s.ratio)}，超过{fmt_pct(suspicious, 0)}，请核实单位或数据",
                     s.actual_text,
                 )
             )

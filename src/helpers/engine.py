@@ -18,7 +18,7 @@ from helpers import paths
 from helpers.checks import run_checks
 from helpers.classify import classify_indicators, classify_tasks, disagreements
 from helpers.config import load_settings
-from helpers.errors import DataError
+from helpers.errors import DataError, Problem
 from helpers.loading import QuarterData, load_quarter
 from helpers.progress import compute_progress, load_trajectories
 from helpers.targets import load_curation, load_returned, read_targets
@@ -111,6 +111,35 @@ def validate_parameters(year, quarter, data_dir=None, settings_file=None) -> tup
     return y, q
 
 
+def _refuse_absurd(subtargets: pd.DataFrame, settings: dict, files: dict) -> None:
+    """Stop on a 完成率 so large it can only be a unit or data error (default above 10,000%).
+
+    A report with such a figure would mislead; the analyst corrects the return or curates the
+    value (``curation.csv``) and runs again.
+    """
+    limit = settings["thresholds"]["absurd_ratio"]
+    bad = subtargets[subtargets["ratio"].fillna(0) > limit]
+    if bad.empty:
+        return
+    problems = [
+        Problem(
+            str(
+                files["returned"]
+                if r.source == "returned"
+                else files["curation"]
+                if r.source == "curated"
+                else "progress.csv"
+            ),
+            f"{r.task_id} sub-target {r.target_no} ({r.metric}): 完成率 {r.ratio:.0%} of the "
+            f"annual target {r.target:g}{r.unit} exceeds {limit:.0%}; a unit or data error? "
+            f"Correct the figure or curate it in curation.csv. Source text: {r.actual_text!r}",
+            column="actual",
+        )
+        for r in bad.itertuples()
+    ]
+    raise DataError(problems)
+
+
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -150,6 +179,7 @@ def analyse(
     returned = load_returned(returned_file)
     targets = read_targets(data.tasks, data.progress, months, curation, returned)
     subtargets = compute_progress(targets, months, settings, trajectories)
+    _refuse_absurd(subtargets, settings, {"curation": curation_file, "returned": returned_file})
     indicators = classify_indicators(data.indicators, data.indicator_progress, months, settings)
     tasks = classify_tasks(data.tasks, data.progress, subtargets, settings)
     section = dict(zip(data.tasks["task_id"], data.tasks["section"], strict=True))

@@ -67,7 +67,9 @@ def split_units(cell: str) -> list[str]:
         line = normalise_name(raw)
         if not line:
             continue
-        if (units and (line.startswith("（") and line.endswith("）"))) or (units and _is_wrapped_tail(units[-1], line)):
+        if (units and (line.startswith("（") and line.endswith("）"))) or (
+            units and _is_wrapped_tail(units[-1], line)
+        ):
             units[-1] += line
         else:
             units.append(line)
