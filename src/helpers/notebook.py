@@ -20,7 +20,8 @@ TABLE_CSS = """
 <style>
 table.wr-table { border-collapse: collapse; margin: 0.5em 0 1.5em 0; }
 table.wr-table th { background: #eef2f7; border: 1px solid #c8d0da; padding: 4px 6px; }
-table.wr-table td { border: 1px solid #d8dde3; padding: 4px 6px; white-space: pre-wrap; }
+table.wr-table td { border: 1px solid #d8dde3; padding: 4px 6px; }
+table.wr-table tbody tr:nth-child(even) { background: #f7f9fb; }
 table.wr-table td, table.wr-table th { text-align: left !important; vertical-align: top; }
 p.wr-caption { font-weight: bold; margin: 1em 0 0.2em 0; }
 p.wr-note { color: #555; font-size: 13px; }
@@ -47,12 +48,34 @@ def show_text(text: str, css_class: str = "wr-note") -> None:
     display(HTML(f'<p class="{css_class}">{html.escape(text)}</p>'))
 
 
+def table_html(df: pd.DataFrame) -> str:
+    """Render a DataFrame as an HTML table: every cell escaped, line breaks kept as ``<br>``.
+
+    pandas' ``to_html`` shows a line break inside a cell as a literal ``\\n``; progress text has
+    many (①…②…), so the table is rendered here.
+    """
+
+    def cell(value) -> str:
+        if value is None or (not isinstance(value, str) and pd.isna(value)):
+            return "—"
+        return html.escape(str(value)).replace("\n", "<br>")
+
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in df.columns)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{cell(v)}</td>" for v in row) + "</tr>"
+        for row in df.itertuples(index=False)
+    )
+    return f'<table class="wr-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
 def show_table(df: pd.DataFrame, caption: str = "", max_rows: int | None = None) -> None:
     """Show a DataFrame as a static HTML table, every cell escaped."""
     shown = df if max_rows is None else df.head(max_rows)
-    table = shown.to_html(index=False, escape=True, na_rep="—", classes="wr-table", border=0)
     head = f'<p class="wr-caption">{html.escape(caption)}</p>' if caption else ""
-    display(HTML(head + table))
+    if shown.empty:
+        display(HTML(head + '<p class="wr-note">（无）</p>'))
+        return
+    display(HTML(head + table_html(shown)))
 
 
 def show_interactive(df: pd.DataFrame, caption: str = "") -> None:
@@ -66,7 +89,9 @@ def show_interactive(df: pd.DataFrame, caption: str = "") -> None:
     safe = df.copy()
     for col in safe.columns:
         if safe[col].dtype == object or pd.api.types.is_string_dtype(safe[col]):
-            safe[col] = safe[col].map(lambda v: html.escape(str(v)) if isinstance(v, str) else v)
+            safe[col] = safe[col].map(
+                lambda v: html.escape(v).replace("\n", "<br>") if isinstance(v, str) else v
+            )
     safe.columns = [html.escape(str(c)) for c in safe.columns]
     if caption:
         display(HTML(f'<p class="wr-caption">{html.escape(caption)}</p>'))
