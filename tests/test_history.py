@@ -71,7 +71,7 @@ def test_projection_at_both_paces(with_q2):
     # Latest quarter: (56 − 20) / 150 over 3 months = 8% a month; 37.3% + 3 × 8% = 61.3%.
     assert p["projected_recent"] == pytest.approx(0.61333, abs=1e-4)
     assert bool(p["will_miss"]) is True
-    assert "按当前进度预计全年完成49.8%（按最近一季进度61.3%）" == p["phrase"]
+    assert p["phrase"] == "按当前进度预计全年完成49.8%（按最近一季进度61.3%）"
 
 
 def test_projection_without_an_earlier_quarter_uses_the_year_to_date_pace(analysis):
