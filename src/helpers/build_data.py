@@ -133,21 +133,6 @@ def tables_from_report(parsed: ParsedReport, year: int, quarter: int) -> dict[st
     }
 
 
-_CN_DIGIT = {
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-    "十": 10,
-}
-
-
 def stated_counts(body: str) -> dict:
     """Read the counts the report's body states, to check against the rows.
 
