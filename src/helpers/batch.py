@@ -69,9 +69,19 @@ def _failed_cell(nb_path: Path) -> str:
 
 
 def run_notebook(
-    src: Path, dest: Path, parameters: dict, timeout: int, cwd: Path
+    src: Path,
+    dest: Path,
+    parameters: dict,
+    timeout: int,
+    cwd: Path,
+    html_dest: Path | None = None,
+    title: str = "",
 ) -> NotebookResult:
-    """Execute one notebook with papermill (in this process). Retries a failed kernel start once."""
+    """Execute one notebook with papermill (in this process), then render its HTML page.
+
+    Retries a failed kernel start once. Rendering happens here, in the worker, so that pages are
+    rendered in parallel rather than one after another in the parent.
+    """
     import papermill as pm
 
     # The kernel's own chatter (transport warnings, shutdown notices) goes to a log beside the
@@ -91,6 +101,8 @@ def run_notebook(
                 execution_timeout=timeout,
                 request_save_on_cell_execute=False,
             )
+            if html_dest is not None:
+                render_html(dest, html_dest, title)
             return NotebookResult(src.stem, True, dest, time.perf_counter() - start)
         except pm.PapermillExecutionError as exc:
             detail = _failed_cell(dest) or f"cell {exc.exec_count}: {exc.ename}: {exc.evalue}"
@@ -163,6 +175,7 @@ def run_quarter(
     progress: bool,
 ) -> list[NotebookResult]:
     """Build one quarter's report folder. Raises DataError on bad data; returns notebook results."""
+    from helpers.docx_report import write_docx
     from helpers.engine import analyse
     from helpers.tables import write_tables
     from helpers.writing import staged_dir, write_text
@@ -190,9 +203,18 @@ def run_quarter(
                     total=len(notebooks), desc=f"{year}-Q{quarter}", unit="本", file=sys.stderr
                 )
             with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
+                # The Word report is written beside the notebooks, in the same pool.
+                docx = pool.submit(write_docx, analysis, stage / "report.docx")
                 futures = {
                     pool.submit(
-                        run_notebook, nb, nb_out / nb.name, parameters, timeout, notebooks_dir
+                        run_notebook,
+                        nb,
+                        nb_out / nb.name,
+                        parameters,
+                        timeout,
+                        notebooks_dir,
+                        stage / f"{nb.stem}.html",
+                        _page_title(year, quarter, nb.stem),
                     ): nb
                     for nb in notebooks
                 }
@@ -200,6 +222,7 @@ def run_quarter(
                     results.append(fut.result())
                     if bar:
                         bar.update(1)
+                docx.result()  # a failure here raises and leaves the last good report alone
             if bar:
                 bar.close()
             bad = [r for r in results if not r.ok]
@@ -209,30 +232,24 @@ def run_quarter(
                     if r.output.exists():
                         shutil.copy2(r.output, failed_dir / r.output.name)
                 raise _NotebooksFailed(bad, failed_dir)
-            pages = []
-            for nb in notebooks:
-                title = f"{year}年第{quarter}季度 · {NOTEBOOK_TITLES.get(nb.stem, nb.stem)}"
-                render_html(nb_out / nb.name, stage / f"{nb.stem}.html", title)
-                pages.append((NOTEBOOK_TITLES.get(nb.stem, nb.stem), f"{nb.stem}.html"))
+            pages = [(NOTEBOOK_TITLES.get(nb.stem, nb.stem), f"{nb.stem}.html") for nb in notebooks]
             extras = [
+                ("Word 报告 report.docx", "report.docx"),
                 ("指标表 indicators.csv", "data/indicators.csv"),
                 ("子目标表 targets.csv", "data/targets.csv"),
                 ("任务表 tasks.csv", "data/tasks.csv"),
                 ("数据核查 checks.csv", "data/checks.csv"),
                 ("汇总 summary.json", "data/summary.json"),
             ]
-            try:
-                from helpers.docx_report import write_docx
-
-                write_docx(analysis, stage / "report.docx")
-                extras.insert(0, ("Word 报告 report.docx", "report.docx"))
-            except ImportError:
-                pass
             report_page = stage / f"{notebooks[0].stem}.html"
             write_text(index_page(year, quarter, pages, extras, report_page), stage / "index.html")
     except _NotebooksFailed:
         return sorted(results, key=lambda r: r.name)
     return sorted(results, key=lambda r: r.name)
+
+
+def _page_title(year: int, quarter: int, stem: str) -> str:
+    return f"{year}年第{quarter}季度 · {NOTEBOOK_TITLES.get(stem, stem)}"
 
 
 class _NotebooksFailed(Exception):

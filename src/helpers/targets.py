@@ -167,7 +167,9 @@ def match_score(target: Target, candidate: Quantity, progress: str = "") -> floa
     return len(want & have) / len(want)
 
 
-def pair_actual(target: Target, progress: str) -> tuple[Quantity | None, float]:
+def pair_actual(
+    target: Target, progress: str, candidates: list[Quantity] | None = None
+) -> tuple[Quantity | None, float]:
     """Return the actual in ``progress`` that measures ``target``, and its match score.
 
     Candidates must be in the same unit family and of the same kind (a growth rate for a growth
@@ -177,7 +179,7 @@ def pair_actual(target: Target, progress: str) -> tuple[Quantity | None, float]:
     candidate); otherwise there is no actual.
     """
     scored = []
-    for cand in find_quantities(progress):
+    for cand in find_quantities(progress) if candidates is None else candidates:
         if unit_family(cand.unit) != unit_family(target.quantity.unit):
             continue
         if target.kind == "growth" and not cand.growth:
@@ -377,11 +379,13 @@ def read_targets(
     rows = []
     adds = curation[curation["field"] == "add"]
     adds_by_task = {k: g for k, g in adds.groupby("task_id", sort=False)}
+    no_adds = adds.iloc[0:0]
     for task in tasks.itertuples():
         prog = text_by_task.get(task.task_id, "")
         targets = extract_targets(task.task)
+        candidates = find_quantities(prog) if targets and prog else []  # once per task
         for t in targets:
-            actual, score = pair_actual(t, prog) if prog else (None, 0.0)
+            actual, score = pair_actual(t, prog, candidates) if prog else (None, 0.0)
             period = None
             if actual is not None:
                 period = find_period(prog, actual.start)
@@ -406,7 +410,7 @@ def read_targets(
                 }
             )
         # Curated additions: targets stated in words (全覆盖) or numbers the reader cannot see.
-        for _, c in adds_by_task.get(task.task_id, adds.iloc[0:0]).iterrows():
+        for _, c in adds_by_task.get(task.task_id, no_adds).iterrows():
             rows.append(
                 {
                     "task_id": task.task_id,
@@ -489,13 +493,21 @@ def is_missing_value(value) -> bool:
 
 
 def _apply_curation(df: pd.DataFrame, curation: pd.DataFrame, report_months: int) -> pd.DataFrame:
+    """Lay the office's curated values over the table, each with its reason."""
     cfile = curation.attrs.get("source_file", "curation.csv")
     problems = ProblemList()
+    df = df.reset_index(drop=True)
+    # Positions by key: a boolean mask per curated row would cost O(rows × curated values).
+    position = {
+        (t, int(n)): k for k, (t, n) in enumerate(zip(df["task_id"], df["target_no"], strict=True))
+    }
+    records = df.to_dict("records")
+    dropped: set[int] = set()
     for i, c in curation.iterrows():
         if c["field"] == "add":
             continue
-        key = (df["task_id"] == c["task_id"]) & (df["target_no"] == int(c["target_no"]))
-        if not key.any():
+        pos = position.get((c["task_id"], int(c["target_no"])))
+        if pos is None:
             problems.add(
                 cfile,
                 f"{c['task_id']} has no sub-target {c['target_no']}",
@@ -503,18 +515,19 @@ def _apply_curation(df: pd.DataFrame, curation: pd.DataFrame, report_months: int
                 column="target_no",
             )
             continue
-        field, value = c["field"], c["value"]
+        field, value, rec = c["field"], c["value"], records[pos]
         if field == "drop":
-            df = df[~key]
+            dropped.add(pos)
             continue
         if field in {"target", "actual"}:
-            df.loc[key, field] = float(value) if value != "" else float("nan")
-            if field == "actual" and value != "" and not df.loc[key, "actual_period"].iloc[0]:
-                df.loc[key, "actual_period"] = f"1-{report_months}月"
+            rec[field] = float(value) if value != "" else float("nan")
+            if field == "actual" and value != "" and not rec["actual_period"]:
+                rec["actual_period"] = f"1-{report_months}月"
         else:
-            df.loc[key, field] = value
-        df.loc[key, "source"] = "curated"
-        prev = df.loc[key, "curation_reason"].iloc[0]
-        df.loc[key, "curation_reason"] = f"{prev}；{c['reason']}" if prev else c["reason"]
+            rec[field] = value
+        rec["source"] = "curated"
+        prev = rec["curation_reason"]
+        rec["curation_reason"] = f"{prev}；{c['reason']}" if prev else c["reason"]
     problems.raise_if_any()
-    return df
+    kept = [r for k, r in enumerate(records) if k not in dropped]
+    return pd.DataFrame(kept, columns=df.columns)
