@@ -240,3 +240,18 @@ def test_figure_for_a_later_month_than_the_report_is_an_error(data_copy):
     a = analyse(2022, 3, data_copy)
     rows = a.checks[a.checks["check"] == "数据期间晚于报告期"]
     assert rows.iloc[0]["severity"] == "错误" and rows.iloc[0]["item"] == "T004-1 违法建筑"
+
+
+def test_curation_in_gbk_is_named(data_copy):
+    path = data_copy / "2022" / "curation.csv"
+    path.write_bytes(path.read_text(encoding="utf-8").encode("gb18030"))
+    with pytest.raises(DataError, match=r"curation\.csv: not UTF-8 text"):
+        analyse(2022, 3, data_copy)
+
+
+def test_trajectories_without_a_column(data_copy):
+    (data_copy / "2022" / "trajectories.csv").write_text(
+        "task_id,target_no,Q1,Q2,Q3\n", encoding="utf-8"
+    )
+    with pytest.raises(DataError, match=r"trajectories\.csv, row 1, column 'Q4': missing column"):
+        analyse(2022, 3, data_copy)

@@ -283,3 +283,34 @@ def load_quarter(data_dir: str | Path | None, year: int, quarter: int) -> Quarte
         stated,
         files,
     )
+
+
+def read_optional_csv(path: str | Path | None, columns: list[str]) -> pd.DataFrame:
+    """Read an optional side file (curation, trajectories, returned figures) as strings.
+
+    An absent file gives an empty frame with ``columns``. A present one must be UTF-8 (a BOM is
+    fine) and hold every column of ``columns``; ``attrs['source_file']`` names it for messages.
+
+    Raises
+    ------
+    DataError
+        Not UTF-8, or a missing column.
+    """
+    if path is None or not Path(path).is_file():
+        return pd.DataFrame(columns=columns)
+    path = Path(path)
+    try:
+        df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DataError.at(path, "not UTF-8 text; re-save it as 'CSV UTF-8'") from exc
+    except pd.errors.EmptyDataError as exc:
+        raise DataError.at(
+            path, f"the file is empty; expected columns {', '.join(columns)}"
+        ) from exc
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise DataError.at(
+            path, f"missing column(s) {', '.join(missing)}", row=1, column=missing[0]
+        )
+    df.attrs["source_file"] = str(path)
+    return df

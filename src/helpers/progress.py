@@ -16,8 +16,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from helpers.errors import DataError, ProblemList
+from helpers.errors import ProblemList
 from helpers.fmt import fmt_pct, fmt_pp, fmt_value, is_missing
+from helpers.loading import read_optional_csv
 
 PERIOD_END = re.compile(r"(\d{1,2})-(\d{1,2})月")
 TRAJECTORY_COLUMNS = ["task_id", "target_no", "Q1", "Q2", "Q3", "Q4"]
@@ -35,15 +36,10 @@ def load_trajectories(path: str | Path | None) -> pd.DataFrame:
     The file is optional. Values are fractions (0.9) or percentages (90%); each row must rise
     (Q1 ≤ Q2 ≤ Q3 ≤ Q4) and stay between 0 and 1.
     """
-    if path is None or not Path(path).is_file():
-        return pd.DataFrame(columns=TRAJECTORY_COLUMNS)
+    df = read_optional_csv(path, TRAJECTORY_COLUMNS)
+    if df.empty:
+        return df
     path = Path(path)
-    df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    missing = [c for c in TRAJECTORY_COLUMNS if c not in df.columns]
-    if missing:
-        raise DataError.at(
-            path, f"missing column(s) {', '.join(missing)}", row=1, column=missing[0]
-        )
     problems = ProblemList()
     parsed = {q: [] for q in ("Q1", "Q2", "Q3", "Q4")}
     for i, r in df.iterrows():

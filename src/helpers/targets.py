@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers.errors import DataError, ProblemList
+from helpers.errors import ProblemList
+from helpers.loading import read_optional_csv
 from helpers.quantities import (
     COUNT_UNITS,
     PEOPLE_UNITS,
@@ -244,19 +245,9 @@ def load_curation(path: str | Path | None) -> pd.DataFrame:
     the text states in words (``全覆盖``), value = its target text. Every row needs a reason.
     A target of zero or below is rejected: a 完成率 against it would mean nothing.
     """
-    if path is None or not Path(path).is_file():
-        return pd.DataFrame(columns=CURATION_COLUMNS)
-    path = Path(path)
-    try:
-        df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise DataError.at(path, "not UTF-8 text; re-save it as 'CSV UTF-8'") from exc
+    df = read_optional_csv(path, CURATION_COLUMNS)
+    path = df.attrs.get("source_file", "curation.csv")
     problems = ProblemList()
-    missing = [c for c in CURATION_COLUMNS if c not in df.columns]
-    if missing:
-        raise DataError.at(
-            path, f"missing column(s) {', '.join(missing)}", row=1, column=missing[0]
-        )
     for i, r in df.iterrows():
         if r["field"] not in CURATION_FIELDS:
             problems.add(
@@ -309,15 +300,7 @@ RETURNED_COLUMNS = ["task_id", "target_no", "actual", "actual_period"]
 
 def load_returned(path: str | Path | None) -> pd.DataFrame:
     """Load the figures units typed into the return form (written by ``workreport intake``)."""
-    if path is None or not Path(path).is_file():
-        return pd.DataFrame(columns=RETURNED_COLUMNS)
-    path = Path(path)
-    df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    missing = [c for c in RETURNED_COLUMNS if c not in df.columns]
-    if missing:
-        raise DataError.at(
-            path, f"missing column(s) {', '.join(missing)}", row=1, column=missing[0]
-        )
+    df = read_optional_csv(path, RETURNED_COLUMNS)
     problems = ProblemList()
     for i, r in df.iterrows():
         if r["actual"].strip():
@@ -445,14 +428,20 @@ def _sentence(text: str, q: Quantity) -> str:
     return text[left + 1 : right + 1].strip()
 
 
+def _positions(df: pd.DataFrame) -> dict[tuple[str, int], int]:
+    """Row position of each (task_id, target_no): a boolean mask per override would cost
+    O(rows × overrides)."""
+    return {
+        (t, int(n)): k for k, (t, n) in enumerate(zip(df["task_id"], df["target_no"], strict=True))
+    }
+
+
 def _apply_returned(df: pd.DataFrame, returned: pd.DataFrame, report_months: int) -> pd.DataFrame:
     """Lay the figures units typed into the form over the ones read from their text."""
     rfile = returned.attrs.get("source_file", "returned_actuals.csv")
     problems = ProblemList()
     df = df.reset_index(drop=True)
-    position = {
-        (t, int(n)): i for i, (t, n) in enumerate(zip(df["task_id"], df["target_no"], strict=True))
-    }
+    position = _positions(df)
     for i, r in returned.iterrows():
         pos = position.get((r["task_id"], int(r["target_no"])))
         if pos is None:
@@ -498,10 +487,7 @@ def _apply_curation(df: pd.DataFrame, curation: pd.DataFrame, report_months: int
     cfile = curation.attrs.get("source_file", "curation.csv")
     problems = ProblemList()
     df = df.reset_index(drop=True)
-    # Positions by key: a boolean mask per curated row would cost O(rows × curated values).
-    position = {
-        (t, int(n)): k for k, (t, n) in enumerate(zip(df["task_id"], df["target_no"], strict=True))
-    }
+    position = _positions(df)
     records = df.to_dict("records")
     dropped: set[int] = set()
     for i, c in curation.iterrows():
