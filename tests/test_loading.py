@@ -255,3 +255,31 @@ def test_trajectories_without_a_column(data_copy):
     )
     with pytest.raises(DataError, match=r"trajectories\.csv, row 1, column 'Q4': missing column"):
         analyse(2022, 3, data_copy)
+
+
+def test_blank_rows_excel_leaves_at_the_end_are_ignored(data_copy):
+    path = data_copy / "2022" / "Q3" / "progress.csv"
+    path.write_text(path.read_text(encoding="utf-8") + ",,\n,,\n", encoding="utf-8")
+    assert len(load_quarter(data_copy, 2022, 3).progress) == 131
+
+
+def test_percent_sign_in_a_number_cell_says_what_to_do(data_copy):
+    path = data_copy / "2022" / "Q3" / "indicator_progress.csv"
+    rewrite(path, lambda df: df.loc.__setitem__((0, "value"), "2.6%"))
+    with pytest.raises(
+        DataError, match=r"'2\.6%' is not a number; write the number without the % sign"
+    ):
+        load_quarter(data_copy, 2022, 3)
+
+
+def test_missing_indicator_figures_say_how_to_make_them(data_copy):
+    import shutil
+
+    (data_copy / "2022" / "Q4").mkdir()
+    shutil.copy(
+        data_copy / "2022" / "Q3" / "progress.csv", data_copy / "2022" / "Q4" / "progress.csv"
+    )
+    with pytest.raises(
+        DataError, match=r"indicator_progress\.csv: file not found .* entered by hand"
+    ):
+        load_quarter(data_copy, 2022, 4)

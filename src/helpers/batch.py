@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import os
+import re
 import shutil
 import sys
 import time
@@ -151,6 +152,11 @@ def index_page(
     end = report.rfind("</body>")
     head_end = report.find("</head>")
     head = report[report.find("<head>") + len("<head>") : head_end]
+    # The report page's "back to index" link would point at this very page.
+    report = re.sub(r'<nav class="wr-back">.*?</nav>', "", report, flags=re.S)
+    start = report.find("<body")
+    start = report.find(">", start) + 1
+    end = report.rfind("</body>")
     nav = (
         f'<nav class="wr-nav" style="max-width:60em;margin:1em auto;padding:0.5em 1em;'
         f'border:1px solid #c8d0da;background:#f6f8fa">'
@@ -238,6 +244,7 @@ def run_quarter(
                 ("指标表 indicators.csv", "data/indicators.csv"),
                 ("子目标表 targets.csv", "data/targets.csv"),
                 ("任务表 tasks.csv", "data/tasks.csv"),
+                ("认定与测算不一致 disagreements.csv", "data/disagreements.csv"),
                 ("数据核查 checks.csv", "data/checks.csv"),
                 ("汇总 summary.json", "data/summary.json"),
             ]

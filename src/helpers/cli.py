@@ -142,13 +142,23 @@ def _dispatch(args) -> int:
     if args.command == "intake":
         from helpers.forms import intake
 
-        result = intake(
-            args.data_dir,
-            args.year,
-            args.quarter,
-            [Path(f) for f in args.files],
-            partial=args.partial,
-        )
+        try:
+            result = intake(
+                args.data_dir,
+                args.year,
+                args.quarter,
+                [Path(f) for f in args.files],
+                partial=args.partial,
+            )
+        except DataError as err:
+            print(f"错误 / error: {err}", file=sys.stderr)
+            print(
+                "未写入任何文件 / nothing was written. 改正后重新收取，或加 --partial 先写入"
+                "有效的报送并列出其余 / fix the forms and run again, or add --partial to write "
+                "the valid returns and list the rest.",
+                file=sys.stderr,
+            )
+            return 2
         print(result)
         return 0
     raise AssertionError(args.command)  # pragma: no cover

@@ -83,7 +83,12 @@ def read_csv_checked(path: str | Path, kind: str) -> pd.DataFrame:
     path = Path(path)
     schema = SCHEMAS[kind]
     if not path.is_file():
-        raise DataError.at(path, f"file not found (expected the {kind} table)")
+        how = {
+            "indicator_progress": "; the quarter's indicator figures are entered by hand, in the "
+            "columns of data/2022/Q3/indicator_progress.csv (see data/README.md)",
+            "progress": "; `workreport intake` writes it from the units' returned forms",
+        }.get(kind, "")
+        raise DataError.at(path, f"file not found (expected the {kind} table){how}")
     raw = path.read_bytes()
     if not raw.strip(b"\xef\xbb\xbf \r\n\t"):
         raise DataError.at(path, "the file is empty; expected a header row and data rows")
@@ -107,6 +112,8 @@ def read_csv_checked(path: str | Path, kind: str) -> pd.DataFrame:
         df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except pd.errors.ParserError as exc:
         raise DataError.at(path, f"not a well-formed CSV: {exc}") from exc
+    # Excel leaves rows of empty cells (",,,") at the end of a sheet saved as CSV: not data.
+    df = df[~(df.apply(lambda col: col.str.strip() == "")).all(axis=1)]
     problems = ProblemList()
     missing = [c for c in schema if c not in df.columns]
     if missing:
@@ -161,7 +168,8 @@ def _to_numbers(values, path, col, problems, integer: bool):
         try:
             number = float(str(v).replace(",", ""))
         except ValueError:
-            problems.add(path, f"{v!r} is not a number", row=i + 2, column=col)
+            hint = "; write the number without the % sign" if str(v).strip().endswith("%") else ""
+            problems.add(path, f"{v!r} is not a number{hint}", row=i + 2, column=col)
             result.append(pd.NA)
             continue
         if integer and not number.is_integer():

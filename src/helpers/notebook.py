@@ -29,6 +29,18 @@ p.wr-note { color: #555; font-size: 13px; }
 """
 
 
+# DataTables' own words, in Chinese (the controls of the searchable annex table).
+DATATABLES_ZH = {
+    "search": "搜索：",
+    "lengthMenu": "每页 _MENU_ 条",
+    "info": "第 _START_ 至 _END_ 条，共 _TOTAL_ 条",
+    "infoEmpty": "共 0 条",
+    "infoFiltered": "（从 _MAX_ 条中筛选）",
+    "zeroRecords": "没有匹配的记录",
+    "paginate": {"first": "首页", "last": "末页", "next": "下一页", "previous": "上一页"},
+}
+
+
 def setup(year, quarter, data_dir: str = "", settings_file: str = "") -> Analysis:
     """Validate the notebook's parameters, set up Chinese fonts, and run the engine.
 
@@ -97,6 +109,7 @@ def show_interactive(df: pd.DataFrame, caption: str = "") -> None:
         display(HTML(f'<p class="wr-caption">{html.escape(caption)}</p>'))
     show(
         safe,
+        language=DATATABLES_ZH,
         classes="display compact",
         lengthMenu=[10, 25, 50, 200],
         pageLength=25,

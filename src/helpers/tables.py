@@ -237,7 +237,7 @@ def headline(analysis: Analysis) -> pd.DataFrame:
             "，".join(
                 f"{k}{sub.get(k, 0)}项" for k in analysis.settings["status"]["subtarget_order"]
             )
-            + f"（涉及{s['tasks_with_numeric_targets']}项任务，人工核定{s['subtargets_curated']}项）",
+            + f"；共涉及{s['tasks_with_numeric_targets']}项任务，其中{s['subtargets_curated']}项为人工核定",
         ),
     ]
     return pd.DataFrame(rows, columns=["项目", "数量", "构成"])
