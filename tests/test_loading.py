@@ -245,7 +245,7 @@ def test_figure_for_a_later_month_than_the_report_is_an_error(data_copy):
 def test_curation_in_gbk_is_named(data_copy):
     path = data_copy / "2022" / "curation.csv"
     path.write_bytes(path.read_text(encoding="utf-8").encode("gb18030"))
-    with pytest.raises(DataError, match=r"curation\.csv: not UTF-8 text"):
+    with pytest.raises(DataError, match=r"curation\.csv, row \d+: not UTF-8 text .* GBK"):
         analyse(2022, 3, data_copy)
 
 

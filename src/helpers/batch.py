@@ -146,14 +146,11 @@ def index_page(
     links = "".join(f'<li><a href="{e(href)}">{e(label)}</a></li>' for label, href in pages)
     files = "".join(f'<li><a href="{e(href)}">{e(label)}</a></li>' for label, href in extras)
     report = report_html.read_text(encoding="utf-8")
-    # The report page's own <body> content is embedded whole, so the index reads as the report.
-    start = report.find("<body")
-    start = report.find(">", start) + 1
-    end = report.rfind("</body>")
     head_end = report.find("</head>")
     head = report[report.find("<head>") + len("<head>") : head_end]
     # The report page's "back to index" link would point at this very page.
     report = re.sub(r'<nav class="wr-back">.*?</nav>', "", report, flags=re.S)
+    # The report page's own <body> content is embedded whole, so the index reads as the report.
     start = report.find("<body")
     start = report.find(">", start) + 1
     end = report.rfind("</body>")

@@ -225,6 +225,21 @@ def _text_colour(background: str) -> str:
 # --------------------------------------------------------------------------------------------
 # Figure plumbing
 # --------------------------------------------------------------------------------------------
+def _label_segment(ax, y: float, start: float, width: float, colour: str, xmax: float) -> None:
+    """Write a stacked bar segment's count inside it, when it is wide enough to hold it."""
+    if width > 0 and width >= 0.045 * xmax:
+        ax.text(
+            start + width / 2,
+            y,
+            f"{int(width)}",
+            ha="center",
+            va="center",
+            fontsize=9,
+            color=_text_colour(colour),
+            zorder=3,
+        )
+
+
 def _new_figure(height: float, width: float = FIG_WIDTH) -> Figure:
     fig = Figure(figsize=(width, max(height, 2.0)), layout="constrained")
     FigureCanvasAgg(fig)
@@ -655,18 +670,7 @@ def status_count_chart(
         colour = _colour(settings, status)
         ax.barh(y, seg, left=left, height=0.65, color=colour, edgecolor="white", zorder=2)
         for yi, s, l0 in zip(y, seg, left, strict=True):
-            # Label a segment only when it is wide enough to hold its number.
-            if s > 0 and s >= 0.045 * xmax:
-                ax.text(
-                    l0 + s / 2,
-                    yi,
-                    f"{int(s)}",
-                    ha="center",
-                    va="center",
-                    fontsize=9,
-                    color=_text_colour(colour),
-                    zorder=3,
-                )
+            _label_segment(ax, yi, l0, s, colour, xmax)
         left += seg
     for yi, total in zip(y, totals, strict=True):
         ax.text(total + 0.012 * xmax, yi, f"{int(total)}", va="center", fontsize=9)
@@ -750,17 +754,7 @@ def scorecard_chart(
     ax.barh(y, normal, left=lagging, height=0.65, color=ok_colour, edgecolor="white", zorder=2)
     for yi, lag, ok, ratio in zip(y, lagging, normal, mean_ratio, strict=True):
         for start, seg, colour in ((0.0, lag, lag_colour), (lag, ok, ok_colour)):
-            if seg > 0 and seg >= 0.045 * xmax:
-                ax.text(
-                    start + seg / 2,
-                    yi,
-                    f"{int(seg)}",
-                    ha="center",
-                    va="center",
-                    fontsize=9,
-                    color=_text_colour(colour),
-                    zorder=3,
-                )
+            _label_segment(ax, yi, start, seg, colour, xmax)
         text = "平均完成率 —" if math.isnan(ratio) else f"平均完成率 {_fmt_ratio(ratio)}"
         ax.text(lag + ok + 0.015 * xmax, yi, text, va="center", fontsize=9)
     # The end labels need about a quarter of the axis width.

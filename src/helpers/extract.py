@@ -11,6 +11,7 @@ import pandas as pd
 
 from helpers.config import load_settings
 from helpers.errors import DataError, ProblemList
+from helpers.loading import read_text_csv
 from helpers.progress import compute_progress
 from helpers.tables import targets_table
 from helpers.targets import read_targets
@@ -32,24 +33,7 @@ def extract_csv(path: str | Path, quarter: int = 3) -> pd.DataFrame:
         raise DataError.at("parameters", f"quarter must be 1-4, got {quarter}", column="quarter")
     if not path.is_file():
         raise DataError.at(path, "file not found")
-    raw = path.read_bytes()
-    if not raw.strip(b"\xef\xbb\xbf \r\n"):
-        raise DataError.at(path, "the file is empty; expected columns task and progress")
-    try:
-        raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise DataError.at(
-            path, "not UTF-8 text; re-save it as 'CSV UTF-8'", row=raw[: exc.start].count(b"\n") + 1
-        ) from exc
-    df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    missing = [c for c in ("task", "progress") if c not in df.columns]
-    if missing:
-        raise DataError.at(
-            path,
-            f"missing column(s) {', '.join(missing)}; the file has: {', '.join(df.columns)}",
-            row=1,
-            column=missing[0],
-        )
+    df = read_text_csv(path, ["task", "progress"])
     problems = ProblemList()
     for i, text in df["task"].items():
         if not text.strip():

@@ -63,3 +63,16 @@ def fmt_value(value, unit: str = "") -> str:
     if unit in {"元", "平方米", "立方米", "户", "人", "人次"} and big >= 1e4:
         return f"{_trim(value / 1e4, 4)}万{unit}"
     return f"{_trim(value, 2)}{unit}"
+
+
+def fmt_gap(pp, digits: int = 1, unit: bool = False) -> str:
+    """A gap in 个百分点 with its sign, for tables: -37.67 -> '-37.7'; missing -> '—'.
+
+    >>> fmt_gap(-37.666)
+    '-37.7'
+    >>> fmt_gap(2.59, digits=2, unit=True)
+    '+2.59个百分点'
+    """
+    if is_missing(pp):
+        return "—"
+    return f"{pp:+.{digits}f}" + ("个百分点" if unit else "")

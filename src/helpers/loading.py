@@ -89,40 +89,8 @@ def read_csv_checked(path: str | Path, kind: str) -> pd.DataFrame:
             "progress": "; `workreport intake` writes it from the units' returned forms",
         }.get(kind, "")
         raise DataError.at(path, f"file not found (expected the {kind} table){how}")
-    raw = path.read_bytes()
-    if not raw.strip(b"\xef\xbb\xbf \r\n\t"):
-        raise DataError.at(path, "the file is empty; expected a header row and data rows")
-    try:
-        raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        hint = ""
-        try:
-            raw.decode("gb18030")
-            hint = " It looks like GBK/GB18030 (Excel's plain 'CSV' on Chinese Windows);"
-        except UnicodeDecodeError:
-            pass
-        line = raw[: exc.start].count(b"\n") + 1
-        raise DataError.at(
-            path,
-            f"not UTF-8 text (first bad byte at offset {exc.start}).{hint} "
-            "re-save it as 'CSV UTF-8'",
-            row=line,
-        ) from exc
-    try:
-        df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except pd.errors.ParserError as exc:
-        raise DataError.at(path, f"not a well-formed CSV: {exc}") from exc
-    # Excel leaves rows of empty cells (",,,") at the end of a sheet saved as CSV: not data.
-    df = df[~(df.apply(lambda col: col.str.strip() == "")).all(axis=1)]
+    df = read_text_csv(path, list(schema))
     problems = ProblemList()
-    missing = [c for c in schema if c not in df.columns]
-    if missing:
-        raise DataError.at(
-            path,
-            f"missing column(s) {', '.join(missing)}; the file has: {', '.join(map(str, df.columns))}",
-            row=1,
-            column=missing[0],
-        )
     if df.empty:
         raise DataError.at(path, "the file has a header but no data rows", row=2)
     out = pd.DataFrame(index=df.index)
@@ -306,19 +274,54 @@ def read_optional_csv(path: str | Path | None, columns: list[str]) -> pd.DataFra
     """
     if path is None or not Path(path).is_file():
         return pd.DataFrame(columns=columns)
-    path = Path(path)
+    return read_text_csv(Path(path), columns)
+
+
+def read_text_csv(path: Path, columns: list[str]) -> pd.DataFrame:
+    """Read a UTF-8 CSV (a BOM is fine) as strings and check that it has ``columns``.
+
+    The one reader behind every CSV input: the register, the quarter's progress, the optional
+    side files and ``workreport extract``. Rows of empty cells that Excel leaves at the end of a
+    sheet are dropped; the index keeps the file's row order, so row numbers stay right.
+
+    Raises
+    ------
+    DataError
+        An empty file, text that is not UTF-8 (GBK is named as such), a malformed CSV, or a
+        missing column.
+    """
+    raw = path.read_bytes()
+    if not raw.strip(b"\xef\xbb\xbf \r\n\t"):
+        raise DataError.at(path, "the file is empty; expected a header row and data rows")
+    try:
+        raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        hint = ""
+        try:
+            raw.decode("gb18030")
+            hint = " It looks like GBK/GB18030 (Excel's plain 'CSV' on Chinese Windows);"
+        except UnicodeDecodeError:
+            pass
+        line = raw[: exc.start].count(b"\n") + 1
+        raise DataError.at(
+            path,
+            f"not UTF-8 text (first bad byte at offset {exc.start}).{hint} "
+            "re-save it as 'CSV UTF-8'",
+            row=line,
+        ) from exc
     try:
         df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise DataError.at(path, "not UTF-8 text; re-save it as 'CSV UTF-8'") from exc
-    except pd.errors.EmptyDataError as exc:
-        raise DataError.at(
-            path, f"the file is empty; expected columns {', '.join(columns)}"
-        ) from exc
+    except pd.errors.ParserError as exc:
+        raise DataError.at(path, f"not a well-formed CSV: {exc}") from exc
+    # Excel leaves rows of empty cells (",,,") at the end of a sheet saved as CSV: not data.
+    df = df[~(df.apply(lambda col: col.str.strip() == "")).all(axis=1)]
     missing = [c for c in columns if c not in df.columns]
     if missing:
         raise DataError.at(
-            path, f"missing column(s) {', '.join(missing)}", row=1, column=missing[0]
+            path,
+            f"missing column(s) {', '.join(missing)}; the file has: {', '.join(map(str, df.columns))}",
+            row=1,
+            column=missing[0],
         )
     df.attrs["source_file"] = str(path)
     return df

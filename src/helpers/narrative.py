@@ -10,6 +10,7 @@ import html
 import re
 from dataclasses import dataclass, field
 
+from helpers.classify import slippage_words
 from helpers.engine import Analysis
 from helpers.fmt import fmt_value, is_missing
 
@@ -71,7 +72,7 @@ def _why(analysis: Analysis, task_id: str) -> str:
         if s.status in lagging
     ]
     parts = [re.sub(r"^(.+?)(\d+-\d+月)", r"\2，\1", p, count=1) for p in parts]
-    words = [w for w in analysis.settings["words"]["slippage"] if w in (t["progress"] or "")]
+    words = slippage_words(t["progress"] or "", analysis.settings)
     if words:
         sentences = re.split(r"(?<=[。；])|\n", t["progress"])
         hits = [

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from helpers.engine import Analysis
-from helpers.fmt import fmt_pct, fmt_value, is_missing
+from helpers.fmt import fmt_gap, fmt_pct, fmt_value, is_missing
 from helpers.writing import write_csv, write_json
 
 INDICATOR_CSV = [
@@ -105,7 +105,7 @@ def annex_indicators(analysis: Analysis) -> pd.DataFrame:
             "进展情况": ind["source_text"],
             "数据期间": ind["period"].replace("", "—"),
             "完成值": [fmt_value(a, u) for a, u in zip(ind["actual"], ind["unit"], strict=True)],
-            "与目标差距": ["—" if is_missing(g) else f"{g:+.2f}个百分点" for g in ind["gap_pp"]],
+            "与目标差距": [fmt_gap(g, 2, unit=True) for g in ind["gap_pp"]],
             "状态": ind["status"],
         }
     )
@@ -128,9 +128,7 @@ def annex_tasks(analysis: Analysis, reported_status: str) -> pd.DataFrame:
         expected = "；".join(
             fmt_pct(s.expected_ratio) for s in mine.itertuples() if s.kind == "cumulative"
         )
-        gap = "；".join(
-            "—" if is_missing(s.gap_pp) else f"{s.gap_pp:+.1f}" for s in mine.itertuples()
-        )
+        gap = "；".join(fmt_gap(s.gap_pp) for s in mine.itertuples())
         rows.append(
             {
                 "序号": k,
@@ -163,7 +161,7 @@ def subtarget_table(analysis: Analysis) -> pd.DataFrame:
             "数据期间": s["actual_period"].replace("", "—"),
             "完成率": s["ratio"].map(fmt_pct),
             "序时进度": s["expected_ratio"].map(fmt_pct),
-            "差距（个百分点）": s["gap_pp"].map(lambda g: "—" if is_missing(g) else f"{g:+.1f}"),
+            "差距（个百分点）": s["gap_pp"].map(fmt_gap),
             "状态": s["status"],
             "来源": s["source"].map({"extracted": "文本读取", "curated": "人工核定"}),
             "原文": s["actual_text"],
@@ -262,9 +260,7 @@ def indicator_table(analysis: Analysis) -> pd.DataFrame:
             "全年目标": ind["target_text"],
             "完成值": [fmt_value(a, u) for a, u in zip(ind["actual"], ind["unit"], strict=True)],
             "数据期间": ind["period"].replace("", "—"),
-            "与目标差距": ind["gap_pp"].map(
-                lambda g: "—" if is_missing(g) else f"{g:+.2f}个百分点"
-            ),
+            "与目标差距": ind["gap_pp"].map(lambda g: fmt_gap(g, 2, unit=True)),
             "主城区排名": ind["rank"].map(lambda r: "—" if is_missing(r) else f"第{int(r)}名"),
             "备注": ind["notes"].replace("", "—"),
             "状态": ind["status"],
