@@ -5,7 +5,7 @@ absolute number of seconds means little from one day to the next. Every figure t
 therefore a ratio between two things timed in the same run:
 
 1. **Engine scaling.** Synthetic registers of 1k, 10k and 100k tasks, built from the real 2022
-   rows, are timed through ``helpers.engine.analyse`` and against the floor of reading the same
+   rows, are timed through ``helpers.compute.engine.analyse`` and against the floor of reading the same
    CSV files with ``pandas.read_csv``: engine/read ratio, tasks per second, and the factor from
    one size to the next (10× the tasks taking close to 10× the time means linear).
 2. **Kernel floor.** ``workreport run`` for 2022 Q3 with ``--jobs 1`` against six empty notebooks
@@ -404,7 +404,7 @@ def read_floor(files: dict[str, Path]) -> None:
 # The engine's steps, timed one by one in the child by wrapping them where ``analyse`` looks them
 # up (the engine itself is not changed). ``_apply_curation`` runs inside ``read_targets``.
 STAGES: dict[str, tuple[str, ...]] = {
-    "helpers.engine": (
+    "helpers.compute.engine": (
         "load_quarter",
         "load_curation",
         "load_trajectories",
@@ -417,7 +417,7 @@ STAGES: dict[str, tuple[str, ...]] = {
         "disagreements",
         "_sha256",
     ),
-    "helpers.targets": ("_apply_returned", "_apply_curation"),
+    "helpers.compute.targets": ("_apply_returned", "_apply_curation"),
 }
 SUB_STAGES = {"_apply_returned", "_apply_curation"}  # already counted in read_targets
 
@@ -468,7 +468,7 @@ def engine_child(
     """
     import resource
 
-    from helpers.engine import analyse
+    from helpers.compute.engine import analyse
 
     # Warm up on the real data so one-off costs (imports, settings, regex compiles) are not
     # charged to the first timed run; that matters when the largest size is timed once.
@@ -512,7 +512,7 @@ class _BudgetSpent(Exception):
 
 
 def _profile_child(data_dir: Path, profile_out: Path, budget: int, step: str) -> int:
-    from helpers.engine import analyse
+    from helpers.compute.engine import analyse
 
     def on_alarm(signum: int, frame: object) -> None:
         raise _BudgetSpent
@@ -721,7 +721,7 @@ def bench_engine(
             row["status"] = "timeout" if err == "timeout" else "failed"
             row["stages"] = stages
             if err == "timeout":
-                main_stages = [s for s in STAGES["helpers.engine"] if s not in SUB_STAGES]
+                main_stages = [s for s in STAGES["helpers.compute.engine"] if s not in SUB_STAGES]
                 running = next((s for s in main_stages if s not in stages), "?")
                 row["stopped_in"] = running
                 row["error"] = f"over {timeout}s; stopped in {running}"
@@ -1256,7 +1256,7 @@ def report_text(res: dict) -> str:
 
 def real_reference() -> dict:
     """Sub-targets read from the real 2022 Q3 data: the yardstick for the synthetic ones."""
-    from helpers.engine import analyse
+    from helpers.compute.engine import analyse
 
     sub = analyse(YEAR, REAL_QUARTER, DATA_DIR).subtargets
     return {

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from helpers import paths
-from helpers.engine import analyse
+from helpers.compute.engine import analyse
+from helpers.core import paths
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -1,4 +1,4 @@
-"""Tests for helpers.fonts and helpers.charts, on tiny hand-built tables.
+"""Tests for helpers.present.fonts and helpers.present.charts, on tiny hand-built tables.
 
 Expected numbers are the inputs themselves (a bar is as long as the number it shows) or worked
 out by hand (counts of statuses), never copied from a run.
@@ -20,15 +20,15 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from matplotlib.text import Text
 
-from helpers.charts import (
+from helpers.core.config import load_settings
+from helpers.present.charts import (
     indicator_chart,
     scorecard_chart,
     status_count_chart,
     subtarget_chart,
     wrap_label,
 )
-from helpers.config import load_settings
-from helpers.fonts import setup_fonts
+from helpers.present.fonts import setup_fonts
 
 SETTINGS = load_settings()
 COLOURS = SETTINGS["colours"]

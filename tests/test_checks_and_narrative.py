@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from helpers.checks import check_stated_ratios
-from helpers.narrative import build_body, to_html
+from helpers.compute.checks import check_stated_ratios
+from helpers.present.narrative import build_body, to_html
 
 
 def test_stated_ratio_is_recomputed(analysis):

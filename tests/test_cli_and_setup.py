@@ -12,9 +12,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from helpers import paths
-from helpers.cli import main
-from helpers.writing import staged_dir, write_csv
+from helpers.core import paths
+from helpers.core.writing import staged_dir, write_csv
+from helpers.run.cli import main
 
 ROOT = paths.PACK_ROOT
 

@@ -1,4 +1,4 @@
-"""Tests for helpers.docx_report: the Word report read back as a reader's program would.
+"""Tests for helpers.present.docx_report: the Word report read back as a reader's program would.
 
 The expected counts (10 indicators, 9 lagging and 122 normal tasks) and the indicator names are
 those stated in the source document, not copied from a run.
@@ -18,8 +18,8 @@ import pytest
 from docx.document import Document as DocumentObject
 from docx.oxml.ns import qn
 
-from helpers.docx_report import add_table, write_docx
-from helpers.engine import Analysis, analyse
+from helpers.compute.engine import Analysis, analyse
+from helpers.present.docx_report import add_table, write_docx
 
 MISSED_INDICATORS = [
     "地区生产总值",

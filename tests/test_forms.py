@@ -1,4 +1,4 @@
-"""Tests for helpers.forms: the Excel form units fill in, and reading it back (intake).
+"""Tests for helpers.cycle.forms: the Excel form units fill in, and reading it back (intake).
 
 Each test works on a copy of the real 2022 data folder in tmp_path, so nothing in the repository
 is touched. Forms are filled with openpyxl the way a unit fills them in Excel; expected values
@@ -17,8 +17,8 @@ import pandas as pd
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from helpers.errors import DataError
-from helpers.forms import FORM_SHEET, intake, write_form
+from helpers.core.errors import DataError
+from helpers.cycle.forms import FORM_SHEET, intake, write_form
 
 REPO_DATA = Path(__file__).resolve().parents[1] / "data"
 
@@ -299,7 +299,7 @@ def test_round_trip_result_counts_files_rows_and_tasks(data_dir, filled_q4):
 
 
 def test_round_trip_engine_runs_on_the_intake(data_dir, form_q4, tmp_path):
-    from helpers.engine import analyse
+    from helpers.compute.engine import analyse
 
     # Test fixture: Q4 has no indicator returns of its own; the engine needs some, so reuse Q3's.
     _q4(data_dir).mkdir()

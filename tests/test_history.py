@@ -9,8 +9,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from helpers.engine import analyse
-from helpers.history import compare_with_previous, project_year_end
+from helpers.compute.engine import analyse
+from helpers.compute.history import compare_with_previous, project_year_end
 
 # (task, old text, Q2 fixture text)
 Q2_EDITS = [

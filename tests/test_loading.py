@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from helpers.engine import analyse, validate_parameters
-from helpers.errors import DataError
-from helpers.loading import load_quarter, read_csv_checked
+from helpers.compute.engine import analyse, validate_parameters
+from helpers.core.errors import DataError
+from helpers.read.loading import load_quarter, read_csv_checked
 
 
 def rewrite(path, transform):

@@ -10,8 +10,8 @@ import nbformat
 import papermill as pm
 import pytest
 
-from helpers import paths
-from helpers.batch import run_many
+from helpers.core import paths
+from helpers.run.batch import run_many
 
 pytestmark = pytest.mark.notebook
 

@@ -7,9 +7,9 @@ import math
 import pandas as pd
 import pytest
 
-from helpers.config import load_settings
-from helpers.errors import DataError
-from helpers.progress import compute_progress, expected_share, load_trajectories
+from helpers.compute.progress import compute_progress, expected_share, load_trajectories
+from helpers.core.config import load_settings
+from helpers.core.errors import DataError
 
 SETTINGS = load_settings()
 

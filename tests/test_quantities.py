@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpers.quantities import (
+from helpers.read.quantities import (
     find_period,
     find_quantities,
     parse_number,

@@ -7,10 +7,10 @@ import filecmp
 import pandas as pd
 import pytest
 
-from helpers import paths
-from helpers.build_data import build, stated_counts
-from helpers.errors import DataError
-from helpers.source_reader import parse_report, split_people, split_units
+from helpers.core import paths
+from helpers.core.errors import DataError
+from helpers.read.build_data import build, stated_counts
+from helpers.read.source_reader import parse_report, split_people, split_units
 
 RAW = paths.RAW_DIR / paths.RAW_SOURCE_2022_Q3
 

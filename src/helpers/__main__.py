@@ -1,5 +1,5 @@
 """Allow ``python -m helpers``."""
 
-from helpers.cli import main
+from helpers.run.cli import main
 
 raise SystemExit(main())

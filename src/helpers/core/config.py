@@ -6,8 +6,8 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from helpers import paths
-from helpers.errors import DataError
+from helpers.core import paths
+from helpers.core.errors import DataError
 
 _NUMBER_KEYS = {
     "on_track_tolerance_pp",

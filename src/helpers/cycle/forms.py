@@ -33,13 +33,13 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Si
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from helpers import paths
-from helpers.config import load_settings
-from helpers.engine import validate_parameters
-from helpers.errors import DataError, Problem
-from helpers.loading import read_csv_checked
-from helpers.targets import load_curation, read_targets
-from helpers.writing import atomic_path
+from helpers.compute.engine import validate_parameters
+from helpers.compute.targets import load_curation, read_targets
+from helpers.core import paths
+from helpers.core.config import load_settings
+from helpers.core.errors import DataError, Problem
+from helpers.core.writing import atomic_path
+from helpers.read.loading import read_csv_checked
 
 FORM_MARKER = "workreport-progress 重点任务推进情况填报表"
 FORM_VERSION = "1"

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers import paths
-from helpers.errors import DataError
-from helpers.quantities import read_indicator_progress
-from helpers.source_reader import ParsedReport, Row, parse_report, split_people, split_units
-from helpers.writing import write_csv, write_json
+from helpers.core import paths
+from helpers.core.errors import DataError
+from helpers.core.writing import write_csv, write_json
+from helpers.read.quantities import read_indicator_progress
+from helpers.read.source_reader import ParsedReport, Row, parse_report, split_people, split_units
 
 LIST_SEP = ";"  # separates names inside one CSV cell (leaders, units)
 
@@ -137,7 +137,7 @@ def stated_counts(body: str) -> dict:
     """Read the counts the report's body states, to check against the rows.
 
     The body is the office's hand-written summary; these numbers are what it *says*, not what
-    the annexes hold. ``helpers.checks`` compares the two.
+    the annexes hold. ``helpers.compute.checks`` compares the two.
     """
 
     def grab(pattern: str) -> int | None:

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers.errors import ProblemList
-from helpers.loading import read_optional_csv
-from helpers.quantities import (
+from helpers.core.errors import ProblemList
+from helpers.read.loading import read_optional_csv
+from helpers.read.quantities import (
     COUNT_UNITS,
     PEOPLE_UNITS,
     Quantity,

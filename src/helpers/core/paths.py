@@ -9,15 +9,15 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-PACKAGE_DIR = Path(__file__).resolve().parent
+PACKAGE_DIR = Path(__file__).resolve().parent.parent  # src/helpers
 PACK_ROOT = PACKAGE_DIR.parent.parent  # src/helpers -> src -> root (editable install)
 
 DATA_DIR = Path(os.environ.get("WORKREPORT_DATA_DIR", PACK_ROOT / "data"))
 RAW_DIR = DATA_DIR / "raw"
 NOTEBOOKS_DIR = PACK_ROOT / "notebooks"
 REPORTS_DIR = Path(os.environ.get("WORKREPORT_REPORTS_DIR", PACK_ROOT / "reports"))
-DEFAULT_SETTINGS = PACKAGE_DIR / "settings.toml"
-TEMPLATES_DIR = PACKAGE_DIR / "templates"
+DEFAULT_SETTINGS = PACKAGE_DIR / "core" / "settings.toml"
+TEMPLATES_DIR = PACKAGE_DIR / "present" / "templates"
 
 RAW_SOURCE_2022_Q3 = "2022-Q3-key-tasks-progress-report.txt"
 

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers import paths
-from helpers.errors import DataError, ProblemList
+from helpers.core import paths
+from helpers.core.errors import DataError, ProblemList
 
 # column -> (dtype, required non-empty)
 SCHEMAS: dict[str, dict[str, tuple[str, bool]]] = {

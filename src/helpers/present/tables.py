@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers.engine import Analysis
-from helpers.fmt import fmt_gap, fmt_pct, fmt_value, is_missing
-from helpers.writing import write_csv, write_json
+from helpers.compute.engine import Analysis
+from helpers.core.fmt import fmt_gap, fmt_pct, fmt_value, is_missing
+from helpers.core.writing import write_csv, write_json
 
 INDICATOR_CSV = [
     "indicator_id",

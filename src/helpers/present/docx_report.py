@@ -27,11 +27,11 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 from lxml import etree
 
-from helpers import tables
-from helpers.engine import Analysis
-from helpers.fmt import is_missing
-from helpers.narrative import Body, build_body
-from helpers.writing import atomic_path
+from helpers.compute.engine import Analysis
+from helpers.core.fmt import is_missing
+from helpers.core.writing import atomic_path
+from helpers.present import tables
+from helpers.present.narrative import Body, build_body
 
 MISSING = "—"
 """What a missing value (None, NaN) shows as in the document."""
@@ -459,7 +459,7 @@ def build_docx(
     Parameters
     ----------
     analysis : Analysis
-        From ``helpers.engine.analyse``.
+        From ``helpers.compute.engine.analyse``.
     body : Body, optional
         The narrative; default ``build_body(analysis)``.
     fonts : DocxFonts
@@ -554,7 +554,7 @@ def write_docx(
     Parameters
     ----------
     analysis : Analysis
-        From ``helpers.engine.analyse``.
+        From ``helpers.compute.engine.analyse``.
     path : str or Path
         The target file. Written through a temporary file beside it, so a failed write leaves
         no file (or the previous one) at ``path``.
@@ -570,7 +570,7 @@ def write_docx(
 
     Examples
     --------
-    >>> from helpers.engine import analyse
+    >>> from helpers.compute.engine import analyse
     >>> write_docx(analyse(2022, 3), "reports/2022-Q3.docx")  # doctest: +SKIP
     PosixPath('reports/2022-Q3.docx')
     """

@@ -14,14 +14,14 @@ from pathlib import Path
 import pandas as pd
 
 import helpers
-from helpers import paths
-from helpers.checks import run_checks
-from helpers.classify import classify_indicators, classify_tasks, disagreements
-from helpers.config import load_settings
-from helpers.errors import DataError, Problem
-from helpers.loading import QuarterData, load_quarter
-from helpers.progress import compute_progress, load_trajectories
-from helpers.targets import load_curation, load_returned, read_targets
+from helpers.compute.checks import run_checks
+from helpers.compute.classify import classify_indicators, classify_tasks, disagreements
+from helpers.compute.progress import compute_progress, load_trajectories
+from helpers.compute.targets import load_curation, load_returned, read_targets
+from helpers.core import paths
+from helpers.core.config import load_settings
+from helpers.core.errors import DataError, Problem
+from helpers.read.loading import QuarterData, load_quarter
 
 
 @dataclass
@@ -144,6 +144,31 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def compute_subtargets(
+    tasks: pd.DataFrame,
+    progress: pd.DataFrame,
+    months: int,
+    settings,
+    curation: pd.DataFrame | None = None,
+    returned: pd.DataFrame | None = None,
+    trajectories: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Read every task's sub-targets and actuals and compute 完成率 against 序时进度.
+
+    ``tasks`` needs ``task_id`` and ``task`` (``section`` optional); ``progress`` needs
+    ``task_id`` and ``progress``. This is the engine's one path from text to numbers, used by
+    :func:`analyse` and by ``workreport extract``.
+    """
+    targets = read_targets(tasks, progress, months, curation, returned)
+    subtargets = compute_progress(targets, months, settings, trajectories)
+    sections = tasks["section"] if "section" in tasks.columns else pd.Series("", index=tasks.index)
+    section = dict(zip(tasks["task_id"], sections, strict=True))
+    task_text = dict(zip(tasks["task_id"], tasks["task"], strict=True))
+    subtargets.insert(1, "section", subtargets["task_id"].map(section))
+    subtargets.insert(2, "task", subtargets["task_id"].map(task_text))
+    return subtargets
+
+
 def analyse(
     year: int = 2022,
     quarter: int = 3,
@@ -177,15 +202,12 @@ def analyse(
     trajectories = load_trajectories(trajectory_file)
     returned_file = paths.quarter_dir(data_dir, year, quarter) / "returned_actuals.csv"
     returned = load_returned(returned_file)
-    targets = read_targets(data.tasks, data.progress, months, curation, returned)
-    subtargets = compute_progress(targets, months, settings, trajectories)
+    subtargets = compute_subtargets(
+        data.tasks, data.progress, months, settings, curation, returned, trajectories
+    )
     _refuse_absurd(subtargets, settings, {"curation": curation_file, "returned": returned_file})
     indicators = classify_indicators(data.indicators, data.indicator_progress, months, settings)
     tasks = classify_tasks(data.tasks, data.progress, subtargets, settings)
-    section = dict(zip(data.tasks["task_id"], data.tasks["section"], strict=True))
-    task_text = dict(zip(data.tasks["task_id"], data.tasks["task"], strict=True))
-    subtargets.insert(1, "section", subtargets["task_id"].map(section))
-    subtargets.insert(2, "task", subtargets["task_id"].map(task_text))
     checks = run_checks(data.stated, tasks, indicators, subtargets, data.progress, months, settings)
     used = {
         **data.files,

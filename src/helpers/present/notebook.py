@@ -12,9 +12,9 @@ import warnings
 import pandas as pd
 from IPython.display import HTML, display
 
-from helpers.engine import Analysis, analyse, validate_parameters
-from helpers.fonts import setup_fonts
-from helpers.narrative import REPORT_CSS
+from helpers.compute.engine import Analysis, analyse, validate_parameters
+from helpers.present.fonts import setup_fonts
+from helpers.present.narrative import REPORT_CSS
 
 TABLE_CSS = """
 <style>
@@ -157,7 +157,7 @@ def footer(analysis: Analysis) -> None:
 
 def show_body(analysis: Analysis) -> None:
     """Show the report's body in the office's style (escaped)."""
-    from helpers.narrative import build_body, to_html
+    from helpers.present.narrative import build_body, to_html
 
     display(HTML(to_html(build_body(analysis))))
 

@@ -22,7 +22,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, MaxNLocator, MultipleLocator
 
-from helpers.fonts import setup_fonts
+from helpers.present.fonts import setup_fonts
 
 __all__ = [
     "indicator_chart",
@@ -315,7 +315,7 @@ def indicator_chart(
         One row per indicator with columns ``indicator``, ``target_text``, ``kind``,
         ``target_value``, ``actual``, ``unit``, ``period``, ``status`` and optionally ``rank``.
     settings : dict
-        From :func:`helpers.config.load_settings`.
+        From :func:`helpers.core.config.load_settings`.
     title : str, default "主要指标完成情况"
         The figure title.
 
@@ -482,7 +482,7 @@ def subtarget_chart(
         (a fraction, may be NaN or above 1), ``expected_ratio`` (a fraction, may be NaN)
         and ``status``. A ``kind`` column, if present, is not used.
     settings : dict
-        From :func:`helpers.config.load_settings`.
+        From :func:`helpers.core.config.load_settings`.
     title : str, default "量化子目标完成率与序时进度"
         The figure title.
 
@@ -620,7 +620,7 @@ def status_count_chart(
     status_col : str
         The column of status words. Missing values count as 无数据.
     settings : dict
-        From :func:`helpers.config.load_settings`; statuses are stacked in the configured
+        From :func:`helpers.core.config.load_settings`; statuses are stacked in the configured
         order (the sub-target order, then the other status words), then any others.
     title : str
         The figure title.
@@ -704,7 +704,7 @@ def scorecard_chart(
         One row per owner with columns ``owner`` (name), ``tasks`` (int), ``lagging`` (int,
         at most ``tasks``) and ``mean_ratio`` (a fraction, NaN when no sub-target has data).
     settings : dict
-        From :func:`helpers.config.load_settings`.
+        From :func:`helpers.core.config.load_settings`.
     title : str, default "各责任主体任务推进情况"
         The figure title.
 

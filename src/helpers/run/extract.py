@@ -9,12 +9,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers.config import load_settings
-from helpers.errors import DataError, ProblemList
-from helpers.loading import read_text_csv
-from helpers.progress import compute_progress
-from helpers.tables import targets_table
-from helpers.targets import read_targets
+from helpers.compute.engine import compute_subtargets
+from helpers.core.config import load_settings
+from helpers.core.errors import DataError, ProblemList
+from helpers.present.tables import targets_table
+from helpers.read.loading import read_text_csv
 
 
 def extract_csv(path: str | Path, quarter: int = 3) -> pd.DataFrame:
@@ -43,10 +42,4 @@ def extract_csv(path: str | Path, quarter: int = 3) -> pd.DataFrame:
     tasks = pd.DataFrame({"task_id": list(ids), "task": df["task"]})
     progress = pd.DataFrame({"task_id": list(ids), "progress": df["progress"]})
     months = int(quarter) * 3
-    targets = read_targets(tasks, progress, months)
-    result = compute_progress(targets, months, load_settings())
-    result.insert(1, "section", "")
-    result.insert(
-        2, "task", result["task_id"].map(dict(zip(tasks["task_id"], tasks["task"], strict=True)))
-    )
-    return targets_table(result)
+    return targets_table(compute_subtargets(tasks, progress, months, load_settings()))

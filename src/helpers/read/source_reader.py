@@ -4,7 +4,7 @@ The format (see ``data/raw/README.md``): every table cell starts on a new line w
 spanning several lines continues on lines without a leading tab; a row whose first cells are merged
 with the row above starts with a space and a tab; other rows are separated by a blank line.
 
-This module only parses. ``helpers.build_data`` turns the parsed rows into the CSV files.
+This module only parses. ``helpers.read.build_data`` turns the parsed rows into the CSV files.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from helpers.errors import DataError
+from helpers.core.errors import DataError
 
 ANNEX_HEADINGS = {"附件1": "indicators", "附件2": "lagging", "附件3": "normal"}
 # Artefacts Word leaves in the text when a document is converted.

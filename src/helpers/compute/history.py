@@ -13,9 +13,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from helpers import paths
-from helpers.engine import Analysis, analyse
-from helpers.fmt import fmt_pct, is_missing
+from helpers.compute.engine import Analysis, analyse
+from helpers.core import paths
+from helpers.core.fmt import fmt_pct, is_missing
 
 RANK = {"已完成": 0, "达序时": 1, "慢序时": 2, "严重滞后": 3}
 LAGGING = {"严重滞后"}

@@ -11,8 +11,8 @@ import re
 
 import pandas as pd
 
-from helpers.fmt import fmt_value, is_missing
-from helpers.quantities import find_quantities
+from helpers.core.fmt import fmt_value, is_missing
+from helpers.read.quantities import find_quantities
 
 INDICATOR_NAME = re.compile(r"^(.*?)(?:同比)?(?:增长|完成年度目标任务|达到?|下降|控制在)")
 

@@ -10,8 +10,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from helpers import paths
-from helpers.errors import DataError
+from helpers.core import paths
+from helpers.core.errors import DataError
 
 
 def _add_common(p: argparse.ArgumentParser) -> None:
@@ -93,32 +93,32 @@ def main(argv: list[str] | None = None) -> int:
 
 def _dispatch(args) -> int:
     if args.command == "build-data":
-        from helpers.build_data import build
+        from helpers.read.build_data import build
 
         for path in build(args.raw, args.data_dir, args.year, args.quarter):
             print(path)
         return 0
     if args.command == "tables":
-        from helpers.engine import analyse
-        from helpers.tables import write_tables
+        from helpers.compute.engine import analyse
+        from helpers.present.tables import write_tables
 
         analysis = analyse(args.year, args.quarter, args.data_dir, args.settings or None)
         for path in write_tables(analysis, args.out):
             print(path)
         return 0
     if args.command == "extract":
-        from helpers.extract import extract_csv
+        from helpers.run.extract import extract_csv
 
         df = extract_csv(args.csv, args.quarter)
         if args.out:
-            from helpers.writing import write_csv
+            from helpers.core.writing import write_csv
 
             print(write_csv(df, args.out))
         else:
             print(df.to_csv(index=False), end="")
         return 0
     if args.command == "run":
-        from helpers.batch import run_many
+        from helpers.run.batch import run_many
 
         return run_many(
             years=args.year,
@@ -132,7 +132,7 @@ def _dispatch(args) -> int:
             progress=not args.no_progress,
         )
     if args.command == "form":
-        from helpers.forms import write_form
+        from helpers.cycle.forms import write_form
 
         for path in write_form(
             args.data_dir, args.year, args.quarter, Path(args.out), per_unit=args.per_unit
@@ -140,7 +140,7 @@ def _dispatch(args) -> int:
             print(path)
         return 0
     if args.command == "intake":
-        from helpers.forms import intake
+        from helpers.cycle.forms import intake
 
         try:
             result = intake(

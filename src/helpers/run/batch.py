@@ -22,8 +22,8 @@ from pathlib import Path
 
 import nbformat
 
-from helpers import paths
-from helpers.errors import DataError
+from helpers.core import paths
+from helpers.core.errors import DataError
 
 NOTEBOOK_TITLES = {
     "00_report": "总报告",
@@ -119,7 +119,7 @@ def render_html(executed: Path, dest: Path, title: str) -> Path:
     """Render an executed notebook to standalone HTML: no code, nothing loaded from the web."""
     from nbconvert import HTMLExporter
 
-    from helpers.writing import write_text
+    from helpers.core.writing import write_text
 
     exporter = HTMLExporter(
         template_name="offline",
@@ -178,10 +178,10 @@ def run_quarter(
     progress: bool,
 ) -> list[NotebookResult]:
     """Build one quarter's report folder. Raises DataError on bad data; returns notebook results."""
-    from helpers.docx_report import write_docx
-    from helpers.engine import analyse
-    from helpers.tables import write_tables
-    from helpers.writing import staged_dir, write_text
+    from helpers.compute.engine import analyse
+    from helpers.core.writing import staged_dir, write_text
+    from helpers.present.docx_report import write_docx
+    from helpers.present.tables import write_tables
 
     analysis = analyse(year, quarter, data_dir, settings_file or None)  # fail fast on data
     notebooks = list_notebooks(notebooks_dir)

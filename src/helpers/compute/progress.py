@@ -16,9 +16,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from helpers.errors import ProblemList
-from helpers.fmt import fmt_pct, fmt_pp, fmt_value, is_missing
-from helpers.loading import read_optional_csv
+from helpers.core.errors import ProblemList
+from helpers.core.fmt import fmt_pct, fmt_pp, fmt_value, is_missing
+from helpers.read.loading import read_optional_csv
 
 PERIOD_END = re.compile(r"(\d{1,2})-(\d{1,2})月")
 TRAJECTORY_COLUMNS = ["task_id", "target_no", "Q1", "Q2", "Q3", "Q4"]
@@ -127,11 +127,11 @@ def compute_progress(
     Parameters
     ----------
     targets : DataFrame
-        From ``helpers.targets.read_targets``.
+        From ``helpers.compute.targets.read_targets``.
     report_months : int
         Months the report covers (9 for 1-9月).
     settings : dict
-        From ``helpers.config.load_settings``; uses ``[thresholds]``.
+        From ``helpers.core.config.load_settings``; uses ``[thresholds]``.
     trajectories : DataFrame, optional
         From ``load_trajectories``.
 

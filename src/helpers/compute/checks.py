@@ -10,8 +10,8 @@ import re
 
 import pandas as pd
 
-from helpers.fmt import fmt_pct, fmt_value, is_missing
-from helpers.quantities import find_quantities
+from helpers.core.fmt import fmt_pct, fmt_value, is_missing
+from helpers.read.quantities import find_quantities
 
 CHECK_COLUMNS = ["severity", "check", "item", "finding", "source_text"]
 STATED_RATE = re.compile(r"([\u4e00-\u9fa5]{0,6}率)(?:为|达)?(\d+(?:\.\d+)?)%")

@@ -10,9 +10,9 @@ import html
 import re
 from dataclasses import dataclass, field
 
-from helpers.classify import slippage_words
-from helpers.engine import Analysis
-from helpers.fmt import fmt_value, is_missing
+from helpers.compute.classify import slippage_words
+from helpers.compute.engine import Analysis
+from helpers.core.fmt import fmt_value, is_missing
 
 PERIOD_NAME = {1: "一季度", 2: "上半年", 3: "前三季度", 4: "全年"}
 CN_NUM = "一二三四五六七八九十"
@@ -96,7 +96,7 @@ def build_body(analysis: Analysis, office: str = "", recipient: str = "", issuer
     Parameters
     ----------
     analysis : Analysis
-        From ``helpers.engine.analyse``.
+        From ``helpers.compute.engine.analyse``.
     office, recipient, issuer : str
         The office's name as it signs (区政府督查办), who the report goes to (区政府), and the
         full name on the title line; default: the ``[report]`` settings.

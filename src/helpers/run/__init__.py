@@ -1,0 +1,1 @@
+"""Stage 4: run — the papermill batch and the command line."""
