@@ -31,7 +31,7 @@ from helpers.present.charts import (
 from helpers.present.fonts import setup_fonts
 
 SETTINGS = load_settings()
-COLOURS = SETTINGS["colours"]
+COLOURS = SETTINGS.colours
 NAN = float("nan")
 
 

@@ -10,7 +10,9 @@ import re
 
 import pandas as pd
 
+from helpers.core.config import Settings
 from helpers.core.fmt import fmt_pct, fmt_value, is_missing
+from helpers.core.vocab import IndicatorStatus, SubtargetStatus, TaskStatus
 from helpers.read.quantities import find_quantities
 
 CHECK_COLUMNS = ["severity", "check", "item", "finding", "source_text"]
@@ -42,19 +44,27 @@ def check_counts(stated: dict, tasks: pd.DataFrame, indicators: pd.DataFrame) ->
     pairs = [
         ("预期目标数", stated.get("indicators"), len(indicators)),
         ("重点任务数", stated.get("tasks"), len(tasks)),
-        ("正常推进任务数（督查办认定）", stated.get("tasks_normal"), int(rep.get("正常推进", 0))),
+        (
+            "正常推进任务数（督查办认定）",
+            stated.get("tasks_normal"),
+            int(rep.get(TaskStatus.NORMAL, 0)),
+        ),
         (
             "推进较为滞后任务数（督查办认定）",
             stated.get("tasks_lagging"),
-            int(rep.get("推进较为滞后", 0)),
+            int(rep.get(TaskStatus.LAGGING, 0)),
         ),
         ("正文列举的滞后任务数", stated.get("tasks_lagging_named"), stated.get("tasks_lagging")),
-        ("符合预期指标数", stated.get("indicators_met"), int(ind.get("符合预期", 0))),
-        ("不达预期指标数", stated.get("indicators_missed"), int(ind.get("不达预期", 0))),
+        ("符合预期指标数", stated.get("indicators_met"), int(ind.get(IndicatorStatus.MET, 0))),
+        (
+            "不达预期指标数",
+            stated.get("indicators_missed"),
+            int(ind.get(IndicatorStatus.MISSED, 0)),
+        ),
         (
             "符合时间节点要求指标数",
             stated.get("indicators_on_schedule"),
-            int(ind.get("符合时间节点要求", 0)),
+            int(ind.get(IndicatorStatus.ON_SCHEDULE, 0)),
         ),
     ]
     for name, said, have in pairs:
@@ -68,7 +78,9 @@ def check_counts(stated: dict, tasks: pd.DataFrame, indicators: pd.DataFrame) ->
             out.append(_row("错误", "正文数字核对", name, f"正文称{said}项，数据为{have}项"))
     named = stated.get("indicators_missed_named") or []
     if stated.get("indicators_missed") is not None and len(named) != stated["indicators_missed"]:
-        missed = indicators.loc[indicators["status"] == "不达预期", "indicator"].tolist()
+        missed = indicators.loc[
+            indicators["status"] == IndicatorStatus.MISSED, "indicator"
+        ].tolist()
         omitted = [m for m in missed if not any(m in n for n in named)]
         out.append(
             _row(
@@ -131,13 +143,15 @@ def _ratio_row(task_id, stated_text, done, whole, said, sentence):
     return _row("提示" if ok else "警告", "比率复核", task_id, finding, sentence.strip())
 
 
-def check_subtargets(subtargets: pd.DataFrame, report_months: int, settings: dict) -> list[dict]:
+def check_subtargets(
+    subtargets: pd.DataFrame, report_months: int, settings: Settings
+) -> list[dict]:
     """Sub-targets with no figure, an earlier period, an absurd 完成率, or a curated value."""
     out = []
-    suspicious = settings["thresholds"]["suspicious_ratio"]
+    suspicious = settings.thresholds.suspicious_ratio
     for s in subtargets.itertuples():
         item = f"{s.task_id}-{s.target_no} {s.metric}"
-        if s.status == "无数据":
+        if s.status == SubtargetStatus.NO_DATA:
             out.append(
                 _row(
                     "警告",
@@ -209,7 +223,7 @@ def check_returns(tasks: pd.DataFrame) -> list[dict]:
     """Tasks whose unit returned nothing: shown as 未报送, never as zero."""
     out = []
     for r in tasks.itertuples():
-        if r.computed_status == "未报送":
+        if r.computed_status == TaskStatus.NOT_REPORTED:
             out.append(_row("错误", "未报送", r.task_id, f"{r.lead_units}未报送进展情况", ""))
     return out
 
@@ -221,7 +235,7 @@ def run_checks(
     subtargets: pd.DataFrame,
     progress: pd.DataFrame,
     report_months: int,
-    settings: dict,
+    settings: Settings,
 ) -> pd.DataFrame:
     """All checks, as one table ordered by severity (错误, 警告, 提示)."""
     rows = (

@@ -11,7 +11,9 @@ import re
 
 import pandas as pd
 
+from helpers.core.config import Settings
 from helpers.core.fmt import fmt_value, is_missing
+from helpers.core.vocab import IndicatorStatus, SubtargetStatus, TaskStatus
 from helpers.read.quantities import find_quantities
 
 INDICATOR_NAME = re.compile(r"^(.*?)(?:同比)?(?:增长|完成年度目标任务|达到?|下降|控制在)")
@@ -24,7 +26,10 @@ def indicator_name(target_text: str) -> str:
 
 
 def classify_indicators(
-    indicators: pd.DataFrame, indicator_progress: pd.DataFrame, report_months: int, settings: dict
+    indicators: pd.DataFrame,
+    indicator_progress: pd.DataFrame,
+    report_months: int,
+    settings: Settings,
 ) -> pd.DataFrame:
     """Judge each expected target (经济社会发展预期目标).
 
@@ -39,8 +44,7 @@ def classify_indicators(
         period, earlier_period (the figure is older than the report), rank, notes, status,
         gap_pp, leaders, lead_units, source_text.
     """
-    st = settings["status"]
-    words = settings["words"]["on_schedule"]
+    words = settings.words.on_schedule
     merged = indicators.merge(indicator_progress, on="indicator_id", how="left")
     rows = []
     for r in merged.itertuples():
@@ -60,17 +64,17 @@ def classify_indicators(
         if kind in {"growth", "level"} and actual is not None and r.value_unit == target.unit:
             gap = actual - target.value
             met = gap >= 0 if direction == "higher" else gap <= 0
-            status = st["indicator_met"] if met else st["indicator_missed"]
+            status = IndicatorStatus.MET if met else IndicatorStatus.MISSED
         elif kind == "qualitative" or actual is None:
             status = (
-                st["indicator_on_schedule"]
+                IndicatorStatus.ON_SCHEDULE
                 if any(w in progress for w in words)
-                else st["indicator_no_data"]
+                else IndicatorStatus.NO_DATA
             )
             if kind != "qualitative" and actual is None:
-                status = st["indicator_no_data"]
+                status = IndicatorStatus.NO_DATA
         else:
-            status = st["indicator_no_data"]
+            status = IndicatorStatus.NO_DATA
         rows.append(
             {
                 "indicator_id": r.indicator_id,
@@ -85,7 +89,7 @@ def classify_indicators(
                 "earlier_period": bool(end and end < report_months),
                 "rank": r.rank,
                 "notes": "" if is_missing(r.notes) else r.notes,
-                "status": status,
+                "status": str(status),
                 "gap_pp": gap if gap is not None else float("nan"),
                 "leaders": r.leaders,
                 "lead_units": r.lead_units,
@@ -97,21 +101,21 @@ def classify_indicators(
     return df
 
 
-def slippage_words(text: str, settings: dict) -> list[str]:
+def slippage_words(text: str, settings: Settings) -> list[str]:
     """The slippage words (仍未启动, 暂缓, 近期无进展 …) that occur in ``text``, in list order."""
     text = text or ""
-    found = [w for w in settings["words"]["slippage"] if w in text]
+    found = [w for w in settings.words.slippage if w in text]
     # Keep the longest: 进度滞后 already says 滞后.
     return [w for w in found if not any(w != o and w in o for o in found)]
 
 
 def classify_tasks(
-    tasks: pd.DataFrame, progress: pd.DataFrame, subtargets: pd.DataFrame, settings: dict
+    tasks: pd.DataFrame, progress: pd.DataFrame, subtargets: pd.DataFrame, settings: Settings
 ) -> pd.DataFrame:
     """Give every task a computed status beside the office's reported one.
 
     A task is 推进较为滞后 when any of its quantitative sub-targets is at a lagging status
-    (``settings['thresholds']['lagging_statuses']``, default 严重滞后) or its progress text uses
+    (``settings.thresholds.lagging_statuses``, default 严重滞后) or its progress text uses
     a slippage word; 未报送 when its unit returned nothing; otherwise 正常推进.
 
     Returns
@@ -121,9 +125,8 @@ def classify_tasks(
         ``reasons`` (why the computed status is what it is), ``flags`` (all warnings, joined),
         ``n_subtargets``, ``mean_ratio``, ``progress``.
     """
-    st = settings["status"]
-    lagging_statuses = set(settings["thresholds"]["lagging_statuses"])
-    early = settings["words"]["early_stage"]
+    lagging_statuses = set(settings.thresholds.lagging_statuses)
+    early = settings.words.early_stage
     # One pass over the sub-targets builds each task's lists (filtering the frame once per task
     # would cost O(tasks × sub-targets): 10k tasks took 14 s that way).
     reasons_of: dict[str, list[str]] = {}
@@ -134,9 +137,9 @@ def classify_tasks(
         count_of[s.task_id] = count_of.get(s.task_id, 0) + 1
         if s.status in lagging_statuses:
             reasons_of.setdefault(s.task_id, []).append(f"{s.metric}：{s.phrase}")
-        elif s.status == "慢序时":
+        elif s.status == SubtargetStatus.BEHIND:
             flags_of.setdefault(s.task_id, []).append(f"{s.metric}：{s.phrase}")
-        elif s.status == "无数据":
+        elif s.status == SubtargetStatus.NO_DATA:
             flags_of.setdefault(s.task_id, []).append(
                 f"{s.metric}：年度目标{fmt_value(s.target, s.unit)}，未报送可量化的完成值"
             )
@@ -156,18 +159,18 @@ def classify_tasks(
         reasons.extend(f"进展情况称“{w}”" for w in slippage_words(text, settings))
         flags.extend(f"进展情况称“{w}”（前期阶段）" for w in early if w in text)
         if not bool(returned.get(tid, True)) or not text.strip():
-            computed = st["not_reported"]
+            computed = TaskStatus.NOT_REPORTED
             reasons = ["未报送进展情况"]
         elif reasons:
-            computed = st["task_lagging"]
+            computed = TaskStatus.LAGGING
         else:
-            computed = st["task_normal"]
+            computed = TaskStatus.NORMAL
         ratios = ratios_of.get(tid, [])
         rows.append(
             {
                 **task._asdict(),
                 "reported_status": reported[tid],
-                "computed_status": computed,
+                "computed_status": str(computed),
                 "agrees": reported[tid] == computed,
                 "reasons": "；".join(reasons),
                 "flags": "；".join(reasons + flags),

@@ -19,8 +19,9 @@ from helpers.compute.classify import classify_indicators, classify_tasks, disagr
 from helpers.compute.progress import compute_progress, load_trajectories
 from helpers.compute.targets import load_curation, load_returned, read_targets
 from helpers.core import paths
-from helpers.core.config import load_settings
+from helpers.core.config import Settings, load_settings
 from helpers.core.errors import DataError, Problem
+from helpers.core.vocab import Period
 from helpers.read.loading import QuarterData, load_quarter
 
 
@@ -32,7 +33,7 @@ class Analysis:
     quarter: int
     report_months: int
     data: QuarterData
-    settings: dict
+    settings: Settings
     indicators: pd.DataFrame
     subtargets: pd.DataFrame
     tasks: pd.DataFrame
@@ -41,9 +42,14 @@ class Analysis:
     provenance: dict = field(default_factory=dict)
 
     @property
+    def reporting_period(self) -> Period:
+        """The report's year-to-date period."""
+        return Period(self.year, self.quarter)
+
+    @property
     def period(self) -> str:
         """The year-to-date period of the report, as the office writes it (``1-9月``)."""
-        return f"1-{self.report_months}月"
+        return self.reporting_period.label
 
     def summary(self) -> dict:
         """The counts a report states, for ``summary.json`` and the narrative."""
@@ -111,13 +117,13 @@ def validate_parameters(year, quarter, data_dir=None, settings_file=None) -> tup
     return y, q
 
 
-def _refuse_absurd(subtargets: pd.DataFrame, settings: dict, files: dict) -> None:
+def _refuse_absurd(subtargets: pd.DataFrame, settings: Settings, files: dict) -> None:
     """Stop on a 完成率 so large it can only be a unit or data error (default above 10,000%).
 
     A report with such a figure would mislead; the analyst corrects the return or curates the
     value (``curation.csv``) and runs again.
     """
-    limit = settings["thresholds"]["absurd_ratio"]
+    limit = settings.thresholds.absurd_ratio
     bad = subtargets[subtargets["ratio"].fillna(0) > limit]
     if bad.empty:
         return
@@ -148,7 +154,7 @@ def compute_subtargets(
     tasks: pd.DataFrame,
     progress: pd.DataFrame,
     months: int,
-    settings,
+    settings: Settings,
     curation: pd.DataFrame | None = None,
     returned: pd.DataFrame | None = None,
     trajectories: pd.DataFrame | None = None,
@@ -193,7 +199,7 @@ def analyse(
     year, quarter = validate_parameters(year, quarter, data_dir, settings_file)
     data_dir = Path(data_dir or paths.DATA_DIR)
     settings = load_settings(settings_file)
-    months = quarter * 3
+    months = Period(year, quarter).months
     data = load_quarter(data_dir, year, quarter)
     ydir = paths.year_dir(data_dir, year)
     curation_file = ydir / "curation.csv"
@@ -225,7 +231,7 @@ def analyse(
             "data_dir": str(data_dir),
             "settings_file": str(settings_file or ""),
         },
-        "thresholds": settings["thresholds"],
+        "thresholds": settings.as_dict()["thresholds"],
         "files": {
             k: {"path": str(p), "sha256": _sha256(p)} for k, p in used.items() if Path(p).is_file()
         },

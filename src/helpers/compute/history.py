@@ -16,9 +16,9 @@ import pandas as pd
 from helpers.compute.engine import Analysis, analyse
 from helpers.core import paths
 from helpers.core.fmt import fmt_pct, is_missing
+from helpers.core.vocab import SubtargetStatus
 
-RANK = {"已完成": 0, "达序时": 1, "慢序时": 2, "严重滞后": 3}
-LAGGING = {"严重滞后"}
+RANK = {s: i for i, s in enumerate(SubtargetStatus) if s != SubtargetStatus.NO_DATA}
 
 
 @dataclass
@@ -38,12 +38,13 @@ def earlier_quarters(data_dir: str | Path | None, year: int, quarter: int) -> li
     return [q for q in range(1, quarter) if (ydir / f"Q{q}" / "progress.csv").is_file()]
 
 
-def _status_change(before: str, now: str) -> str:
+def _status_change(before: str, now: str, lagging: frozenset[str]) -> str:
+    """How a sub-target's status moved; ``lagging`` is the settings' lagging statuses."""
     if before == now:
-        return "持续滞后" if now in LAGGING else "不变"
-    if now in LAGGING:
+        return "持续滞后" if now in lagging else "不变"
+    if now in lagging:
         return "新增滞后"
-    if before in LAGGING:
+    if before in lagging:
         return "恢复"
     if before in RANK and now in RANK:
         return "好转" if RANK[now] < RANK[before] else "变差"
@@ -70,6 +71,7 @@ def compare_with_previous(
             pd.DataFrame(),
         )
     q = earlier[-1]
+    lagging = frozenset(str(s) for s in current.settings.thresholds.lagging_statuses)
     prev = analyse(current.year, q, data_dir, settings_file)
     key = ["task_id", "target_no"]
     cols = ["ratio", "status", "actual", "actual_period", "period_months"]
@@ -77,7 +79,7 @@ def compare_with_previous(
         prev.subtargets[[*key, *cols]], on=key, how="left", suffixes=("_now", "_prev")
     )
     merged["change"] = [
-        "上期无此子目标" if is_missing(b) else _status_change(b, n)
+        "上期无此子目标" if is_missing(b) else _status_change(b, n, lagging)
         for b, n in zip(merged["status_prev"], merged["status_now"], strict=True)
     ]
     tasks = current.tasks[["task_id", "task", "lead_units", "computed_status"]].merge(

@@ -16,8 +16,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from helpers.core.config import Settings
 from helpers.core.errors import ProblemList
 from helpers.core.fmt import fmt_pct, fmt_pp, fmt_value, is_missing
+from helpers.core.vocab import SubtargetStatus
 from helpers.read.loading import read_optional_csv
 
 PERIOD_END = re.compile(r"(\d{1,2})-(\d{1,2})月")
@@ -96,16 +98,16 @@ def _status_cumulative(ratio, expected, direction, th) -> tuple[str, float]:
     gap = (ratio - expected) * 100
     if direction == "lower":
         # A control limit (全年控制在37人以内): using less than the pro-rated limit is good.
-        if ratio <= expected + th["on_track_tolerance_pp"] / 100:
-            return "达序时", gap
-        return ("慢序时" if ratio <= 1 else "严重滞后"), gap
+        if ratio <= expected + th.on_track_tolerance_pp / 100:
+            return SubtargetStatus.ON_PACE, gap
+        return (SubtargetStatus.BEHIND if ratio <= 1 else SubtargetStatus.SEVERE), gap
     if ratio >= 1:
-        return "已完成", gap
-    if gap >= -th["on_track_tolerance_pp"]:
-        return "达序时", gap
-    if gap >= -th["red_below_pp"]:
-        return "慢序时", gap
-    return "严重滞后", gap
+        return SubtargetStatus.DONE, gap
+    if gap >= -th.on_track_tolerance_pp:
+        return SubtargetStatus.ON_PACE, gap
+    if gap >= -th.red_below_pp:
+        return SubtargetStatus.BEHIND, gap
+    return SubtargetStatus.SEVERE, gap
 
 
 def _status_direct(actual, target, direction, amber_pp, met_word) -> tuple[str, float]:
@@ -113,13 +115,13 @@ def _status_direct(actual, target, direction, amber_pp, met_word) -> tuple[str, 
     shortfall = -gap if direction == "higher" else gap
     if shortfall <= 0:
         return met_word, gap
-    return ("慢序时" if shortfall <= amber_pp else "严重滞后"), gap
+    return (SubtargetStatus.BEHIND if shortfall <= amber_pp else SubtargetStatus.SEVERE), gap
 
 
 def compute_progress(
     targets: pd.DataFrame,
     report_months: int,
-    settings: dict,
+    settings: Settings,
     trajectories: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Add 完成率, 序时进度, the gap and a status to every sub-target.
@@ -130,8 +132,8 @@ def compute_progress(
         From ``helpers.compute.targets.read_targets``.
     report_months : int
         Months the report covers (9 for 1-9月).
-    settings : dict
-        From ``helpers.core.config.load_settings``; uses ``[thresholds]``.
+    settings : Settings
+        From ``helpers.core.config.load_settings``; uses ``thresholds``.
     trajectories : DataFrame, optional
         From ``load_trajectories``.
 
@@ -142,7 +144,7 @@ def compute_progress(
         ``expected_ratio``, ``gap_pp`` (个百分点: 完成率 − 序时 for cumulative targets, actual −
         target for growth and level), ``status`` and ``phrase`` (the office's sentence).
     """
-    th = settings["thresholds"]
+    th = settings.thresholds
     traj = {}
     if trajectories is not None and not trajectories.empty:
         for r in trajectories.itertuples():
@@ -157,7 +159,7 @@ def compute_progress(
             ratios.append(np.nan)
             expected.append(exp if r.kind == "cumulative" else np.nan)
             gaps.append(np.nan)
-            statuses.append("无数据")
+            statuses.append(SubtargetStatus.NO_DATA)
             phrases.append("未报送可量化的完成值")
             continue
         if r.kind == "cumulative":
@@ -165,7 +167,7 @@ def compute_progress(
                 ratios.append(np.nan)
                 expected.append(exp)
                 gaps.append(np.nan)
-                statuses.append("无数据")
+                statuses.append(SubtargetStatus.NO_DATA)
                 phrases.append("年度目标为零或负数，完成率无意义")
                 continue
             ratio = r.actual / r.target
@@ -176,8 +178,8 @@ def compute_progress(
             statuses.append(status)
             phrases.append(_phrase_cumulative(r, ratio, exp, gap, status))
         else:
-            amber = th["growth_amber_pp"] if r.kind == "growth" else th["level_amber_pp"]
-            met = "达序时" if r.kind == "growth" else "已完成"
+            amber = th.growth_amber_pp if r.kind == "growth" else th.level_amber_pp
+            met = SubtargetStatus.ON_PACE if r.kind == "growth" else SubtargetStatus.DONE
             status, gap = _status_direct(r.actual, r.target, r.direction, amber, met)
             ratios.append(np.nan)
             expected.append(np.nan)
@@ -188,7 +190,7 @@ def compute_progress(
     out["ratio"] = ratios
     out["expected_ratio"] = expected
     out["gap_pp"] = gaps
-    out["status"] = statuses
+    out["status"] = [str(s) for s in statuses]
     out["phrase"] = phrases
     return out
 
@@ -198,7 +200,7 @@ def _phrase_cumulative(r, ratio, exp, gap, status) -> str:
     if r.direction == "lower":
         where = "低于" if gap <= 0 else "高于"
         return f"{done}，占全年控制指标的{fmt_pct(ratio)}，{where}序时进度{fmt_pp(gap)}"
-    if status == "已完成":
+    if status == SubtargetStatus.DONE:
         return f"{done}，已完成年度目标（{fmt_pct(ratio)}）"
     if round(gap, 1) == 0:
         return f"{done}，完成年度目标的{fmt_pct(ratio)}，与序时进度持平"

@@ -1,21 +1,159 @@
-"""Load the settings file: thresholds, status words, colours and display names."""
+"""The settings: a typed, frozen object validated on load.
+
+Defaults live in ``settings.toml`` beside this file. An office's own file may override any key;
+every key and type is checked, unknown keys are refused, and nothing is read that is not declared
+here, so a key that nothing uses cannot sit in the file pretending to do something.
+
+>>> s = load_settings()
+>>> s.thresholds.red_below_pp
+30.0
+>>> s.thresholds.lagging_statuses
+(<SubtargetStatus.SEVERE: '严重滞后'>,)
+"""
 
 from __future__ import annotations
 
+import dataclasses
+import re
 import tomllib
+import typing
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from helpers.core import paths
 from helpers.core.errors import DataError
+from helpers.core.vocab import STATUS_ORDER, SubtargetStatus
 
-_NUMBER_KEYS = {
-    "on_track_tolerance_pp",
-    "red_below_pp",
-    "growth_amber_pp",
-    "level_amber_pp",
-    "absurd_ratio",
-}
+
+class FrozenMap(Mapping):
+    """A read-only mapping that, unlike ``MappingProxyType``, can go to worker processes."""
+
+    def __init__(self, data: Mapping) -> None:
+        self._data = dict(data)
+
+    def __getitem__(self, key):
+        return self._data[key]
+
+    def __iter__(self):
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __repr__(self) -> str:
+        return f"FrozenMap({self._data!r})"
+
+
+@dataclass(frozen=True)
+class ReportNames:
+    """How the report names its issuer and its recipient."""
+
+    issuer: str
+    office: str
+    recipient: str
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """The rules that turn numbers into status words (see docs/method.md)."""
+
+    on_track_tolerance_pp: float
+    red_below_pp: float
+    growth_amber_pp: float
+    level_amber_pp: float
+    suspicious_ratio: float
+    absurd_ratio: float
+    lagging_statuses: tuple[SubtargetStatus, ...]
+
+
+@dataclass(frozen=True)
+class Words:
+    """Cue words read in progress text."""
+
+    slippage: tuple[str, ...]
+    early_stage: tuple[str, ...]
+    on_schedule: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything an office may set without touching code."""
+
+    report: ReportNames
+    thresholds: Thresholds
+    words: Words
+    colours: Mapping[str, str]
+
+    def as_dict(self) -> dict:
+        """Plain values, for provenance in ``summary.json``."""
+        out = dataclasses.asdict(dataclasses.replace(self, colours={}))
+        out["colours"] = dict(self.colours)
+        out["thresholds"]["lagging_statuses"] = [str(s) for s in self.thresholds.lagging_statuses]
+        return out
+
+
+_SECTIONS = {"report": ReportNames, "thresholds": Thresholds, "words": Words}
+_COLOUR_KEYS = {str(s) for s in STATUS_ORDER} | {"target_line"}
+_HEX = re.compile(r"#[0-9A-Fa-f]{6}")
+
+
+def _convert(value, hint, where: str, file, key: str):
+    """Return ``value`` as type ``hint``, or raise a DataError naming file and key."""
+
+    def bad(expected: str) -> DataError:
+        return DataError.at(file, f"{where} must be {expected}, got {value!r}", column=key)
+
+    if hint is float:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise bad("a number")
+        return float(value)
+    if hint is str:
+        if not isinstance(value, str) or not value.strip():
+            raise bad("a non-empty text")
+        return value
+    if typing.get_origin(hint) is tuple:
+        (item,) = {a for a in typing.get_args(hint) if a is not Ellipsis}
+        if not isinstance(value, list):
+            raise bad("a list")
+        if item is str:
+            if not all(isinstance(v, str) and v for v in value):
+                raise bad("a list of non-empty texts")
+            return tuple(value)
+        allowed = [m.value for m in item]
+        if not all(v in allowed for v in value):
+            raise bad(f"a list of words from {', '.join(allowed)}")
+        return tuple(item(v) for v in value)
+    raise TypeError(f"no converter for {hint!r}")  # a programming error, not bad input
+
+
+def _section(cls, values: Mapping, file, name: str):
+    hints = typing.get_type_hints(cls)
+    known = [f.name for f in dataclasses.fields(cls)]
+    unknown = [k for k in values if k not in known]
+    if unknown:
+        raise DataError.at(
+            file,
+            f"unknown key {unknown[0]!r} in [{name}]; known: {', '.join(known)}",
+            column=unknown[0],
+        )
+    missing = [k for k in known if k not in values]
+    if missing:
+        raise DataError.at(file, f"[{name}] is missing {', '.join(missing)}", column=missing[0])
+    return cls(**{k: _convert(values[k], hints[k], f"[{name}] {k}", file, k) for k in known})
+
+
+def _colours(values: Mapping, file) -> Mapping[str, str]:
+    for key, value in values.items():
+        if key not in _COLOUR_KEYS:
+            raise DataError.at(
+                file, f"[colours] {key!r} is not a status word or target_line", column=key
+            )
+        if not isinstance(value, str) or not _HEX.fullmatch(value):
+            raise DataError.at(
+                file, f"[colours] {key} must be a colour like #D55E00, got {value!r}", column=key
+            )
+    return FrozenMap(values)
 
 
 def _merge(base: dict, override: dict) -> dict:
@@ -28,47 +166,57 @@ def _merge(base: dict, override: dict) -> dict:
     return out
 
 
-def load_settings(path: str | Path | None = None) -> dict[str, Any]:
+def _read_toml(path: Path) -> dict:
+    if not path.is_file():
+        raise DataError.at(path, "settings file not found")
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as exc:
+        raise DataError.at(path, "not UTF-8 text; save it as UTF-8") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise DataError.at(path, f"not valid TOML: {exc}") from exc
+
+
+def parse_settings(raw: Mapping, file: str | Path = "settings") -> Settings:
+    """Validate a settings mapping (the defaults with any override laid over them)."""
+    known = [*_SECTIONS, "colours"]
+    for section, values in raw.items():
+        if section not in known:
+            raise DataError.at(file, f"unknown section [{section}]; known: {', '.join(known)}")
+        if not isinstance(values, dict):
+            raise DataError.at(file, f"[{section}] must be a table of keys")
+    parts = {name: _section(cls, raw.get(name, {}), file, name) for name, cls in _SECTIONS.items()}
+    settings = Settings(**parts, colours=_colours(raw.get("colours", {}), file))
+    th = settings.thresholds
+    if th.red_below_pp < th.on_track_tolerance_pp:
+        raise DataError.at(file, "[thresholds] red_below_pp must be ≥ on_track_tolerance_pp")
+    if not 1 < th.suspicious_ratio <= th.absurd_ratio:
+        raise DataError.at(
+            file, "[thresholds] suspicious_ratio must be above 1 and at most absurd_ratio"
+        )
+    return settings
+
+
+def load_settings(path: str | Path | None = None) -> Settings:
     """Return the pack's settings, with ``path``'s values laid over the defaults.
 
     Parameters
     ----------
     path : str or Path, optional
-        A TOML file with some or all of the keys of ``src/helpers/settings.toml``. ``None`` or
-        ``""`` gives the defaults.
+        A TOML file with some or all of the keys of ``src/helpers/core/settings.toml``. ``None``
+        or ``""`` gives the defaults.
 
     Raises
     ------
     DataError
-        If the file is missing, not valid TOML, has an unknown section or key, or a threshold
-        that is not a number.
+        If the file is missing, not valid TOML, has an unknown section or key, or a value of the
+        wrong type.
     """
-    defaults = tomllib.loads(paths.DEFAULT_SETTINGS.read_text(encoding="utf-8"))
+    defaults = _read_toml(paths.DEFAULT_SETTINGS)
     if not path:
-        return defaults
+        return parse_settings(defaults, paths.DEFAULT_SETTINGS)
     path = Path(path)
-    if not path.is_file():
-        raise DataError.at(path, "settings file not found")
-    try:
-        override = tomllib.loads(path.read_text(encoding="utf-8"))
-    except UnicodeDecodeError as exc:
-        raise DataError.at(path, "not UTF-8 text; save it as UTF-8") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise DataError.at(path, f"not valid TOML: {exc}") from exc
-    for section, values in override.items():
-        if section not in defaults:
-            raise DataError.at(path, f"unknown section [{section}]; known: {', '.join(defaults)}")
-        if isinstance(values, dict) and section not in {"colours", "labels"}:
-            for key in values:
-                if key not in defaults[section]:
-                    raise DataError.at(path, f"unknown key {key!r} in [{section}]")
-    merged = _merge(defaults, override)
-    for key in _NUMBER_KEYS:
-        value = merged["thresholds"][key]
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise DataError.at(
-                path, f"[thresholds] {key} must be a number, got {value!r}", column=key
-            )
-    if merged["thresholds"]["red_below_pp"] < merged["thresholds"]["on_track_tolerance_pp"]:
-        raise DataError.at(path, "[thresholds] red_below_pp must be ≥ on_track_tolerance_pp")
-    return merged
+    return parse_settings(_merge(defaults, _read_toml(path)), path)
+
+
+__all__ = ["ReportNames", "Settings", "Thresholds", "Words", "load_settings", "parse_settings"]

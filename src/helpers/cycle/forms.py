@@ -36,8 +36,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from helpers.compute.engine import validate_parameters
 from helpers.compute.targets import load_curation, read_targets
 from helpers.core import paths
-from helpers.core.config import load_settings
 from helpers.core.errors import DataError, Problem
+from helpers.core.vocab import TaskStatus
 from helpers.core.writing import atomic_path
 from helpers.read.loading import read_csv_checked
 
@@ -51,8 +51,7 @@ PROGRESS_FILE = "progress.csv"
 ACTUALS_FILE = "returned_actuals.csv"
 PROGRESS_COLUMNS = ["task_id", "reported_status", "progress", "issues", "next_steps"]
 ACTUALS_COLUMNS = ["task_id", "target_no", "actual", "actual_period", "source_file"]
-_STATUS = load_settings()["status"]
-STATUS_WORDS = (_STATUS["task_normal"], _STATUS["task_lagging"])
+STATUS_WORDS = (TaskStatus.NORMAL.value, TaskStatus.LAGGING.value)
 
 
 @dataclass(frozen=True)

@@ -3,8 +3,8 @@
 Figures are built with :class:`matplotlib.figure.Figure` and an Agg canvas rather than through
 ``pyplot``: nothing is shown or written here, a batch run does not pile up open pyplot figures,
 and a notebook shows a figure once, when the cell returns it (or on ``display(fig)``).
-Every colour comes from ``settings["colours"]`` (Okabe–Ito, safe for colour-blind readers), every
-status word and order from ``settings["status"]``.
+Every colour comes from ``settings.colours`` (Okabe–Ito, safe for colour-blind readers), every
+status word and its order from the vocabulary (``helpers.core.vocab``).
 """
 
 from __future__ import annotations
@@ -22,6 +22,8 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, MaxNLocator, MultipleLocator
 
+from helpers.core.config import Settings
+from helpers.core.vocab import STATUS_ORDER, SubtargetStatus, TaskStatus
 from helpers.present.fonts import setup_fonts
 
 __all__ = [
@@ -32,7 +34,7 @@ __all__ = [
     "wrap_label",
 ]
 
-NO_DATA = "无数据"
+NO_DATA = str(SubtargetStatus.NO_DATA)
 FALLBACK_GREY = "#999999"
 FIG_WIDTH = 10.0  # inches; the report's HTML column is about this wide at 100 dpi
 RATIO_CAP = 1.5  # 完成率 bars stop at 150%; the label keeps the true value
@@ -163,42 +165,29 @@ def _blank(value: Any) -> bool:
 # --------------------------------------------------------------------------------------------
 # Colours and status order
 # --------------------------------------------------------------------------------------------
-def _no_data_word(settings: dict[str, Any]) -> str:
-    return settings.get("status", {}).get("indicator_no_data", NO_DATA)
+def _no_data_word(settings: Settings) -> str:
+    return NO_DATA
 
 
-def _colour(settings: dict[str, Any], status: Any) -> str:
+def _colour(settings: Settings, status: Any) -> str:
     """Return the colour of a status word; unknown or missing words get the 无数据 grey."""
-    colours = settings.get("colours", {})
+    colours = settings.colours
     grey = colours.get(_no_data_word(settings), FALLBACK_GREY)
     if _blank(status):
         return grey
     return colours.get(str(status), grey)
 
 
-def _status_order(settings: dict[str, Any], present: Iterable[str]) -> list[str]:
-    """Order status words: the sub-target order, then the other configured words, then others."""
-    status = settings.get("status", {})
-    configured = list(status.get("subtarget_order", []))
-    for key in (
-        "indicator_met",
-        "indicator_missed",
-        "indicator_on_schedule",
-        "task_normal",
-        "task_lagging",
-        "not_reported",
-        "indicator_no_data",
-    ):
-        if key in status:
-            configured.append(status[key])
+def _status_order(settings: Settings, present: Iterable[str]) -> list[str]:
+    """Order status words: the vocabulary's order (sub-target words first), then any others."""
     present = list(dict.fromkeys(present))
-    known = [s for s in dict.fromkeys(configured) if s in present]
+    known = [s for s in STATUS_ORDER if s in present]
     return known + [s for s in present if s not in known]
 
 
-def _status_patches(settings: dict[str, Any], statuses: Iterable[str]) -> list[Patch]:
+def _status_patches(settings: Settings, statuses: Iterable[str]) -> list[Patch]:
     """Return one legend patch per status word; words with no colour share the grey's entry."""
-    colours = settings.get("colours", {})
+    colours = settings.colours
     no_data = _no_data_word(settings)
     order = _status_order(settings, statuses)
     greys = [s for s in order if s == no_data or s not in colours]
@@ -300,7 +289,7 @@ def _indicator_row_label(row: pd.Series) -> str:
 
 
 def indicator_chart(
-    ind: pd.DataFrame, settings: dict[str, Any], title: str = "主要指标完成情况"
+    ind: pd.DataFrame, settings: Settings, title: str = "主要指标完成情况"
 ) -> Figure:
     """Draw annual targets against year-to-date actuals for the report's main indicators.
 
@@ -314,7 +303,7 @@ def indicator_chart(
     ind : DataFrame
         One row per indicator with columns ``indicator``, ``target_text``, ``kind``,
         ``target_value``, ``actual``, ``unit``, ``period``, ``status`` and optionally ``rank``.
-    settings : dict
+    settings : Settings
         From :func:`helpers.core.config.load_settings`.
     title : str, default "主要指标完成情况"
         The figure title.
@@ -372,9 +361,9 @@ def _indicator_bars(
     rows: pd.DataFrame,
     target: pd.Series,
     actual: pd.Series,
-    settings: dict[str, Any],
+    settings: Settings,
 ) -> None:
-    colours = settings.get("colours", {})
+    colours = settings.colours
     line_colour = colours.get("target_line", "#333333")
     ax = fig.add_subplot()
     n = len(rows)
@@ -436,7 +425,7 @@ def _indicator_list(
     fig: Any,
     rows: pd.DataFrame,
     actual: pd.Series,
-    settings: dict[str, Any],
+    settings: Settings,
     heading: bool,
 ) -> None:
     ax = fig.add_subplot()
@@ -466,7 +455,7 @@ def _indicator_list(
 # --------------------------------------------------------------------------------------------
 def subtarget_chart(
     targets: pd.DataFrame,
-    settings: dict[str, Any],
+    settings: Settings,
     title: str = "量化子目标完成率与序时进度",
 ) -> Figure:
     """Draw each sub-target's 完成率 against its own 序时进度, grouped by section.
@@ -481,7 +470,7 @@ def subtarget_chart(
         One row per sub-target with columns ``task_id``, ``section``, ``metric``, ``ratio``
         (a fraction, may be NaN or above 1), ``expected_ratio`` (a fraction, may be NaN)
         and ``status``. A ``kind`` column, if present, is not used.
-    settings : dict
+    settings : Settings
         From :func:`helpers.core.config.load_settings`.
     title : str, default "量化子目标完成率与序时进度"
         The figure title.
@@ -514,7 +503,7 @@ def subtarget_chart(
     ratio = pd.to_numeric(df["ratio"], errors="coerce").astype(float).to_numpy()
     expected = pd.to_numeric(df["expected_ratio"], errors="coerce").astype(float).to_numpy()
 
-    colours = settings.get("colours", {})
+    colours = settings.colours
     line_colour = colours.get("target_line", "#333333")
     labels: list[str] = []
     header_rows: list[int] = []
@@ -603,7 +592,7 @@ def status_count_chart(
     df: pd.DataFrame,
     by: str,
     status_col: str,
-    settings: dict[str, Any],
+    settings: Settings,
     title: str,
     *,
     sort_by_total: bool = False,
@@ -619,7 +608,7 @@ def status_count_chart(
         ``（未填）``.
     status_col : str
         The column of status words. Missing values count as 无数据.
-    settings : dict
+    settings : Settings
         From :func:`helpers.core.config.load_settings`; statuses are stacked in the configured
         order (the sub-target order, then the other status words), then any others.
     title : str
@@ -689,7 +678,7 @@ def status_count_chart(
 # --------------------------------------------------------------------------------------------
 def scorecard_chart(
     scorecard: pd.DataFrame,
-    settings: dict[str, Any],
+    settings: Settings,
     title: str = "各责任主体任务推进情况",
 ) -> Figure:
     """Draw each owner's number of tasks, with the lagging ones highlighted.
@@ -703,7 +692,7 @@ def scorecard_chart(
     scorecard : DataFrame
         One row per owner with columns ``owner`` (name), ``tasks`` (int), ``lagging`` (int,
         at most ``tasks``) and ``mean_ratio`` (a fraction, NaN when no sub-target has data).
-    settings : dict
+    settings : Settings
         From :func:`helpers.core.config.load_settings`.
     title : str, default "各责任主体任务推进情况"
         The figure title.
@@ -741,9 +730,7 @@ def scorecard_chart(
     lagging = df["lagging"].to_numpy(dtype=float)
     normal = (df["tasks"] - df["lagging"]).to_numpy(dtype=float)
     mean_ratio = pd.to_numeric(df["mean_ratio"], errors="coerce").astype(float).to_numpy()
-    status = settings.get("status", {})
-    lag_word = status.get("task_lagging", "推进较为滞后")
-    ok_word = status.get("task_normal", "正常推进")
+    lag_word, ok_word = TaskStatus.LAGGING, TaskStatus.NORMAL
     lag_colour, ok_colour = _colour(settings, lag_word), _colour(settings, ok_word)
     xmax = float(max(df["tasks"].max(), 1))
 

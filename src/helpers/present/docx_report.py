@@ -29,6 +29,7 @@ from lxml import etree
 
 from helpers.compute.engine import Analysis
 from helpers.core.fmt import is_missing
+from helpers.core.vocab import TaskStatus
 from helpers.core.writing import atomic_path
 from helpers.present import tables
 from helpers.present.narrative import Body, build_body
@@ -44,8 +45,8 @@ PAGE_NUMBER_PT = 14  # 四号
 BODY_LINE_PT = 28  # GB/T 9704: 22 lines of 三号 text on the A4 type area
 
 # The annex statuses, in the order the office lists its annexes (附件2 lagging, 附件3 normal).
-LAGGING = "推进较为滞后"
-NORMAL = "正常推进"
+LAGGING = TaskStatus.LAGGING.value
+NORMAL = TaskStatus.NORMAL.value
 
 # Column widths of the annex tables in cm on a landscape page; the progress text is the widest
 # column. A table's widths are scaled to fill the page between its margins. Short columns are

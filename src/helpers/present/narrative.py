@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from helpers.compute.classify import slippage_words
 from helpers.compute.engine import Analysis
 from helpers.core.fmt import fmt_value, is_missing
+from helpers.core.vocab import IndicatorStatus, SubtargetStatus, TaskStatus
 
 PERIOD_NAME = {1: "一季度", 2: "上半年", 3: "前三季度", 4: "全年"}
 CN_NUM = "一二三四五六七八九十"
@@ -65,7 +66,7 @@ def _why(analysis: Analysis, task_id: str) -> str:
     """One or two sentences on why a task lags: its lagging figures, then its own words."""
     t = analysis.tasks.set_index("task_id").loc[task_id]
     subs = analysis.subtargets[analysis.subtargets["task_id"] == task_id]
-    lagging = set(analysis.settings["thresholds"]["lagging_statuses"]) | {"慢序时"}
+    lagging = set(analysis.settings.thresholds.lagging_statuses) | {SubtargetStatus.BEHIND}
     parts = [
         f"{s.metric}{s.phrase}" if not s.phrase.startswith(s.metric) else s.phrase
         for s in subs.itertuples()
@@ -82,7 +83,7 @@ def _why(analysis: Analysis, task_id: str) -> str:
         ]
         parts.extend(h.rstrip("。；") for h in hits[:2])
     if not parts:
-        early = [w for w in analysis.settings["words"]["early_stage"] if w in (t["progress"] or "")]
+        early = [w for w in analysis.settings.words.early_stage if w in (t["progress"] or "")]
         if early:
             parts.append(f"进展情况显示仍处于{early[0]}阶段")
         else:
@@ -105,18 +106,17 @@ def build_body(analysis: Analysis, office: str = "", recipient: str = "", issuer
     -------
     Body
     """
-    st = analysis.settings["status"]
-    names = analysis.settings.get("report", {})
-    office = office or names.get("office", "督查办")
-    recipient = recipient or names.get("recipient", "区政府")
-    issuer = issuer or names.get("issuer", office)
+    names = analysis.settings.report
+    office = office or names.office
+    recipient = recipient or names.recipient
+    issuer = issuer or names.issuer
     months = analysis.report_months
     period_name = PERIOD_NAME[analysis.quarter]
     ind = analysis.indicators
-    met = ind[ind["status"] == st["indicator_met"]]
-    missed = ind[ind["status"] == st["indicator_missed"]]
-    sched = ind[ind["status"] == st["indicator_on_schedule"]]
-    nodata = ind[ind["status"] == st["indicator_no_data"]]
+    met = ind[ind["status"] == IndicatorStatus.MET]
+    missed = ind[ind["status"] == IndicatorStatus.MISSED]
+    sched = ind[ind["status"] == IndicatorStatus.ON_SCHEDULE]
+    nodata = ind[ind["status"] == IndicatorStatus.NO_DATA]
     clauses = []
     k = 0
     circled = "①②③④⑤⑥"
@@ -149,9 +149,9 @@ def build_body(analysis: Analysis, office: str = "", recipient: str = "", issuer
 
     tasks = analysis.tasks
     n = len(tasks)
-    normal = tasks[tasks["reported_status"] == st["task_normal"]]
-    lag = tasks[tasks["reported_status"] == st["task_lagging"]]
-    missing = tasks[tasks["reported_status"] == st["not_reported"]]
+    normal = tasks[tasks["reported_status"] == TaskStatus.NORMAL]
+    lag = tasks[tasks["reported_status"] == TaskStatus.LAGGING]
+    missing = tasks[tasks["reported_status"] == TaskStatus.NOT_REPORTED]
     task_para = f"{n}项重点工作任务中，{len(normal)}项任务正常推进（详见附件3），{len(lag)}项任务推进较为滞后（详见附件2）"
     if len(missing):
         task_para += f"，{len(missing)}项任务未报送进展情况"
@@ -172,8 +172,8 @@ def build_body(analysis: Analysis, office: str = "", recipient: str = "", issuer
     dis = analysis.disagreements
     attention = []
     if len(dis):
-        filed_normal = dis[dis["reported_status"] == st["task_normal"]]
-        filed_lag = dis[dis["reported_status"] == st["task_lagging"]]
+        filed_normal = dis[dis["reported_status"] == TaskStatus.NORMAL]
+        filed_lag = dis[dis["reported_status"] == TaskStatus.LAGGING]
         if len(filed_normal):
             attention.append(
                 f"经数据测算，{len(filed_normal)}项报为正常推进的任务，其数据或进展文字显示可能滞后，建议核实："

@@ -13,8 +13,12 @@ import pandas as pd
 from IPython.display import HTML, display
 
 from helpers.compute.engine import Analysis, analyse, validate_parameters
+from helpers.core.vocab import SubtargetStatus
 from helpers.present.fonts import setup_fonts
 from helpers.present.narrative import REPORT_CSS
+
+#: Sub-target status words in the order tables and charts list them.
+SUBTARGET_ORDER = [str(s) for s in SubtargetStatus]
 
 TABLE_CSS = """
 <style>

@@ -8,6 +8,7 @@ import pandas as pd
 
 from helpers.compute.engine import Analysis
 from helpers.core.fmt import fmt_gap, fmt_pct, fmt_value, is_missing
+from helpers.core.vocab import IndicatorStatus, SubtargetStatus
 from helpers.core.writing import write_csv, write_json
 
 INDICATOR_CSV = [
@@ -222,8 +223,8 @@ def headline(analysis: Analysis) -> pd.DataFrame:
             s["indicators"],
             "，".join(
                 f"{k}{ind.get(k, 0)}项"
-                for k in ("符合预期", "不达预期", "符合时间节点要求", "无数据")
-                if ind.get(k, 0) or k != "无数据"
+                for k in IndicatorStatus
+                if ind.get(k, 0) or k != IndicatorStatus.NO_DATA
             ),
         ),
         ("重点工作任务（督查办认定）", s["tasks"], "，".join(f"{k}{v}项" for k, v in rep.items())),
@@ -232,9 +233,7 @@ def headline(analysis: Analysis) -> pd.DataFrame:
         (
             "量化子目标",
             s["subtargets"],
-            "，".join(
-                f"{k}{sub.get(k, 0)}项" for k in analysis.settings["status"]["subtarget_order"]
-            )
+            "，".join(f"{k}{sub.get(k, 0)}项" for k in SubtargetStatus)
             + f"；共涉及{s['tasks_with_numeric_targets']}项任务，其中{s['subtargets_curated']}项为人工核定",
         ),
     ]

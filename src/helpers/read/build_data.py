@@ -14,13 +14,14 @@ import pandas as pd
 
 from helpers.core import paths
 from helpers.core.errors import DataError
+from helpers.core.vocab import TaskStatus
 from helpers.core.writing import write_csv, write_json
 from helpers.read.quantities import read_indicator_progress
 from helpers.read.source_reader import ParsedReport, Row, parse_report, split_people, split_units
 
 LIST_SEP = ";"  # separates names inside one CSV cell (leaders, units)
 
-REPORTED_STATUS = {"lagging": "推进较为滞后", "normal": "正常推进"}
+REPORTED_STATUS = {"lagging": TaskStatus.LAGGING.value, "normal": TaskStatus.NORMAL.value}
 ANNEX_NAME = {"lagging": "附件2", "normal": "附件3"}
 
 

@@ -15,6 +15,7 @@ import pandas as pd
 
 from helpers.core import paths
 from helpers.core.errors import DataError, ProblemList
+from helpers.core.vocab import TaskStatus
 
 # column -> (dtype, required non-empty)
 SCHEMAS: dict[str, dict[str, tuple[str, bool]]] = {
@@ -54,7 +55,7 @@ ID_COLUMN = {
     "indicator_progress": "indicator_id",
 }
 ID_PATTERN = re.compile(r"^[A-Za-z0-9_.\-]+$")
-REPORTED_STATUSES = ("正常推进", "推进较为滞后", "未报送", "")
+REPORTED_STATUSES = (*(str(s) for s in TaskStatus), "")
 PERIOD_PATTERN = re.compile(r"^(\d{1,2})-(\d{1,2})月$")
 
 
@@ -243,8 +244,10 @@ def load_quarter(data_dir: str | Path | None, year: int, quarter: int) -> Quarte
     progress = tables["tasks"][["task_id"]].merge(prog, on="task_id", how="left")
     progress["progress"] = progress["progress"].fillna("").astype("string")
     no_return = progress["reported_status"].isna()
-    progress["reported_status"] = progress["reported_status"].fillna("未报送").astype("string")
-    progress.loc[no_return, "reported_status"] = "未报送"
+    progress["reported_status"] = (
+        progress["reported_status"].fillna(TaskStatus.NOT_REPORTED.value).astype("string")
+    )
+    progress.loc[no_return, "reported_status"] = TaskStatus.NOT_REPORTED.value
     progress["returned"] = ~no_return
     stated_path = qdir / "stated.json"
     stated = json.loads(stated_path.read_text(encoding="utf-8")) if stated_path.is_file() else {}
