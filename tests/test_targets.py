@@ -44,7 +44,7 @@ def test_subtarget_matches_hand_worked_value(subs, row):
         assert got["actual_period"] == row["actual_period"]
 
 
-# Worked by hand from the source (DOMAIN.md and the issue): value, target, 完成率 or gap.
+# Worked by hand from the source (docs/method.md): value, target, 完成率 or gap.
 @pytest.mark.parametrize(
     ("key", "actual", "target", "ratio"),
     [

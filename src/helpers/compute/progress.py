@@ -1,6 +1,6 @@
 """Progress against annual targets and against the time elapsed (序时进度), and its status.
 
-Three kinds of target, three rules (DOMAIN.md):
+Three kinds of target, three rules (docs/method.md, section 2):
 
 - cumulative (拆除150万平方米违法建筑): 完成率 = actual / target, compared with 序时进度 for the
   figure's own period (1-8月 is judged against 8/12, not the report's 9/12);
