@@ -24,60 +24,67 @@ def test_loads_with_declared_dtypes(data_copy):
     assert len(d.progress) == 131
 
 
-def test_missing_column(data_copy):
-    path = data_copy / "2022" / "tasks.csv"
-    rewrite(path, lambda df: df.drop(columns=["lead_units"]))
-    with pytest.raises(DataError, match=r"tasks.csv, row 1, column 'lead_units': missing column"):
+def _set(row, column, value):
+    return lambda df: df.loc.__setitem__((row, column), value)
+
+
+# One row per kind of bad cell or column: (file under data/2022, change, the message expected).
+# Row numbers are as Excel shows them (header = row 1), so data row i is row i + 2.
+BAD_INPUT = {
+    "missing column": (
+        "tasks.csv",
+        lambda df: df.drop(columns=["lead_units"]),
+        r"tasks.csv, row 1, column 'lead_units': missing column",
+    ),
+    "renamed column": (
+        "Q3/progress.csv",
+        lambda df: df.rename(columns={"progress": "进展"}),
+        r"missing column\(s\) progress; the file has: task_id",
+    ),
+    "duplicate id": (
+        "tasks.csv",
+        _set(5, "task_id", "T001"),
+        r"row 7, column 'task_id': duplicate id 'T001' \(first at row 2\)",
+    ),
+    "progress for an unknown task": (
+        "Q3/progress.csv",
+        _set(0, "task_id", "T999"),
+        r"progress.csv, row 2, column 'task_id': task id 'T999' is not in the register",
+    ),
+    "status outside the vocabulary": (
+        "Q3/progress.csv",
+        _set(3, "reported_status", "基本完成"),
+        r"row 5, column 'reported_status': status '基本完成' is not one of",
+    ),
+    "text in a number column": (
+        "Q3/indicator_progress.csv",
+        _set(1, "value", "二点九"),
+        r"row 3, column 'value': '二点九' is not a number",
+    ),
+    "period later than the report": (
+        "Q3/indicator_progress.csv",
+        _set(0, "period", "1-10月"),
+        r"row 2, column 'period': period '1-10月' ends after",
+    ),
+    "empty required cell": (
+        "tasks.csv",
+        _set(9, "task", ""),
+        r"row 11, column 'task': empty; a value is required",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_INPUT))
+def test_bad_input_gets_one_message_naming_file_row_and_column(data_copy, case):
+    name, change, message = BAD_INPUT[case]
+    path = data_copy / "2022" / name
+    before = {p: p.read_bytes() for p in (data_copy / "2022").rglob("*.csv")}
+    rewrite(path, change)
+    with pytest.raises(DataError, match=message) as err:
         load_quarter(data_copy, 2022, 3)
-
-
-def test_renamed_column(data_copy):
-    path = data_copy / "2022" / "Q3" / "progress.csv"
-    rewrite(path, lambda df: df.rename(columns={"progress": "进展"}))
-    with pytest.raises(DataError, match=r"missing column\(s\) progress; the file has: task_id"):
-        load_quarter(data_copy, 2022, 3)
-
-
-def test_duplicate_id(data_copy):
-    path = data_copy / "2022" / "tasks.csv"
-    rewrite(path, lambda df: df.loc.__setitem__((5, "task_id"), "T001"))
-    with pytest.raises(
-        DataError, match=r"row 7, column 'task_id': duplicate id 'T001' \(first at row 2\)"
-    ):
-        load_quarter(data_copy, 2022, 3)
-
-
-def test_progress_for_unknown_task(data_copy):
-    path = data_copy / "2022" / "Q3" / "progress.csv"
-    rewrite(path, lambda df: df.loc.__setitem__((0, "task_id"), "T999"))
-    with pytest.raises(
-        DataError,
-        match=r"progress.csv, row 2, column 'task_id': task id 'T999' is not in the register",
-    ):
-        load_quarter(data_copy, 2022, 3)
-
-
-def test_status_outside_the_vocabulary(data_copy):
-    path = data_copy / "2022" / "Q3" / "progress.csv"
-    rewrite(path, lambda df: df.loc.__setitem__((3, "reported_status"), "基本完成"))
-    with pytest.raises(
-        DataError, match=r"row 5, column 'reported_status': status '基本完成' is not one of"
-    ):
-        load_quarter(data_copy, 2022, 3)
-
-
-def test_wrong_type(data_copy):
-    path = data_copy / "2022" / "Q3" / "indicator_progress.csv"
-    rewrite(path, lambda df: df.loc.__setitem__((1, "value"), "二点九"))
-    with pytest.raises(DataError, match=r"row 3, column 'value': '二点九' is not a number"):
-        load_quarter(data_copy, 2022, 3)
-
-
-def test_period_later_than_the_report(data_copy):
-    path = data_copy / "2022" / "Q3" / "indicator_progress.csv"
-    rewrite(path, lambda df: df.loc.__setitem__((0, "period"), "1-10月"))
-    with pytest.raises(DataError, match=r"row 2, column 'period': period '1-10月' ends after"):
-        load_quarter(data_copy, 2022, 3)
+    assert len(err.value.problems) == 1
+    # Loading writes nothing: every other file is as it was.
+    assert all(p.read_bytes() == b for p, b in before.items() if p != path)
 
 
 def test_file_in_gbk(data_copy):

@@ -9,6 +9,7 @@ from pathlib import Path
 import nbformat
 import papermill as pm
 import pytest
+from builtin import REPORTED_COUNTS, TASKS_LAGGING, TASKS_NORMAL
 
 from helpers.core import paths
 from helpers.run.batch import run_many
@@ -83,13 +84,19 @@ def test_report_notebook_states_the_counts(tmp_path):
     assert "①1项指标符合预期" in text
     assert "②7项指标不达预期" in text
     assert "③2项指标符合时间节点要求" in text
-    assert "122项任务正常推进" in text and "9项任务推进较为滞后" in text
+    assert f"{TASKS_NORMAL}项任务正常推进" in text and f"{TASKS_LAGGING}项任务推进较为滞后" in text
 
 
 def test_parameters_are_recorded_and_used(tmp_path, data_copy):
+    # A figure changed only in the copy must reach the page: the notebook read data_dir.
+    path = data_copy / "2022" / "Q3" / "indicator_progress.csv"
+    text = path.read_text(encoding="utf-8")
+    assert text.count("7.59") == 2  # the figure in the unit's words and in the value column
+    path.write_text(text.replace("7.59", "8.88"), encoding="utf-8")
     nb = execute("01_indicators.ipynb", tmp_path, year=2022, quarter=3, data_dir=str(data_copy))
     assert nb.metadata.papermill.parameters["data_dir"] == str(data_copy)
-    assert str(data_copy) in all_text(nb) or "进出口总额" in all_text(nb)
+    page = all_text(nb)
+    assert "8.88%" in page and "7.59%" not in page
 
 
 def test_parameter_of_the_wrong_type_fails_with_a_clear_message(tmp_path):
@@ -203,7 +210,7 @@ def test_batch_writes_tables_with_a_bom_and_the_summary(report):
     assert raw.startswith(b"\xef\xbb\xbf")
     summary = json.loads((report / "data" / "summary.json").read_text(encoding="utf-8"))
     assert summary["indicators_by_status"] == {"不达预期": 7, "符合时间节点要求": 2, "符合预期": 1}
-    assert summary["tasks_by_reported_status"] == {"正常推进": 122, "推进较为滞后": 9}
+    assert summary["tasks_by_reported_status"] == REPORTED_COUNTS
     assert set(summary["provenance"]["files"]) >= {"tasks", "progress", "curation"}
     assert len(summary["provenance"]["files"]["tasks"]["sha256"]) == 64
 
