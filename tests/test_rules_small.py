@@ -202,3 +202,15 @@ def test_year_end_projection_at_the_year_to_date_pace():
     )
     out = project_year_end(subs).iloc[0]
     assert out["projected"] == pytest.approx(0.4)
+
+
+def test_the_engine_times_its_own_steps(analysis):
+    assert list(analysis.timings) == [
+        "load",
+        "read_targets",
+        "progress",
+        "classify_indicators",
+        "classify_tasks",
+        "checks",
+    ]
+    assert all(seconds >= 0 for seconds in analysis.timings.values())

@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import hashlib
 import platform
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -40,6 +43,8 @@ class Analysis:
     disagreements: pd.DataFrame
     checks: pd.DataFrame
     provenance: dict = field(default_factory=dict)
+    #: Seconds each step of :func:`analyse` took, in order (``load``, ``read_targets`` …).
+    timings: dict[str, float] = field(default_factory=dict)
 
     @property
     def reporting_period(self) -> Period:
@@ -150,6 +155,31 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+class StepTimer:
+    """Wall-clock seconds per named step, in the order the steps ran.
+
+    The engine times itself, so a benchmark reads ``Analysis.timings`` instead of wrapping
+    functions by name (a renamed step would silently stop being timed).
+
+    >>> timer = StepTimer()
+    >>> with timer.step("load"):
+    ...     pass
+    >>> list(timer.seconds)
+    ['load']
+    """
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+
+    @contextmanager
+    def step(self, name: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - start
+
+
 def compute_subtargets(
     tasks: pd.DataFrame,
     progress: pd.DataFrame,
@@ -158,6 +188,7 @@ def compute_subtargets(
     curation: pd.DataFrame | None = None,
     returned: pd.DataFrame | None = None,
     trajectories: pd.DataFrame | None = None,
+    timer: StepTimer | None = None,
 ) -> pd.DataFrame:
     """Read every task's sub-targets and actuals and compute 完成率 against 序时进度.
 
@@ -165,8 +196,11 @@ def compute_subtargets(
     ``task_id`` and ``progress``. This is the engine's one path from text to numbers, used by
     :func:`analyse` and by ``workreport extract``.
     """
-    targets = read_targets(tasks, progress, months, curation, returned)
-    subtargets = compute_progress(targets, months, settings, trajectories)
+    timer = timer or StepTimer()
+    with timer.step("read_targets"):
+        targets = read_targets(tasks, progress, months, curation, returned)
+    with timer.step("progress"):
+        subtargets = compute_progress(targets, months, settings, trajectories)
     sections = tasks["section"] if "section" in tasks.columns else pd.Series("", index=tasks.index)
     section = dict(zip(tasks["task_id"], sections, strict=True))
     task_text = dict(zip(tasks["task_id"], tasks["task"], strict=True))
@@ -196,25 +230,32 @@ def analyse(
     -------
     Analysis
     """
-    year, quarter = validate_parameters(year, quarter, data_dir, settings_file)
-    data_dir = Path(data_dir or paths.DATA_DIR)
-    settings = load_settings(settings_file)
-    months = Period(year, quarter).months
-    data = load_quarter(data_dir, year, quarter)
-    ydir = paths.year_dir(data_dir, year)
-    curation_file = ydir / "curation.csv"
-    trajectory_file = ydir / "trajectories.csv"
-    curation = load_curation(curation_file)
-    trajectories = load_trajectories(trajectory_file)
-    returned_file = paths.quarter_dir(data_dir, year, quarter) / "returned_actuals.csv"
-    returned = load_returned(returned_file)
+    timer = StepTimer()
+    with timer.step("load"):
+        year, quarter = validate_parameters(year, quarter, data_dir, settings_file)
+        data_dir = Path(data_dir or paths.DATA_DIR)
+        settings = load_settings(settings_file)
+        months = Period(year, quarter).months
+        data = load_quarter(data_dir, year, quarter)
+        ydir = paths.year_dir(data_dir, year)
+        curation_file = ydir / "curation.csv"
+        trajectory_file = ydir / "trajectories.csv"
+        curation = load_curation(curation_file)
+        trajectories = load_trajectories(trajectory_file)
+        returned_file = paths.quarter_dir(data_dir, year, quarter) / "returned_actuals.csv"
+        returned = load_returned(returned_file)
     subtargets = compute_subtargets(
-        data.tasks, data.progress, months, settings, curation, returned, trajectories
+        data.tasks, data.progress, months, settings, curation, returned, trajectories, timer
     )
     _refuse_absurd(subtargets, settings, {"curation": curation_file, "returned": returned_file})
-    indicators = classify_indicators(data.indicators, data.indicator_progress, months, settings)
-    tasks = classify_tasks(data.tasks, data.progress, subtargets, settings)
-    checks = run_checks(data.stated, tasks, indicators, subtargets, data.progress, months, settings)
+    with timer.step("classify_indicators"):
+        indicators = classify_indicators(data.indicators, data.indicator_progress, months, settings)
+    with timer.step("classify_tasks"):
+        tasks = classify_tasks(data.tasks, data.progress, subtargets, settings)
+    with timer.step("checks"):
+        checks = run_checks(
+            data.stated, tasks, indicators, subtargets, data.progress, months, settings
+        )
     used = {
         **data.files,
         "curation": curation_file,
@@ -248,4 +289,5 @@ def analyse(
         disagreements(tasks),
         checks,
         provenance,
+        timer.seconds,
     )
