@@ -13,12 +13,14 @@ import pandas as pd
 from IPython.display import HTML, display
 
 from helpers.compute.engine import Analysis, analyse, validate_parameters
-from helpers.core.vocab import SubtargetStatus
+from helpers.core.vocab import IndicatorStatus, SubtargetStatus, TaskStatus
 from helpers.present.fonts import setup_fonts
 from helpers.present.narrative import REPORT_CSS
 
 #: Sub-target status words in the order tables and charts list them.
 SUBTARGET_ORDER = [str(s) for s in SubtargetStatus]
+#: Task status words in the order tables list them.
+TASK_ORDER = [str(s) for s in TaskStatus]
 
 TABLE_CSS = """
 <style>
@@ -181,7 +183,9 @@ def headline_text(analysis: Analysis) -> str:
     s = analysis.summary()
     ind, rep = s["indicators_by_status"], s["tasks_by_reported_status"]
     return (
-        f"{analysis.year}年{analysis.period}：指标{s['indicators']}项，符合预期{ind.get('符合预期', 0)}，"
-        f"不达预期{ind.get('不达预期', 0)}，符合时间节点要求{ind.get('符合时间节点要求', 0)}；"
-        f"任务{s['tasks']}项，正常推进{rep.get('正常推进', 0)}，推进较为滞后{rep.get('推进较为滞后', 0)}"
+        f"{analysis.year}年{analysis.period}：指标{s['indicators']}项，符合预期{ind.get(IndicatorStatus.MET, 0)}，"
+        f"不达预期{ind.get(IndicatorStatus.MISSED, 0)}，"
+        f"符合时间节点要求{ind.get(IndicatorStatus.ON_SCHEDULE, 0)}；"
+        f"任务{s['tasks']}项，正常推进{rep.get(TaskStatus.NORMAL, 0)}，"
+        f"推进较为滞后{rep.get(TaskStatus.LAGGING, 0)}"
     )

@@ -8,7 +8,7 @@ import pandas as pd
 
 from helpers.compute.engine import Analysis
 from helpers.core.fmt import fmt_gap, fmt_pct, fmt_value, is_missing
-from helpers.core.vocab import IndicatorStatus, SubtargetStatus
+from helpers.core.vocab import IndicatorStatus, SubtargetStatus, TaskStatus
 from helpers.core.writing import write_csv, write_json
 
 INDICATOR_CSV = [
@@ -185,11 +185,13 @@ def owner_scorecard(analysis: Analysis, by: str) -> pd.DataFrame:
     card = pd.DataFrame(
         {
             "tasks": g.size(),
-            "lagging": g["computed_status"].apply(lambda s: int((s == "推进较为滞后").sum())),
+            "lagging": g["computed_status"].apply(lambda s: int((s == TaskStatus.LAGGING).sum())),
             "reported_lagging": g["reported_status"].apply(
-                lambda s: int((s == "推进较为滞后").sum())
+                lambda s: int((s == TaskStatus.LAGGING).sum())
             ),
-            "not_reported": g["computed_status"].apply(lambda s: int((s == "未报送").sum())),
+            "not_reported": g["computed_status"].apply(
+                lambda s: int((s == TaskStatus.NOT_REPORTED).sum())
+            ),
             "mean_ratio": ratios.groupby("owner")["ratio"].mean(),
         }
     ).reset_index(names="owner")
