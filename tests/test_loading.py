@@ -26,8 +26,8 @@ def test_loads_with_declared_dtypes(data_copy):
 
 def test_missing_column(data_copy):
     path = data_copy / "2022" / "tasks.csv"
-    rewrite(path, lambda df: df.drop(columns=["lead_units"]))
-    with pytest.raises(DataError, match=r"tasks.csv, row 1, column 'lead_units': missing column"):
+    rewrite(path, lambda df: df.drop(columns=["task"]))
+    with pytest.raises(DataError, match=r"tasks.csv, row 1, column 'task': missing column"):
         load_quarter(data_copy, 2022, 3)
 
 

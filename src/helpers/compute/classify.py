@@ -193,6 +193,8 @@ def disagreements(tasks: pd.DataFrame) -> pd.DataFrame:
         "computed_status",
         "reasons",
     ]
-    out = tasks.loc[~tasks["agrees"], cols].copy()
+    # A task the office has not judged yet (未认定) cannot disagree with its judgement.
+    judged = tasks["reported_status"] != TaskStatus.UNJUDGED
+    out = tasks.loc[~tasks["agrees"] & judged, cols].copy()
     out["reasons"] = out.apply(lambda r: r["reasons"] or "数值与进展文字均未显示滞后", axis=1)
     return out.reset_index(drop=True)

@@ -168,7 +168,8 @@ def show_body(analysis: Analysis) -> None:
 
 def show_heading(analysis: Analysis, part: str) -> None:
     """Show the page heading with the year and period taken from the parameters."""
-    text = f"{analysis.year}年区政府工作报告重点任务推进情况（{analysis.period}）· {part}"
+    subject = analysis.settings.report.title_subject
+    text = f"{analysis.year}年{subject}推进情况（{analysis.period}）· {part}"
     display(HTML(f"<h2>{html.escape(text)}</h2>"))
 
 
