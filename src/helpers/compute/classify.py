@@ -96,7 +96,12 @@ def classify_indicators(
                 "source_text": progress,
             }
         )
-    df = pd.DataFrame(rows)
+    columns = [
+        *("indicator_id", "indicator", "target_text", "kind", "direction", "target_value"),
+        *("unit", "actual", "period", "earlier_period", "rank", "notes", "status", "gap_pp"),
+        *("leaders", "lead_units", "source_text"),
+    ]
+    df = pd.DataFrame(rows, columns=columns)  # no indicators: the columns, no rows
     df["rank"] = df["rank"].astype("Int64")
     return df
 

@@ -164,11 +164,12 @@ def missing_findings(data: QuarterData) -> pd.DataFrame:
             )
             continue
         for col in columns:
+            shown = f"显示为“{TaskStatus.UNJUDGED}”" if col == "reported_status" else "显示为空"
             rows.append(
                 (
                     "台账缺项",
                     f"{name} 列 {col}",
-                    f"{name} 没有“{COLUMN_NAMES.get(col, col)}”列（{col}）：报告中该项显示为空",
+                    f"{name} 没有“{COLUMN_NAMES.get(col, col)}”列（{col}）：报告中该项{shown}",
                 )
             )
     unjudged = data.progress[data.progress["reported_status"] == TaskStatus.UNJUDGED]

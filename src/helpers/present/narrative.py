@@ -14,6 +14,7 @@ from helpers.compute.classify import slippage_words
 from helpers.compute.engine import Analysis
 from helpers.core.fmt import fmt_value, is_missing
 from helpers.core.vocab import IndicatorStatus, SubtargetStatus, TaskStatus
+from helpers.read.loading import COLUMN_NAMES, MISSING_FILE
 
 PERIOD_NAME = {1: "一季度", 2: "上半年", 3: "前三季度", 4: "全年"}
 CN_NUM = "一二三四五六七八九十"
@@ -172,7 +173,8 @@ def build_body(analysis: Analysis, office: str = "", recipient: str = "", issuer
         for i, t in enumerate(lag.itertuples(), start=1):
             unit = "、".join(u for u in t.lead_units.split(";") if u)
             paras.append(
-                f"{i}.{t.task.rstrip('。')}。{_why(analysis, t.task_id)}（责任单位：{unit}）"
+                f"{i}.{t.task.rstrip('。')}。{_why(analysis, t.task_id)}"
+                + (f"（责任单位：{unit}）" if unit else "")
             )
 
     sections = [
@@ -190,7 +192,8 @@ def build_body(analysis: Analysis, office: str = "", recipient: str = "", issuer
             )
             for i, r in enumerate(filed_normal.itertuples(), start=1):
                 unit = "、".join(u for u in r.lead_units.split(";") if u)
-                attention.append(f"{i}.{r.task.rstrip('。')}。{r.reasons}。（责任单位：{unit}）")
+                owner = f"（责任单位：{unit}）" if unit else ""
+                attention.append(f"{i}.{r.task.rstrip('。')}。{r.reasons}。{owner}")
         if len(filed_lag):
             attention.append(
                 f"另有{len(filed_lag)}项报为推进较为滞后的任务，数据和进展文字未显示滞后原因："
@@ -206,6 +209,16 @@ def build_body(analysis: Analysis, office: str = "", recipient: str = "", issuer
         attention.append(
             f"数据核查发现{len(errors)}项需关注的问题（错误{int((errors['severity'] == '错误').sum())}项、"
             f"警告{int((errors['severity'] == '警告').sum())}项），详见数据核查表。"
+        )
+    lacking = [
+        "经济社会发展预期目标" if col == MISSING_FILE else COLUMN_NAMES.get(col, col)
+        for cols in analysis.data.missing.values()
+        for col in cols
+    ]
+    if lacking:
+        attention.append(
+            f"本期台账和进展数据未提供{'、'.join(dict.fromkeys(lacking))}，报告中相应内容从略"
+            f"（详见数据核查表）。"
         )
     if attention:
         sections.append(("三、需关注的事项", attention))
