@@ -222,6 +222,7 @@ def headline(analysis: Analysis) -> pd.DataFrame:
     ind = s["indicators_by_status"]
     rep, comp = s["tasks_by_reported_status"], s["tasks_by_computed_status"]
     sub = s["subtargets_by_status"]
+    noun = analysis.settings.report.task_noun
     rows = [
         (
             "经济社会发展预期目标",
@@ -232,8 +233,8 @@ def headline(analysis: Analysis) -> pd.DataFrame:
                 if ind.get(k, 0) or k != IndicatorStatus.NO_DATA
             ),
         ),
-        ("重点工作任务（督查办认定）", s["tasks"], "，".join(f"{k}{v}项" for k, v in rep.items())),
-        ("重点工作任务（数据测算）", s["tasks"], "，".join(f"{k}{v}项" for k, v in comp.items())),
+        (f"{noun}（督查办认定）", s["tasks"], "，".join(f"{k}{v}项" for k, v in rep.items())),
+        (f"{noun}（数据测算）", s["tasks"], "，".join(f"{k}{v}项" for k, v in comp.items())),
         ("认定与测算不一致的任务", s["disagreements"], "详见“重点工作任务”分册"),
         (
             "量化子目标",
