@@ -99,6 +99,9 @@ def show_interactive(df: pd.DataFrame, caption: str = "") -> None:
 
     Cells are escaped before they reach DataTables, which would otherwise render them as HTML.
     """
+    if df.empty:  # nothing to search or sort: the plain table says so (an empty group)
+        show_table(df, caption)
+        return
     from itables import init_notebook_mode, show
 
     init_notebook_mode(all_interactive=False, connected=False)
