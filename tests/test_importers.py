@@ -267,3 +267,48 @@ def test_header_words():
     assert map_header("2023年度工作任务") == "task"
     assert map_header("责任单位（牵头）") == "lead_units"
     assert map_header("") is None
+
+
+def test_docx_indicator_table_gives_indicators_and_their_figures(tmp_path):
+    indicators = [
+        ["序号", "2023年预期目标", "责任县领导", "责任单位", "进展情况"],
+        ["1", "地区生产总值增长6%左右", "张三", "县发展改革局", "1-9月，地区生产总值增长5.2%。"],
+        ["2", "城镇新增就业3000人", "李四", "县人力社保局", "1-9月，城镇新增就业2500人。"],
+    ]
+    tasks = [HEADER, ["1", "城市建设", "建成公园10个", "张三", "县住建局", "", "已建成8个。"]]
+    path = _docx(tmp_path / "r.docx", [(["附件1"], indicators, []), (["附件3"], tasks, [])])
+    data = tmp_path / "d"
+    result = import_files([path], data, 2023, 3)
+    ind = pd.read_csv(data / "2023" / "indicators.csv", dtype=str, keep_default_na=False)
+    figures = pd.read_csv(data / "2023" / "Q3" / "indicator_progress.csv", dtype=str)
+    assert list(ind["target_text"]) == ["地区生产总值增长6%左右", "城镇新增就业3000人"]
+    assert list(ind["leaders"]) == ["张三", "李四"]
+    assert list(figures["period"]) == ["1-9月", "1-9月"]
+    assert figures.loc[0, "value"] == "5.2"
+    assert "预期目标2项" in str(result)
+    a = analyse(2023, 3, data)
+    assert len(a.indicators) == 2 and len(a.tasks) == 1
+
+
+def test_a_two_row_header_takes_the_lower_names(tmp_path):
+    rows = [
+        ["序号", "工作任务", "责任单位", "责任单位", "进展情况"],
+        ["", "", "牵头单位", "配合单位", ""],
+        [1, "任务甲", "县教育局", "县财政局", "推进中。"],
+    ]
+    path = _xlsx(tmp_path / "t.xlsx", rows, merges=["C1:D1"])
+    data = tmp_path / "d"
+    result = import_files([path], data, 2023, 3)
+    tasks = pd.read_csv(data / "2023" / "tasks.csv", dtype=str, keep_default_na=False)
+    assert tasks.loc[0, "lead_units"] == "县教育局" and tasks.loc[0, "partner_units"] == "县财政局"
+    assert "表头在第1、2行" in str(result)
+
+
+def test_cli_import_of_the_flattened_text_builds_as_before(tmp_path, capsys):
+    from helpers.core import paths
+
+    raw = paths.RAW_DIR / paths.RAW_SOURCE_2022_Q3
+    assert main(["import", "--data-dir", str(tmp_path), str(raw)]) == 0
+    assert (tmp_path / "2022" / "tasks.csv").read_bytes() == (
+        paths.DATA_DIR / "2022" / "tasks.csv"
+    ).read_bytes()
