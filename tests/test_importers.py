@@ -312,3 +312,19 @@ def test_cli_import_of_the_flattened_text_builds_as_before(tmp_path, capsys):
     assert (tmp_path / "2022" / "tasks.csv").read_bytes() == (
         paths.DATA_DIR / "2022" / "tasks.csv"
     ).read_bytes()
+
+
+def test_a_table_continued_on_the_next_page_keeps_its_annex_status_and_section(tmp_path):
+    first = [HEADER, ["1", "城市建设", "任务甲", "张三", "县住建局", "", "仍未启动。"]]
+    second = [HEADER, ["2", "", "任务乙", "张三", "县住建局", "", "暂缓。"]]
+    path = _docx(
+        tmp_path / "r.docx",
+        [(["附件2", "推进较为滞后的2项重点工作任务"], first, []), ([], second, [])],
+    )
+    data = tmp_path / "d"
+    result = import_files([path], data, 2023, 3)
+    tasks = pd.read_csv(data / "2023" / "tasks.csv", dtype=str, keep_default_na=False)
+    progress = pd.read_csv(data / "2023" / "Q3" / "progress.csv", dtype=str)
+    assert list(progress["reported_status"]) == ["推进较为滞后"] * 2
+    assert list(tasks["section"]) == ["城市建设"] * 2
+    assert "上一表格的续表" in str(result)

@@ -222,15 +222,32 @@ class GridRecords:
     kind: str  # "tasks" or "indicators"
     records: list[dict]
     status_from: str  # "column", "title" or ""
+    title_status: str = ""
+    continued: bool = False  # the previous table continued on a new page
 
 
 def read_grid(
-    grid: Grid, problems: list[Problem], overrides: dict[str, str] | None = None
+    grid: Grid,
+    problems: list[Problem],
+    overrides: dict[str, str] | None = None,
+    previous: GridRecords | None = None,
 ) -> GridRecords | None:
-    """Map a grid's header and read its rows; None for a grid with no register header."""
+    """Map a grid's header and read its rows; None for a grid with no register header.
+
+    A Word table straight after another with the same header and no title of its own is the
+    same annex continued on the next page (a document converted from PDF): it keeps the
+    previous table's status and section.
+    """
     mapping = find_header(grid, overrides)
     if mapping is None:
         return None
+    continued = (
+        previous is not None
+        and not grid.sheet
+        and not grid.context
+        and previous.grid.file == grid.file
+        and [_norm(n) for n in previous.mapping.names] == [_norm(n) for n in mapping.names]
+    )
     header_row = mapping.header_rows[0] + 1  # 1-based number of the header row
     for name, f in zip(mapping.names, mapping.fields, strict=True):
         if f is None and name.strip():
@@ -248,9 +265,12 @@ def read_grid(
     main = mapping.columns("task" if kind == "tasks" else "target")
     header_norm = [_norm(n) for n in mapping.names]
     title_status = _context_status(grid, mapping)
+    section = ""
+    if continued:
+        title_status = title_status or previous.title_status
+        section = previous.records[-1]["section"] if previous.records else ""
     status_cols = mapping.columns("reported_status")
     records: list[dict] = []
-    section = ""
     for i in range(mapping.header_rows[-1] + 1, len(grid.rows)):
         row = grid.rows[i]
         number = i + 1
@@ -326,7 +346,7 @@ def read_grid(
             continue
         records.append(record)
     status_from = "column" if status_cols else ("title" if title_status else "")
-    return GridRecords(grid, mapping, kind, records, status_from)
+    return GridRecords(grid, mapping, kind, records, status_from, title_status, continued)
 
 
 def read_grids(files: list[Path]) -> list[Grid]:
@@ -385,6 +405,8 @@ def _mapping_line(gr: GridRecords) -> str:
     }[gr.status_from]
     head = "、".join(str(r + 1) for r in gr.mapping.header_rows)
     what = "任务" if gr.kind == "tasks" else "预期目标"
+    if gr.continued:
+        what = "上一表格的续表，" + what
     return (
         f"{gr.grid.where()}：表头在第{head}行，{what}{len(gr.records)}项；"
         + "，".join(pairs)
@@ -447,7 +469,11 @@ def import_files(
     overrides = parse_columns(columns or {})
     grids = read_grids(files)
     problems: list[Problem] = []
-    read = [gr for g in grids if (gr := read_grid(g, problems, overrides)) is not None]
+    read: list[GridRecords] = []
+    for g in grids:
+        gr = read_grid(g, problems, overrides, read[-1] if read else None)
+        if gr is not None:
+            read.append(gr)
     if problems:
         raise DataError(problems)
     task_grids = [gr for gr in read if gr.kind == "tasks"]
