@@ -178,7 +178,7 @@ def build_body(analysis: Analysis, office: str = "", recipient: str = "", issuer
             )
 
     sections = [
-        (f"一、{len(ind) or ''}项经济社会发展预期目标情况".replace("、项", "、"), [ind_para]),
+        (f"一、{f'{len(ind)}项' if len(ind) else ''}经济社会发展预期目标情况", [ind_para]),
         (f"二、{n}项{names.task_noun}进展情况", paras),
     ]
     dis = analysis.disagreements
