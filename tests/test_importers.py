@@ -176,6 +176,7 @@ def test_xlsx_register_with_synonyms_merged_cells_blank_and_note_rows(register_x
     assert list(progress["reported_status"]) == ["正常推进", "正常推进", "推进较为滞后"]
     assert list(tasks["source_row"]) == ["3", "4", "7"]  # the rows Excel shows
     assert "工作表“台账”：表头在第2行" in str(result)
+    assert "工作表“Sheet”" not in str(result)  # one sheet only
     assert "“责任单位”→配合单位（partner_units）" in str(result)
     analyse(2023, 2, data)
 
@@ -191,6 +192,17 @@ def test_xlsx_status_outside_the_vocabulary_names_sheet_row_and_column(tmp_path)
     message = str(err.value)
     assert "t.xlsx，工作表“附件2”，第2行，“状态”列" in message
     assert "状态“基本完成”不是可用的用语" in message
+
+
+def test_a_table_without_a_register_header_is_listed_as_not_read(register_docx, tmp_path):
+    doc = Document(str(register_docx))
+    doc.add_paragraph("联系人")
+    layout = doc.add_table(rows=1, cols=2)
+    layout.cell(0, 0).text, layout.cell(0, 1).text = "联系人", "张三"
+    doc.save(str(tmp_path / "r2.docx"))
+    result = import_files([tmp_path / "r2.docx"], tmp_path / "d", 2023, 3)
+    assert "表格“表3”：没有“工作任务”或“预期目标”表头，未读取" in str(result)
+    assert len(result.tasks) == 5
 
 
 def test_a_file_without_any_register_table_is_refused(tmp_path):

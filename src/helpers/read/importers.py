@@ -470,10 +470,14 @@ def import_files(
     grids = read_grids(files)
     problems: list[Problem] = []
     read: list[GridRecords] = []
+    lines = []
     for g in grids:
         gr = read_grid(g, problems, overrides, read[-1] if read else None)
         if gr is not None:
             read.append(gr)
+            lines.append(_mapping_line(gr))
+        else:
+            lines.append(f"{g.where()}：没有“工作任务”或“预期目标”表头，未读取")
     if problems:
         raise DataError(problems)
     task_grids = [gr for gr in read if gr.kind == "tasks"]
@@ -592,7 +596,7 @@ def import_files(
     if progress is None:
         qdir.mkdir(parents=True, exist_ok=True)
     return ImportResult(
-        [_mapping_line(gr) for gr in read],
+        lines,
         tasks,
         progress,
         indicators,
