@@ -33,8 +33,8 @@ def _set(row, column, value):
 BAD_INPUT = {
     "missing column": (
         "tasks.csv",
-        lambda df: df.drop(columns=["lead_units"]),
-        r"tasks.csv, row 1, column 'lead_units': missing column",
+        lambda df: df.drop(columns=["task"]),
+        r"tasks.csv, row 1, column 'task': missing column",
     ),
     "renamed column": (
         "Q3/progress.csv",

@@ -96,7 +96,12 @@ def classify_indicators(
                 "source_text": progress,
             }
         )
-    df = pd.DataFrame(rows)
+    columns = [
+        *("indicator_id", "indicator", "target_text", "kind", "direction", "target_value"),
+        *("unit", "actual", "period", "earlier_period", "rank", "notes", "status", "gap_pp"),
+        *("leaders", "lead_units", "source_text"),
+    ]
+    df = pd.DataFrame(rows, columns=columns)  # no indicators: the columns, no rows
     df["rank"] = df["rank"].astype("Int64")
     return df
 
@@ -193,6 +198,8 @@ def disagreements(tasks: pd.DataFrame) -> pd.DataFrame:
         "computed_status",
         "reasons",
     ]
-    out = tasks.loc[~tasks["agrees"], cols].copy()
+    # A task the office has not judged yet (未认定) cannot disagree with its judgement.
+    judged = tasks["reported_status"] != TaskStatus.UNJUDGED
+    out = tasks.loc[~tasks["agrees"] & judged, cols].copy()
     out["reasons"] = out.apply(lambda r: r["reasons"] or "数值与进展文字均未显示滞后", axis=1)
     return out.reset_index(drop=True)

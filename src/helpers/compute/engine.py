@@ -24,8 +24,8 @@ from helpers.compute.targets import load_curation, load_returned, read_targets
 from helpers.core import paths
 from helpers.core.config import Settings, load_settings
 from helpers.core.errors import DataError, Problem
-from helpers.core.vocab import Period
-from helpers.read.loading import QuarterData, load_quarter
+from helpers.core.vocab import Period, TaskStatus
+from helpers.read.loading import COLUMN_NAMES, MISSING_FILE, QuarterData, load_quarter
 
 
 @dataclass
@@ -151,6 +151,51 @@ def _refuse_absurd(subtargets: pd.DataFrame, settings: Settings, files: dict) ->
     raise DataError(problems)
 
 
+def missing_findings(data: QuarterData) -> pd.DataFrame:
+    """提示 rows saying what the register and the returns lack (optional columns, files, status).
+
+    The report runs without them; these rows, in the 数据核查 table, say what is not shown.
+    """
+    rows = []
+    for kind, columns in data.missing.items():
+        name = data.files[kind].name
+        if MISSING_FILE in columns:
+            rows.append(
+                (
+                    "台账缺项",
+                    name,
+                    f"数据文件夹中没有 {name}：本期不列经济社会发展预期目标（附件1为空表）",
+                )
+            )
+            continue
+        for col in columns:
+            shown = f"显示为“{TaskStatus.UNJUDGED}”" if col == "reported_status" else "显示为空"
+            rows.append(
+                (
+                    "台账缺项",
+                    f"{name} 列 {col}",
+                    f"{name} 没有“{COLUMN_NAMES.get(col, col)}”列（{col}）：报告中该项{shown}",
+                )
+            )
+    unjudged = data.progress[data.progress["reported_status"] == TaskStatus.UNJUDGED]
+    if len(unjudged):
+        rows.append(
+            (
+                "督查办未认定",
+                data.files["progress"].name,
+                f"{len(unjudged)}项任务督查办尚未认定推进状态（显示为“{TaskStatus.UNJUDGED}”），"
+                f"数据测算状态仅供参考：{'、'.join(unjudged['task_id'])}",
+            )
+        )
+    return pd.DataFrame(
+        [
+            {"severity": "提示", "check": c, "item": i, "finding": f, "source_text": ""}
+            for c, i, f in rows
+        ],
+        columns=["severity", "check", "item", "finding", "source_text"],
+    )
+
+
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -234,6 +279,9 @@ def analyse(
     with timer.step("load"):
         year, quarter = validate_parameters(year, quarter, data_dir, settings_file)
         data_dir = Path(data_dir or paths.DATA_DIR)
+        if not settings_file and (data_dir / paths.DATA_SETTINGS).is_file():
+            # An office's data folder carries its own names (``workreport init`` writes the file).
+            settings_file = data_dir / paths.DATA_SETTINGS
         settings = load_settings(settings_file)
         months = Period(year, quarter).months
         data = load_quarter(data_dir, year, quarter)
@@ -256,6 +304,7 @@ def analyse(
         checks = run_checks(
             data.stated, tasks, indicators, subtargets, data.progress, months, settings
         )
+        checks = pd.concat([checks, missing_findings(data)], ignore_index=True)
     used = {
         **data.files,
         "curation": curation_file,

@@ -47,11 +47,21 @@ class FrozenMap(Mapping):
 
 @dataclass(frozen=True)
 class ReportNames:
-    """How the report names its issuer and its recipient."""
+    """How the report names its issuer, its recipient, its subject and its places.
 
-    issuer: str
-    office: str
-    recipient: str
+    Nothing of one district is written in code: a new office sets these in its settings file
+    (``workreport init`` writes one).
+    """
+
+    issuer: str  # the full name on the title line: 某某县人民政府督查办
+    office: str  # how the office signs in the text: 县政府督查办
+    recipient: str  # who the report goes to: 县政府
+    place: str  # the district, county or city: 某某县
+    title_subject: str  # in the title: 县政府工作报告重点任务 / 县民生实事项目
+    body_subject: str  # in the opening sentence: 县政府工作报告重点工作任务
+    task_noun: str  # what one item is called in counts: 重点工作任务 / 民生实事项目
+    leader_label: str  # the leaders' column: 责任区领导 / 责任县领导 / 责任领导
+    rank_label: str  # what an indicator's rank is among: 全市排名 / 全省排名
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,9 @@ REPORTS_DIR = Path(os.environ.get("WORKREPORT_REPORTS_DIR", PACK_ROOT / "reports
 DEFAULT_SETTINGS = PACKAGE_DIR / "core" / "settings.toml"
 TEMPLATES_DIR = PACKAGE_DIR / "present" / "templates"
 
+DATA_SETTINGS = "settings.toml"  # an office's own names, beside its data (``workreport init``)
+EXAMPLES_DIR = PACK_ROOT / "data" / "examples"  # the example offices shipped with the pack
+
 RAW_SOURCE_2022_Q3 = "2022-Q3-key-tasks-progress-report.txt"
 
 

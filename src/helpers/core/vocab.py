@@ -44,6 +44,7 @@ class TaskStatus(StrEnum):
     NORMAL = "正常推进"
     LAGGING = "推进较为滞后"
     NOT_REPORTED = "未报送"
+    UNJUDGED = "未认定"  # the unit reported, the office has not filed its judgement yet
 
 
 class TargetKind(StrEnum):
@@ -70,6 +71,7 @@ STATUS_ORDER: tuple[str, ...] = (
     TaskStatus.NORMAL,
     TaskStatus.LAGGING,
     TaskStatus.NOT_REPORTED,
+    TaskStatus.UNJUDGED,
 )
 
 

@@ -275,7 +275,7 @@ def _legend_below(fig: Figure, handles: list[Any]) -> None:
 _BAR_KINDS = {"growth", "level"}
 
 
-def _indicator_row_label(row: pd.Series) -> str:
+def _indicator_row_label(row: pd.Series, rank_label: str = "排名") -> str:
     name = "" if _blank(row["indicator"]) else str(row["indicator"])
     period = "" if _blank(row["period"]) else f"（{row['period']}）"
     if _char_width(name + period) <= 15:
@@ -284,7 +284,7 @@ def _indicator_row_label(row: pd.Series) -> str:
         # Keep the period whole on its own line rather than split it.
         label = wrap_label(name, 13, max_lines=2) + (f"\n{period}" if period else "")
     if "rank" in row.index and not _blank(row["rank"]):
-        label += f"\n主城区排名第{int(row['rank'])}"
+        label += f"\n{rank_label}第{int(row['rank'])}"
     return label
 
 
@@ -338,7 +338,11 @@ def indicator_chart(
 
     # Rows grow with the number of lines in their label (name, period, rank).
     max_lines = max(
-        (_indicator_row_label(r).count("\n") + 1 for _, r in bars.iterrows()), default=1
+        (
+            _indicator_row_label(r, settings.report.rank_label).count("\n") + 1
+            for _, r in bars.iterrows()
+        ),
+        default=1,
     )
     bar_height = 0.9 + max(0.62, 0.2 * max_lines + 0.1) * len(bars) if len(bars) else 0.0
     list_height = 0.45 + 0.32 * len(listed) if len(listed) else 0.0
@@ -405,7 +409,11 @@ def _indicator_bars(
     room = 0.18 * span
     ax.set_xlim(lo - (room if lo < 0 else 0.03 * span), hi + room)
     ax.set_ylim(n - 0.5, -0.5)
-    ax.set_yticks(y, [_indicator_row_label(r) for _, r in rows.iterrows()], fontsize=10)
+    ax.set_yticks(
+        y,
+        [_indicator_row_label(r, settings.report.rank_label) for _, r in rows.iterrows()],
+        fontsize=10,
+    )
     ax.grid(axis="y", visible=False)
     unit_set = {u for u in units if u}
     unit_text = f"（{unit_set.pop()}）" if len(unit_set) == 1 else ""

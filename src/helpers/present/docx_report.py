@@ -56,7 +56,7 @@ COLUMN_WEIGHTS = {
     "任务编号": 1.3,
     "工作板块": 1.7,
     "工作任务": 3.6,
-    "责任区领导": 1.5,
+    "领导": 1.5,  # 责任区领导, 责任县领导, 责任领导: matched by its ending
     "责任单位": 1.8,
     "配合单位": 2.0,
     "任务进展情况": 6.2,
@@ -76,7 +76,7 @@ DEFAULT_WEIGHT = 2.0
 CENTRED_COLUMNS = {
     "序号",
     "任务编号",
-    "责任区领导",
+    "领导",
     "数据期间",
     "完成值",
     "序时进度",
@@ -320,6 +320,8 @@ def column_widths(columns: list[str], total_cm: float) -> list[float]:
     [3.6, 9.0]
     """
     weights = [_weight(c) for c in columns]
+    if not weights:
+        return []
     scale = total_cm / sum(weights)
     return [round(w * scale, 3) for w in weights]
 
@@ -401,7 +403,7 @@ def add_table(
         cell.width = width
         _shade(cell, "D9D9D9")  # before the fill: w:shd must precede w:vAlign
         _fill_cell(cell, name, fonts.heading, bold=True, centred=True, fonts=fonts)
-    centred = [c in CENTRED_COLUMNS for c in columns]
+    centred = [c in CENTRED_COLUMNS or c.endswith("领导") for c in columns]
     stacked = [c in STACKED_COLUMNS for c in columns]
     for record in df.itertuples(index=False):
         cells = table.add_row().cells
@@ -413,6 +415,12 @@ def add_table(
             if stack:
                 text = "\n".join(v.strip() for v in text.split("；") if v.strip()) or MISSING
             _fill_cell(cell, text, fonts.body, centred=mid, fonts=fonts)
+    if df.empty and columns:  # an empty group: one row that says so, across the table
+        row = table.add_row()
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = width
+        merged = row.cells[0].merge(row.cells[-1]) if len(columns) > 1 else row.cells[0]
+        _fill_cell(merged, "无", fonts.body, centred=True, fonts=fonts)
     return table
 
 
@@ -480,6 +488,8 @@ def build_docx(
         tables.annex_tasks(analysis, LAGGING),
         tables.annex_tasks(analysis, NORMAL),
     ]
+    if len(body.annex_list) == len(annexes) + 1:  # 附件4: tasks the office has not judged yet
+        annexes.append(tables.annex_tasks(analysis, TaskStatus.UNJUDGED.value))
     if len(body.annex_list) != len(annexes):
         raise ValueError(
             f"the body lists {len(body.annex_list)} annexes; the report has "

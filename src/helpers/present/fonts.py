@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import logging
 from pathlib import Path
 
 import matplotlib as mpl
@@ -54,6 +55,11 @@ def find_font_file() -> Path:
     raise RuntimeError(f"{FONT_FILE} was not found under {[str(r) for r in roots]}. {hint}")
 
 
+def _one_weight_filter(record: logging.LogRecord) -> bool:
+    """Drop matplotlib's note that a bold weight fell back to the one weight the font has."""
+    return "Failed to find font weight" not in record.getMessage()
+
+
 def setup_fonts() -> str:
     """Set a clean seaborn theme and make Noto Sans CJK SC the first sans-serif font.
 
@@ -84,6 +90,10 @@ def setup_fonts() -> str:
         path = find_font_file()
         font_manager.fontManager.addfont(str(path))
         _registered_family = font_manager.FontProperties(fname=str(path)).get_name()
+        # The shipped font has one weight: bold labels are drawn at that weight. matplotlib says
+        # so on every bold label ("findfont: Failed to find font weight bold …"), and the note
+        # lands on the report's page as a warning; it is expected, so it is not shown.
+        logging.getLogger("matplotlib.font_manager").addFilter(_one_weight_filter)
     family = _registered_family
 
     sns.set_theme(style="whitegrid")

@@ -14,6 +14,7 @@ from helpers.compute.classify import slippage_words
 from helpers.compute.engine import Analysis
 from helpers.core.fmt import fmt_value, is_missing
 from helpers.core.vocab import IndicatorStatus, SubtargetStatus, TaskStatus
+from helpers.read.loading import COLUMN_NAMES, MISSING_FILE
 
 PERIOD_NAME = {1: "一季度", 2: "上半年", 3: "前三季度", 4: "全年"}
 CN_NUM = "一二三四五六七八九十"
@@ -99,8 +100,8 @@ def build_body(analysis: Analysis, office: str = "", recipient: str = "", issuer
     analysis : Analysis
         From ``helpers.compute.engine.analyse``.
     office, recipient, issuer : str
-        The office's name as it signs (区政府督查办), who the report goes to (区政府), and the
-        full name on the title line; default: the ``[report]`` settings.
+        The office's name as it signs, who the report goes to, and the full name on the title
+        line; default: the ``[report]`` settings (as are the report's subject and task noun).
 
     Returns
     -------
@@ -143,6 +144,8 @@ def build_body(analysis: Analysis, office: str = "", recipient: str = "", issuer
             f"{circled[k]}{len(nodata)}项指标暂无数据，分别是：{'、'.join(nodata['indicator'])}"
         )
     ind_para = f"1-{months}月，" + "；".join(clauses) + "（详见附件1）。"
+    if ind.empty:
+        ind_para = "本期台账未列经济社会发展预期目标（附件1为空表）。"
     if ind["earlier_period"].any():
         lagged = [f"{r.indicator}为{r.period}数据" for r in ind.itertuples() if r.earlier_period]
         ind_para += f"其中，{'，'.join(lagged)}。"
@@ -152,7 +155,15 @@ def build_body(analysis: Analysis, office: str = "", recipient: str = "", issuer
     normal = tasks[tasks["reported_status"] == TaskStatus.NORMAL]
     lag = tasks[tasks["reported_status"] == TaskStatus.LAGGING]
     missing = tasks[tasks["reported_status"] == TaskStatus.NOT_REPORTED]
-    task_para = f"{n}项重点工作任务中，{len(normal)}项任务正常推进（详见附件3），{len(lag)}项任务推进较为滞后（详见附件2）"
+    unjudged = tasks[tasks["reported_status"] == TaskStatus.UNJUDGED]
+    counts = []
+    if len(normal) or unjudged.empty:
+        counts.append(f"{len(normal)}项任务正常推进（详见附件3）")
+    if len(lag) or unjudged.empty:
+        counts.append(f"{len(lag)}项任务推进较为滞后（详见附件2）")
+    if len(unjudged):
+        counts.append(f"{len(unjudged)}项任务督查办尚未认定推进状态（详见附件4）")
+    task_para = f"{n}项{names.task_noun}中，" + "，".join(counts)
     if len(missing):
         task_para += f"，{len(missing)}项任务未报送进展情况"
     task_para += "。"
@@ -162,12 +173,13 @@ def build_body(analysis: Analysis, office: str = "", recipient: str = "", issuer
         for i, t in enumerate(lag.itertuples(), start=1):
             unit = "、".join(u for u in t.lead_units.split(";") if u)
             paras.append(
-                f"{i}.{t.task.rstrip('。')}。{_why(analysis, t.task_id)}（责任单位：{unit}）"
+                f"{i}.{t.task.rstrip('。')}。{_why(analysis, t.task_id)}"
+                + (f"（责任单位：{unit}）" if unit else "")
             )
 
     sections = [
-        (f"一、{len(ind)}项经济社会发展预期目标情况", [ind_para]),
-        (f"二、{n}项重点工作任务进展情况", paras),
+        (f"一、{f'{len(ind)}项' if len(ind) else ''}经济社会发展预期目标情况", [ind_para]),
+        (f"二、{n}项{names.task_noun}进展情况", paras),
     ]
     dis = analysis.disagreements
     attention = []
@@ -180,7 +192,8 @@ def build_body(analysis: Analysis, office: str = "", recipient: str = "", issuer
             )
             for i, r in enumerate(filed_normal.itertuples(), start=1):
                 unit = "、".join(u for u in r.lead_units.split(";") if u)
-                attention.append(f"{i}.{r.task.rstrip('。')}。{r.reasons}。（责任单位：{unit}）")
+                owner = f"（责任单位：{unit}）" if unit else ""
+                attention.append(f"{i}.{r.task.rstrip('。')}。{r.reasons}。{owner}")
         if len(filed_lag):
             attention.append(
                 f"另有{len(filed_lag)}项报为推进较为滞后的任务，数据和进展文字未显示滞后原因："
@@ -197,26 +210,41 @@ def build_body(analysis: Analysis, office: str = "", recipient: str = "", issuer
             f"数据核查发现{len(errors)}项需关注的问题（错误{int((errors['severity'] == '错误').sum())}项、"
             f"警告{int((errors['severity'] == '警告').sum())}项），详见数据核查表。"
         )
+    lacking = [
+        "经济社会发展预期目标" if col == MISSING_FILE else COLUMN_NAMES.get(col, col)
+        for cols in analysis.data.missing.values()
+        for col in cols
+    ]
+    if lacking:
+        attention.append(
+            f"本期台账和进展数据未提供{'、'.join(dict.fromkeys(lacking))}，报告中相应内容从略"
+            f"（详见数据核查表）。"
+        )
     if attention:
         sections.append(("三、需关注的事项", attention))
     first_line = issuer or office
     return Body(
         title=[
             first_line,
-            f"关于{analysis.year}年区政府工作报告重点任务",
+            f"关于{analysis.year}年{names.title_subject}",
             f"{period_name}推进情况的报告",
         ],
         salutation=f"{recipient}：",
         opening=(
-            f"根据{recipient}工作安排，{office}对{analysis.year}年区政府工作报告重点工作任务"
+            f"根据{recipient}工作安排，{office}对{analysis.year}年{names.body_subject}"
             f"{period_name}推进情况进行跟踪督办，有关情况报告如下。"
         ),
         sections=sections,
         annex_list=[
             f"1.经济社会发展预期目标任务1-{months}月进展情况表",
-            f"2.推进较为滞后的{len(lag)}项重点工作任务1-{months}月进展情况表",
-            f"3.正常推进的{len(normal)}项重点工作任务1-{months}月进展情况表",
-        ],
+            f"2.推进较为滞后的{len(lag)}项{names.task_noun}1-{months}月进展情况表",
+            f"3.正常推进的{len(normal)}项{names.task_noun}1-{months}月进展情况表",
+        ]
+        + (
+            [f"4.督查办尚未认定的{len(unjudged)}项{names.task_noun}1-{months}月进展情况表"]
+            if len(unjudged)
+            else []
+        ),
     )
 
 

@@ -101,6 +101,9 @@ def show_interactive(df: pd.DataFrame, caption: str = "") -> None:
 
     Cells are escaped before they reach DataTables, which would otherwise render them as HTML.
     """
+    if df.empty:  # nothing to search or sort: the plain table says so (an empty group)
+        show_table(df, caption)
+        return
     from itables import init_notebook_mode, show
 
     init_notebook_mode(all_interactive=False, connected=False)
@@ -170,7 +173,8 @@ def show_body(analysis: Analysis) -> None:
 
 def show_heading(analysis: Analysis, part: str) -> None:
     """Show the page heading with the year and period taken from the parameters."""
-    text = f"{analysis.year}年区政府工作报告重点任务推进情况（{analysis.period}）· {part}"
+    subject = analysis.settings.report.title_subject
+    text = f"{analysis.year}年{subject}推进情况（{analysis.period}）· {part}"
     display(HTML(f"<h2>{html.escape(text)}</h2>"))
 
 

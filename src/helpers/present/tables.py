@@ -101,7 +101,7 @@ def annex_indicators(analysis: Analysis) -> pd.DataFrame:
         {
             "序号": range(1, len(ind) + 1),
             f"{analysis.year}年预期目标": ind["target_text"],
-            "责任区领导": ind["leaders"].map(_list),
+            analysis.settings.report.leader_label: ind["leaders"].map(_list),
             "责任单位": ind["lead_units"].map(_list),
             "进展情况": ind["source_text"],
             "数据期间": ind["period"].replace("", "—"),
@@ -136,7 +136,7 @@ def annex_tasks(analysis: Analysis, reported_status: str) -> pd.DataFrame:
                 "任务编号": t.task_id,
                 "工作板块": t.section,
                 "工作任务": t.task,
-                "责任区领导": _list(t.leaders),
+                analysis.settings.report.leader_label: _list(t.leaders),
                 "责任单位": _list(t.lead_units),
                 "配合单位": _list(t.partner_units),
                 "任务进展情况": t.progress,
@@ -146,6 +146,10 @@ def annex_tasks(analysis: Analysis, reported_status: str) -> pd.DataFrame:
                 "测算状态": t.computed_status,
             }
         )
+    if not rows:  # an empty group keeps its columns: the annex shows an empty table, not none
+        names = ["序号", "任务编号", "工作板块", "工作任务", analysis.settings.report.leader_label]
+        names += ["责任单位", "配合单位", "任务进展情况", "完成率", "序时进度"]
+        return pd.DataFrame(columns=[*names, "差距（个百分点）", "测算状态"])
     return pd.DataFrame(rows)
 
 
@@ -177,6 +181,7 @@ def owner_scorecard(analysis: Analysis, by: str) -> pd.DataFrame:
     cumulative sub-targets, each capped at 100% so one over-achiever cannot hide a lag.
     """
     tasks = analysis.tasks.assign(owner=analysis.tasks[by].str.split(";")).explode("owner")
+    tasks = tasks[tasks["owner"].fillna("").str.strip() != ""]  # a register without owners
     subs = analysis.subtargets[analysis.subtargets["kind"] == "cumulative"][["task_id", "ratio"]]
     owners = tasks[["task_id", "owner"]]
     ratios = owners.merge(subs, on="task_id").dropna(subset=["ratio"])
@@ -219,6 +224,7 @@ def headline(analysis: Analysis) -> pd.DataFrame:
     ind = s["indicators_by_status"]
     rep, comp = s["tasks_by_reported_status"], s["tasks_by_computed_status"]
     sub = s["subtargets_by_status"]
+    noun = analysis.settings.report.task_noun
     rows = [
         (
             "经济社会发展预期目标",
@@ -229,8 +235,8 @@ def headline(analysis: Analysis) -> pd.DataFrame:
                 if ind.get(k, 0) or k != IndicatorStatus.NO_DATA
             ),
         ),
-        ("重点工作任务（督查办认定）", s["tasks"], "，".join(f"{k}{v}项" for k, v in rep.items())),
-        ("重点工作任务（数据测算）", s["tasks"], "，".join(f"{k}{v}项" for k, v in comp.items())),
+        (f"{noun}（督查办认定）", s["tasks"], "，".join(f"{k}{v}项" for k, v in rep.items())),
+        (f"{noun}（数据测算）", s["tasks"], "，".join(f"{k}{v}项" for k, v in comp.items())),
         ("认定与测算不一致的任务", s["disagreements"], "详见“重点工作任务”分册"),
         (
             "量化子目标",
@@ -262,7 +268,9 @@ def indicator_table(analysis: Analysis) -> pd.DataFrame:
             "完成值": [fmt_value(a, u) for a, u in zip(ind["actual"], ind["unit"], strict=True)],
             "数据期间": ind["period"].replace("", "—"),
             "与目标差距": ind["gap_pp"].map(lambda g: fmt_gap(g, 2, unit=True)),
-            "主城区排名": ind["rank"].map(lambda r: "—" if is_missing(r) else f"第{int(r)}名"),
+            analysis.settings.report.rank_label: ind["rank"].map(
+                lambda r: "—" if is_missing(r) else f"第{int(r)}名"
+            ),
             "备注": ind["notes"].replace("", "—"),
             "状态": ind["status"],
         }

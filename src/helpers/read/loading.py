@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -21,17 +21,17 @@ from helpers.core.vocab import TaskStatus
 SCHEMAS: dict[str, dict[str, tuple[str, bool]]] = {
     "tasks": {
         "task_id": ("str", True),
-        "section": ("str", True),
+        "section": ("str", False),
         "task": ("str", True),
-        "leaders": ("str", True),
-        "lead_units": ("str", True),
+        "leaders": ("str", False),
+        "lead_units": ("str", False),
         "partner_units": ("str", False),
     },
     "indicators": {
         "indicator_id": ("str", True),
         "target_text": ("str", True),
         "leaders": ("str", False),
-        "lead_units": ("str", True),
+        "lead_units": ("str", False),
     },
     "progress": {
         "task_id": ("str", True),
@@ -48,6 +48,23 @@ SCHEMAS: dict[str, dict[str, tuple[str, bool]]] = {
         "notes": ("str", False),
     },
 }
+# Columns a real register or return may lack: a missing one is filled with empty text and named
+# in ``QuarterData.missing`` (the report says what it lacks). Every other column is required.
+OPTIONAL_COLUMNS: dict[str, tuple[str, ...]] = {
+    "tasks": ("section", "leaders", "lead_units", "partner_units"),
+    "indicators": ("leaders", "lead_units"),
+    "progress": ("reported_status",),
+    "indicator_progress": (),
+}
+# What each optional column is called in the office's own words (for messages and the report).
+COLUMN_NAMES = {
+    "section": "工作板块",
+    "leaders": "责任领导",
+    "lead_units": "责任单位",
+    "partner_units": "配合单位",
+    "reported_status": "督查办认定状态",
+}
+NO_SECTION = "（未分板块）"
 ID_COLUMN = {
     "tasks": "task_id",
     "indicators": "indicator_id",
@@ -90,7 +107,11 @@ def read_csv_checked(path: str | Path, kind: str) -> pd.DataFrame:
             "progress": "; `workreport intake` writes it from the units' returned forms",
         }.get(kind, "")
         raise DataError.at(path, f"file not found (expected the {kind} table){how}")
-    df = read_text_csv(path, list(schema))
+    optional = OPTIONAL_COLUMNS[kind]
+    df = read_text_csv(path, [c for c in schema if c not in optional])
+    absent = [c for c in optional if c not in df.columns]
+    for col in absent:
+        df[col] = ""
     problems = ProblemList()
     if df.empty:
         raise DataError.at(path, "the file has a header but no data rows", row=2)
@@ -125,6 +146,7 @@ def read_csv_checked(path: str | Path, kind: str) -> pd.DataFrame:
         )
     problems.raise_if_any()
     out.attrs["source_file"] = str(path)
+    out.attrs["missing_columns"] = absent
     return out
 
 
@@ -161,6 +183,9 @@ class QuarterData:
     indicator_progress: pd.DataFrame
     stated: dict
     files: dict[str, Path]
+    # What the data lacks, for the report to say: file kind -> optional columns absent from it
+    # (``"indicators": ["(file)"]`` when there is no indicators.csv).
+    missing: dict[str, list[str]] = field(default_factory=dict)
 
 
 def load_quarter(data_dir: str | Path | None, year: int, quarter: int) -> QuarterData:
@@ -191,7 +216,19 @@ def load_quarter(data_dir: str | Path | None, year: int, quarter: int) -> Quarte
         "progress": qdir / "progress.csv",
         "indicator_progress": qdir / "indicator_progress.csv",
     }
-    tables = {kind: read_csv_checked(path, kind) for kind, path in files.items()}
+    missing: dict[str, list[str]] = {}
+    tables = {}
+    for kind, path in files.items():
+        if kind in ("indicators", "indicator_progress") and not files["indicators"].is_file():
+            # A register of tasks alone (民生实事, 重点项目) has no expected targets.
+            tables[kind] = _empty_table(kind)
+            missing["indicators"] = [MISSING_FILE]
+            continue
+        tables[kind] = read_csv_checked(path, kind)
+        if tables[kind].attrs.get("missing_columns"):
+            missing[kind] = list(tables[kind].attrs["missing_columns"])
+    sections = tables["tasks"]["section"]
+    tables["tasks"]["section"] = sections.mask(sections == "", NO_SECTION)
     problems = ProblemList()
     known = set(tables["tasks"]["task_id"])
     prog = tables["progress"]
@@ -248,6 +285,10 @@ def load_quarter(data_dir: str | Path | None, year: int, quarter: int) -> Quarte
         progress["reported_status"].fillna(TaskStatus.NOT_REPORTED.value).astype("string")
     )
     progress.loc[no_return, "reported_status"] = TaskStatus.NOT_REPORTED.value
+    # A unit reported but the office has filed no judgement (yet): 未认定, never a guess.
+    progress.loc[~no_return & (progress["reported_status"] == ""), "reported_status"] = (
+        TaskStatus.UNJUDGED.value
+    )
     progress["returned"] = ~no_return
     stated_path = qdir / "stated.json"
     stated = json.loads(stated_path.read_text(encoding="utf-8")) if stated_path.is_file() else {}
@@ -261,7 +302,22 @@ def load_quarter(data_dir: str | Path | None, year: int, quarter: int) -> Quarte
         tables["indicators"][["indicator_id"]].merge(ip, on="indicator_id", how="left"),
         stated,
         files,
+        missing,
     )
+
+
+MISSING_FILE = "(file)"
+"""In ``QuarterData.missing``: the whole file is absent, not one of its columns."""
+
+
+def _empty_table(kind: str) -> pd.DataFrame:
+    """A table of ``kind`` with its columns and dtypes and no rows."""
+    dtypes = {"str": "string", "float": "Float64", "int": "Int64"}
+    df = pd.DataFrame(
+        {col: pd.Series([], dtype=dtypes[t]) for col, (t, _) in SCHEMAS[kind].items()}
+    )
+    df.attrs["missing_columns"] = []
+    return df
 
 
 def read_optional_csv(path: str | Path | None, columns: list[str]) -> pd.DataFrame:

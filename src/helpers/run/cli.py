@@ -78,6 +78,28 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="write the valid rows and list the rest (default: all or nothing)",
     )
+
+    p = sub.add_parser("init", help="新建一个督查办的数据文件夹和设置文件（名称）")
+    p.add_argument("folder", help="要新建的数据文件夹")
+    p.add_argument("--place", required=True, help="地名，如 苍南县")
+    p.add_argument(
+        "--kind", default="政府工作报告", help="报告类型：政府工作报告、民生实事 或 重点项目"
+    )
+    p.add_argument("--level", default="", help="区、县 或 市（默认取地名最后一个字）")
+    p.add_argument("--year", type=int, default=2023, help="第一个年度")
+
+    p = sub.add_parser("import", help="从督查办的 Word 表格或 Excel 台账导入任务台账和进展")
+    _add_common(p)
+    _add_period(p)
+    p.add_argument("files", nargs="+", help=".docx 或 .xlsx 文件（内置区的 .txt 亦可）")
+    p.add_argument("--replace", action="store_true", help="替换已有的台账和本季度进展")
+    p.add_argument(
+        "--column",
+        action="append",
+        default=[],
+        metavar="表头=列",
+        help="本单位自己的表头，如 --column 备注=工作板块（可重复）",
+    )
     return parser
 
 
@@ -160,5 +182,42 @@ def _dispatch(args) -> int:
             )
             return 2
         print(result)
+        return 0
+    if args.command == "init":
+        from helpers.run.init_office import init_office
+
+        for path in init_office(args.folder, args.place, args.kind, args.level, args.year):
+            print(path)
+        print(
+            f"下一步：workreport import --data-dir {args.folder} --year {args.year} --quarter 季度 台账文件"
+        )
+        return 0
+    if args.command == "import":
+        if len(args.files) == 1 and args.files[0].lower().endswith(".txt"):
+            from helpers.read.build_data import build
+
+            for path in build(args.files[0], args.data_dir, args.year, args.quarter):
+                print(path)
+            return 0
+        from helpers.read.importers import import_files
+
+        columns = {}
+        for item in args.column:
+            header, sep, target = item.partition("=")
+            if not sep or not header.strip() or not target.strip():
+                raise DataError.at(
+                    "parameters",
+                    f"--column {item}：应写作 表头=列，如 备注=工作板块",
+                    column="column",
+                )
+            columns[header.strip()] = target.strip()
+        result = import_files(
+            args.files, args.data_dir, args.year, args.quarter, args.replace, columns
+        )
+        print(result)
+        print(
+            f"下一步：workreport run --data-dir {args.data_dir} "
+            f"--year {args.year} --quarter {args.quarter}"
+        )
         return 0
     raise AssertionError(args.command)  # pragma: no cover

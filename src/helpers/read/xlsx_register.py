@@ -1,0 +1,60 @@
+"""The sheets of an office's Excel 台账 (.xlsx) as grids of text, read with openpyxl.
+
+Each visible sheet becomes one :class:`~helpers.read.importers.Grid`. A merged range gives its
+text to every cell it covers (Excel keeps the text only in the top-left cell). Rows keep their
+sheet numbers, so a message names the row the analyst sees in Excel.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zipfile
+from pathlib import Path
+
+from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+
+from helpers.core.errors import DataError
+from helpers.read.importers import Grid
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime | dt.date):
+        return value.strftime("%Y-%m-%d")
+    return str(value).strip()
+
+
+def read_xlsx_sheets(path: str | Path) -> list[Grid]:
+    """Every visible sheet of a workbook, in order, as grids named by the sheet.
+
+    Raises
+    ------
+    DataError
+        The file is missing or not an .xlsx workbook (an old .xls must be saved as .xlsx).
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise DataError.at(path, "找不到文件")
+    try:
+        wb = load_workbook(path, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
+        raise DataError.at(
+            path, f"不是 Excel .xlsx 文件（{exc}）；.xls 文件请在 Excel 中另存为 .xlsx 后再导入"
+        ) from exc
+    grids = []
+    for ws in wb.worksheets:
+        if ws.sheet_state != "visible":
+            continue
+        rows = [[_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
+        for rng in ws.merged_cells.ranges:
+            top = _text(ws.cell(rng.min_row, rng.min_col).value)
+            for r in range(rng.min_row, rng.max_row + 1):
+                for c in range(rng.min_col, rng.max_col + 1):
+                    if r - 1 < len(rows) and c - 1 < len(rows[r - 1]):
+                        rows[r - 1][c - 1] = top
+        grids.append(Grid(file=path, name=ws.title, rows=rows, context=[ws.title], sheet=True))
+    return grids

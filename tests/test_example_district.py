@@ -1,0 +1,81 @@
+"""The second, real district shipped as an example (data/examples/cangnan), end to end:
+``workreport init`` → ``workreport import`` (its Word table) → ``workreport run``."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from docx import Document
+
+from helpers.core import paths
+from helpers.core.config import load_settings
+from helpers.run.cli import main
+
+EXAMPLE = paths.EXAMPLES_DIR / "cangnan"
+SOURCE = EXAMPLE / "source" / "苍南县2022年度市县民生实事未完成项目进度表.docx"
+
+
+def test_example_ships_its_source_settings_and_readme():
+    assert SOURCE.is_file()
+    readme = (EXAMPLE / "README.md").read_text(encoding="utf-8")
+    assert "http://www.cncn.gov.cn/art/2022/12/14/art_1229664772_59047997.html" in readme
+    assert "2022-12-14" in readme
+    names = load_settings(EXAMPLE / "settings.toml").report
+    assert names.place == "苍南县" and names.task_noun == "民生实事项目"
+
+
+@pytest.mark.notebook
+def test_init_import_run_makes_the_example_report(tmp_path, capsys):
+    folder = tmp_path / "苍南"
+    assert (
+        main(["init", str(folder), "--place", "苍南县", "--kind", "民生实事", "--year", "2022"])
+        == 0
+    )
+    code = main(
+        [
+            "import",
+            "--data-dir",
+            str(folder),
+            "--year",
+            "2022",
+            "--quarter",
+            "3",
+            "--column",
+            "备注=工作板块",
+            str(SOURCE),
+        ]
+    )
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "“项目内容”→工作任务（task）" in out and "任务13项" in out
+    reports = tmp_path / "reports"
+    code = main(
+        [
+            "run",
+            "--data-dir",
+            str(folder),
+            "--year",
+            "2022",
+            "--quarter",
+            "3",
+            "--out",
+            str(reports),
+            "--no-progress",
+        ]
+    )
+    assert code == 0, capsys.readouterr().err
+    index = (reports / "index.html").read_text(encoding="utf-8")
+    assert "苍南县人民政府督查办" in index
+    assert "关于2022年县民生实事项目" in index
+    assert "13项民生实事项目中，13项任务督查办尚未认定推进状态" in index
+    for page in reports.glob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert "沙坪坝" not in text and "主城区" not in text, page.name
+    summary = json.loads((reports / "data" / "summary.json").read_text(encoding="utf-8"))
+    assert summary["tasks"] == 13 and summary["indicators"] == 0
+    assert summary["tasks_by_reported_status"] == {"未认定": 13}
+    doc = Document(str(reports / "report.docx"))
+    assert doc.paragraphs[0].text == "苍南县人民政府督查办"
+    assert len(doc.tables) == 4  # 附件1-3 (1 and 2 empty), 附件4 the 13 unjudged projects
+    assert len(doc.tables[3].rows) == 14
