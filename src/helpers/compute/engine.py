@@ -213,7 +213,7 @@ def analyse(
     )
     _refuse_absurd(subtargets, settings, {"curation": curation_file, "returned": returned_file})
     indicators = classify_indicators(data.indicators, data.indicator_progress, months, settings)
-    tasks = classify_tasks(data.tasks, data.progress, subtargets, settings)
+    tasks = classify_tasks(data.tasks, data.progress, subtargets, settings, next_year=year + 1)
     checks = run_checks(data.stated, tasks, indicators, subtargets, data.progress, months, settings)
     used = {
         **data.files,

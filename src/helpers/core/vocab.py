@@ -46,6 +46,14 @@ class TaskStatus(StrEnum):
     NOT_REPORTED = "未报送"
 
 
+class Slippage(StrEnum):
+    """How much of a task its progress text or figures show slipping."""
+
+    WHOLE = "整体滞后"
+    PART = "部分滞后"
+    NONE = "无"
+
+
 class TargetKind(StrEnum):
     """The three kinds of quantitative target, each with its own rule."""
 
