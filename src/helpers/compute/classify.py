@@ -11,8 +11,8 @@ import re
 
 import pandas as pd
 
-from helpers.core.config import Settings
 from helpers.compute.slippage import read_slippage
+from helpers.core.config import Settings
 from helpers.core.fmt import is_missing
 from helpers.core.vocab import IndicatorStatus, Slippage, SubtargetStatus, TaskStatus
 from helpers.read.quantities import find_quantities
@@ -160,11 +160,12 @@ def classify_tasks(
     DataFrame
         The register's columns, ``reported_status``, ``computed_status``, ``agrees``,
         ``slippage`` (整体滞后 / 部分滞后 / 无), ``slip_kinds`` (kinds of slippage read, ``;``),
-        ``evidence`` (the clauses or figures, ``；``), ``cause`` (as the text states it),
+        ``evidence`` (the sentences that state slippage, ``；``), ``cause`` (as the text states it),
         ``subtask`` (the sub-task the evidence sits in), ``lagging_metrics`` and
         ``behind_metrics`` (sub-targets at a lagging or 慢序时 status, ``;``), ``scheduled``
         (sub-targets made up by completions scheduled before year-end), ``flags``,
-        ``n_subtargets``, ``mean_ratio``, ``progress``.
+        ``n_subtargets``, ``mean_ratio``, ``progress``, ``issues`` and ``next_steps`` (存在问题 and
+        下一步打算 as the unit returned them; empty when the progress file has no such column).
     """
     lagging_statuses = set(settings.thresholds.lagging_statuses)
     lagging_kinds = set(settings.cues.lagging_kinds)
@@ -172,6 +173,13 @@ def classify_tasks(
     texts = dict(zip(prog.index, prog["progress"], strict=True))
     reported = dict(zip(prog.index, prog["reported_status"], strict=True))
     returned = dict(zip(prog.index, prog["returned"], strict=True)) if "returned" in prog else {}
+    # What the units return on the form beside the progress text (存在问题, 下一步打算).
+    extra = {
+        col: {k: ("" if is_missing(v) else str(v)) for k, v in prog[col].items()}
+        if col in prog
+        else {}
+        for col in ("issues", "next_steps")
+    }
     # One pass over the sub-targets builds each task's lists (filtering the frame once per task
     # would cost O(tasks × sub-targets): 10k tasks took 14 s that way).
     lagging_of: dict[str, list] = {}
@@ -191,6 +199,9 @@ def classify_tasks(
             behind_of.setdefault(s.task_id, []).append(s)
         if s.kind == "cumulative" and not is_missing(s.ratio):
             ratios_of.setdefault(s.task_id, []).append(min(float(s.ratio), 1.0))
+        elif _level_reached(s) is not None:
+            # A level target (占比60%以上) counts in the average as the level reached / target.
+            ratios_of.setdefault(s.task_id, []).append(min(_level_reached(s), 1.0))
     rows = []
     register_cols = ("task_id", "section", "task", "leaders", "lead_units", "partner_units")
     for task in tasks[list(register_cols)].itertuples(index=False):
@@ -201,9 +212,7 @@ def classify_tasks(
             hits and hits[0].part.mark != ""
         )
         main = [
-            h
-            for h in hits
-            if h.kind in lagging_kinds and (not several_parts or h.part.index == 0)
+            h for h in hits if h.kind in lagging_kinds and (not several_parts or h.part.index == 0)
         ]
         lagging = lagging_of.get(tid, [])
         if not bool(returned.get(tid, True)) or not text.strip():
@@ -214,9 +223,8 @@ def classify_tasks(
             computed, scope = TaskStatus.NORMAL, Slippage.PART
         else:
             computed, scope = TaskStatus.NORMAL, Slippage.NONE
-        shown = (main or hits) if computed != TaskStatus.NOT_REPORTED else []
-        evidence = [str(s.actual_text) for s in lagging if not is_missing(s.actual_text)]
-        evidence += _unique(h.sentence for h in shown)
+        shown = hits if computed != TaskStatus.NOT_REPORTED else []
+        evidence = _unique(h.sentence for h in shown)
         causes = _unique(h.cause for h in shown if h.cause)
         subtasks = _unique(_subtask_name(h.part) for h in shown if h.part.mark or h.part.heading)
         ratios = ratios_of.get(tid, [])
@@ -242,9 +250,20 @@ def classify_tasks(
                 "n_subtargets": count_of.get(tid, 0),
                 "mean_ratio": sum(ratios) / len(ratios) if ratios else float("nan"),
                 "progress": text,
+                "issues": extra["issues"].get(tid, ""),
+                "next_steps": extra["next_steps"].get(tid, ""),
             }
         )
     return pd.DataFrame(rows)
+
+
+def _level_reached(s) -> float | None:
+    """A level target's level reached over the target level (higher is better), or None."""
+    if s.kind != "level" or s.direction != "higher" or is_missing(s.actual):
+        return None
+    if is_missing(s.target) or float(s.target) <= 0:
+        return None
+    return float(s.actual) / float(s.target)
 
 
 def _unique(items) -> list[str]:

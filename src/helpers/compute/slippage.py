@@ -89,7 +89,9 @@ def _compiled(cues: Cues, next_year: int | None):
         for kind, phrases in cues.by_kind().items()
         if phrases
     ]
-    cancel = re.compile("|".join(re.escape(c) for c in cues.completion)) if cues.completion else None
+    cancel = (
+        re.compile("|".join(re.escape(c) for c in cues.completion)) if cues.completion else None
+    )
     cause = [re.compile(_pattern(c, next_year, CAUSE_GAP)) for c in cues.cause]
     fold = str.maketrans(cues.fold[0::2], cues.fold[1::2])
     return kinds, cancel, cause, fold
@@ -100,8 +102,8 @@ def split_parts(text: str) -> list[Part]:
 
     >>> [p.mark for p in split_parts("①甲：已完成。②乙：未启动。")]
     ['①', '②']
-    >>> split_parts("①甲：已完成。②乙：未启动。")[1].heading
-    '乙'
+    >>> split_parts("①甲项目：已完成。②乙项目：未启动。")[1].heading
+    '乙项目'
     """
     text = text or ""
     marks = list(SUBTASK_MARK.finditer(text))

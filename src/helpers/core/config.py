@@ -277,4 +277,10 @@ def load_settings(path: str | Path | None = None) -> Settings:
 __all__ = [
     "CUE_KINDS",
     "Cues",
-    "ReportNames", "Settings", "Thresholds", "Words", "load_settings", "parse_settings"]
+    "ReportNames",
+    "Settings",
+    "Thresholds",
+    "Words",
+    "load_settings",
+    "parse_settings",
+]

@@ -475,11 +475,10 @@ def build_docx(
     write_docx : build and save atomically.
     """
     body = body or build_body(analysis)
-    annexes = [
-        tables.annex_indicators(analysis),
-        tables.annex_tasks(analysis, LAGGING),
-        tables.annex_tasks(analysis, NORMAL),
-    ]
+    annexes = [tables.annex_indicators(analysis)]
+    if (analysis.tasks["reported_status"] == LAGGING).any():
+        annexes.append(tables.annex_tasks(analysis, LAGGING))
+    annexes.append(tables.annex_tasks(analysis, NORMAL))
     if len(body.annex_list) != len(annexes):
         raise ValueError(
             f"the body lists {len(body.annex_list)} annexes; the report has "
@@ -540,6 +539,11 @@ def build_docx(
         width_cm = Length(section.page_width - section.left_margin - section.right_margin).cm
         add_table(doc, df, width_cm, fonts)
 
+    if body.footer:
+        method = _paragraph(doc, "", fonts.body, FOOTER_PT, line_pt=None)
+        method.paragraph_format.space_before = Pt(12)
+        _add_text(method, body.footer, fonts.body, FOOTER_PT, fonts=fonts)
+        method.runs[0].font.color.rgb = RGBColor(0x59, 0x59, 0x59)
     note = _paragraph(doc, "", fonts.body, FOOTER_PT, line_pt=None)
     note.paragraph_format.space_before = Pt(12)
     _add_text(note, provenance_text(analysis.provenance), fonts.body, FOOTER_PT, fonts=fonts)

@@ -166,6 +166,13 @@ def show_body(analysis: Analysis) -> None:
     display(HTML(to_html(build_body(analysis))))
 
 
+def show_memo(analysis: Analysis) -> None:
+    """Show the internal memo (内部参考), set apart from the letter (escaped)."""
+    from helpers.present.narrative import build_memo, memo_to_html
+
+    display(HTML(memo_to_html(build_memo(analysis))))
+
+
 def show_heading(analysis: Analysis, part: str) -> None:
     """Show the page heading with the year and period taken from the parameters."""
     text = f"{analysis.year}年区政府工作报告重点任务推进情况（{analysis.period}）· {part}"
