@@ -94,6 +94,9 @@ def _lagging_part(t, subs: pd.DataFrame) -> str:
     out = []
     for p in parts:
         clause = next((c for c in clauses if p in c), p)
+        if p != clause and "、" in clause and re.match(r"^\d", p):
+            # 新建3个社区体育公园、30个社区健身点 -> 新建30个社区健身点 (only the lagging part).
+            clause = clause[:2] + p
         if clause not in out:
             out.append(clause)
     return "，".join(out)

@@ -141,9 +141,6 @@ KIND_JUDGEMENT = {
     "preparatory": "仍处于前期阶段，进度较为滞后",
 }
 
-#: Ways to open a sentence of figures, used in turn so that no pattern repeats down the list.
-FIGURE_OPENERS = ("{period}，", "截至{month}月底，", "{name}，")
-
 
 def figure_judgement(ratio: float | None, kind: str, gap_pp: float | None) -> str:
     """A plain judgement of a lagging figure: 任务量仍未过半 / 与全年目标有较大差距 …"""
@@ -156,27 +153,38 @@ def figure_judgement(ratio: float | None, kind: str, gap_pp: float | None) -> st
     return f"低于序时进度{fmt_pp(gap_pp)}，进度较为滞后"
 
 
-def figure_sentence(s, k: int, period: Period) -> str:
-    """What a lagging figure says: ``1-9月，拆除违法建筑56万平方米，仅完成年度目标的37.3%``.
+def _verb(s) -> str:
+    """The verb of a sub-target's clause in the task (拆除, 新建), unless the metric holds it."""
+    target = str(s.target_text or "")
+    clauses = [c for c in re.split(r"[，；。,;]", str(getattr(s, "task", "") or "")) if target in c]
+    head = (clauses[0] if clauses else target)[:2]
+    if len(head) < 2 or re.search(r"[\d\W_]", head) or str(s.metric).startswith(head):
+        return ""
+    return head
 
-    ``s`` is a sub-target row; ``k`` the place in the list, to vary the opening.
+
+def figure_sentence(s, k: int, period: Period) -> str:
+    """What a lagging figure says, units in the sentence: ``拆除违法建筑56万平方米，仅完成年度
+    目标的37.3%``. The report's period is stated once, in the letter's opening; a figure for an
+    earlier period says so. ``k`` (the place in the list) varies the wording down the list.
     """
-    month = int(s.period_months) if not is_missing(s.period_months) else period.months
-    opener = FIGURE_OPENERS[k % len(FIGURE_OPENERS)].format(
-        period=s.actual_period or period.label, month=month, name=PERIOD_NAME[period.quarter]
-    )
+    opener = f"{s.actual_period}，" if s.actual_period and s.actual_period != period.label else ""
     if is_missing(s.actual):
         return f"{opener}{s.metric}尚无可量化的完成值"
-    m = re.match(r"^([^\d]{1,4}?)(?:\d|全)", str(s.target_text or ""))
-    verb = m.group(1) if m and not str(s.metric).startswith(m.group(1)) else ""
-    done = f"{verb}{s.metric}{fmt_value(s.actual, s.unit)}"
+    verb = _verb(s)
+    value = fmt_value(s.actual, s.unit)
     if s.kind == "cumulative" and float(s.actual) == 0:
         return f"{opener}{s.metric}尚未{'建成' if '建' in verb else '完成'}"
     if s.kind == "cumulative" and not is_missing(s.ratio):
-        share = ("仅完成年度目标的", "占全年目标的", "完成率为")[k % 3]
-        return f"{opener}{done}，{share}{fmt_pct(s.ratio)}"
+        pct = fmt_pct(s.ratio)
+        shapes = (
+            f"{verb}{s.metric}{value}，仅完成年度目标的{pct}",
+            f"目前{'已' if verb else ''}{verb}{s.metric}{value}，占全年目标的{pct}",
+            f"{verb}{s.metric}{value}，完成率为{pct}",
+        )
+        return opener + shapes[k % len(shapes)]
     verb = "增长" if s.kind == "growth" else "为"
-    return f"{opener}{s.metric}{verb}{fmt_value(s.actual, s.unit)}，全年目标{fmt_value(s.target, s.unit)}"
+    return f"{opener}{s.metric}{verb}{value}，全年目标{fmt_value(s.target, s.unit)}"
 
 
 #: Kinds whose own words already say the task lags: the judgement then only adds 进度滞后.
