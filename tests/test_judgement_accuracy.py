@@ -26,12 +26,13 @@ def test_builtin_slippage_recall_and_precision(scores):
 
 
 def test_corpus_does_not_fall(scores):
-    a, b = scores["corpus A"], scores["corpus B"]
+    a, b, c = scores["corpus A"], scores["corpus B"], scores["corpus C"]
     assert a.n >= 60 and b.n >= 60
-    total = a + b
-    assert total.precision >= 0.90, a.false + b.false
-    assert total.recall >= 0.50, a.missed + b.missed
-    assert total.cause_recall >= 0.80, a.cause_missed + b.cause_missed
+    total = a + b + c
+    # Most misses left are figures the number reader does not yet read (增幅-1.1%, 僅完成…11.4%).
+    assert total.precision >= 0.90, a.false + b.false + c.false
+    assert total.recall >= 0.50, a.missed + b.missed + c.missed
+    assert (a + b).cause_recall >= 0.80, a.cause_missed + b.cause_missed
 
 
 def test_report_lists_every_miss(scores):

@@ -157,9 +157,15 @@ def _cause(sentence: str, cue_at: int, cause_res, cues: Cues, kinds) -> str:
     best = ""
     best_dist = None
     for rx in cause_res:
-        for m in rx.finditer(sentence):
+        pos = 0
+        while (m := rx.search(sentence, pos)) is not None:
+            pos = m.start() + 1
             span = m.group(0)
-            if any(span.startswith(n) for n in cues.not_cause):
+            # 原因是… : the 因 of 原因 does not open a cause; the words after it may.
+            if (
+                any(span.startswith(n) for n in cues.not_cause)
+                or sentence[m.start() - 1 : m.start()] == "原"
+            ):
                 continue
             # Cut before a slippage cue inside the span (因企业自身原因暂缓推进 -> 因企业自身原因).
             cut = len(span)

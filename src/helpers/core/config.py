@@ -82,6 +82,7 @@ CUE_KINDS = (
     "cancelled",
     "failed",
     "stalled",
+    "at_risk",
     "waiting",
     "drafting",
     "planned",
@@ -99,6 +100,7 @@ class Cues:
     cancelled: tuple[str, ...]
     failed: tuple[str, ...]
     stalled: tuple[str, ...]
+    at_risk: tuple[str, ...]
     waiting: tuple[str, ...]
     drafting: tuple[str, ...]
     planned: tuple[str, ...]

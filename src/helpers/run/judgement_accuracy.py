@@ -133,7 +133,8 @@ def score(name: str, labels: pd.DataFrame, judged: pd.DataFrame, id_col: str) ->
             if label in ("yes", "partial"):
                 out.flagged_right += 1
             else:
-                out.false.append(f"{line} | pack evidence: {t['evidence'][:80]}")
+                shown = t["evidence"][:80] or f"figures: {t['lagging_metrics']}"
+                out.false.append(f"{line} | pack evidence: {shown}")
         if label == "yes" and cause:
             out.causes_stated += 1
             if flagged and cause_matches(found, cause):
