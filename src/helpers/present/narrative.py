@@ -164,7 +164,6 @@ def build_body(analysis: Analysis, office: str = "", recipient: str = "", issuer
 
     sched = ind[ind["status"] == IndicatorStatus.ON_SCHEDULE]["indicator"].tolist()
     nodata = ind[ind["status"] == IndicatorStatus.NO_DATA]["indicator"].tolist()
-    earlier = [(r.indicator, r.period) for r in ind.itertuples() if r.earlier_period]
     sections = []
     if len(ind):
         sections.append(
@@ -177,7 +176,6 @@ def build_body(analysis: Analysis, office: str = "", recipient: str = "", issuer
                         phrases(IndicatorStatus.MISSED),
                         sched,
                         nodata,
-                        earlier,
                     )
                 ],
             )

@@ -84,8 +84,8 @@ def indicator_heading(n: int) -> str:
     return f"一、{n}项经济社会发展预期目标情况"
 
 
-def indicator_paragraph(period: Period, met, missed, scheduled, nodata, earlier) -> str:
-    """The indicators' paragraph: each argument a list of phrases (``earlier``: names, periods)."""
+def indicator_paragraph(period: Period, met, missed, scheduled, nodata) -> str:
+    """The indicators' paragraph: each argument a list of phrases."""
     clauses = []
     groups = [
         (met, "项指标符合预期，", "，"),
@@ -97,10 +97,9 @@ def indicator_paragraph(period: Period, met, missed, scheduled, nodata, earlier)
         if items:
             tail = "任务" if items is scheduled else ""
             clauses.append(f"{CIRCLED[len(clauses)]}{len(items)}{words}{sep.join(items)}{tail}")
-    text = f"{period.label}，" + "；".join(clauses) + "（详见附件1）。"
-    if earlier:
-        text += "其中，" + "，".join(f"{name}为{p}数据" for name, p in earlier) + "。"
-    return text
+    # A figure for an earlier period carries it in brackets beside it (``indicator_phrase``);
+    # each period is stated once.
+    return f"{period.label}，" + "；".join(clauses) + "（详见附件1）。"
 
 
 def task_heading(n: int) -> str:
