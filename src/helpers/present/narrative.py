@@ -77,7 +77,7 @@ def _lagging_part(t, subs: pd.DataFrame) -> str:
     """The part of the task that lags: the sub-task's heading, the lagging sub-target's own
     words, or the task's clause closest to the evidence; the whole task when none is closer."""
     headings = _headings(t)
-    if headings and t.evidence and not len(subs):
+    if headings and t.evidence and not t.lagging_metrics:
         return "；".join(headings)
     parts = [str(x) for x in subs["target_text"] if x] if len(subs) else []
     clauses = [c for c in re.split(r"[，；。]", str(t.task)) if c.strip()]
@@ -240,8 +240,11 @@ def build_memo(analysis: Analysis, office: str = "") -> Memo:
     tasks = analysis.tasks
     sections = []
 
-    def item(i, t):
+    def item(i, t, partial=False):
         subs = _lagging_subs(analysis, t)
+        judgement = _judgement(t, subs)
+        if partial:
+            judgement = wording.partial_judgement(judgement)
         said = "；".join(
             wording.drop_heading(x) for x in str(t.evidence or "").split("；")[:2] if x
         )
@@ -253,7 +256,7 @@ def build_memo(analysis: Analysis, office: str = "") -> Memo:
             said,
             figures,
             str(t.cause or ""),
-            _judgement(t, subs),
+            judgement,
             wording.split_units(t.lead_units),
         )
 
@@ -273,7 +276,10 @@ def build_memo(analysis: Analysis, office: str = "") -> Memo:
             sections.append(
                 (
                     wording.memo_heading(len(sections), wording.MEMO_SECTIONS[key]),
-                    [item(i, t) for i, t in enumerate(frame.itertuples(), start=1)],
+                    [
+                        item(i, t, partial=key == "partial")
+                        for i, t in enumerate(frame.itertuples(), start=1)
+                    ],
                 )
             )
     if len(unsupported):

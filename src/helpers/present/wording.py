@@ -277,6 +277,11 @@ def memo_item(
     return text + f"（责任单位：{units}）"
 
 
+def partial_judgement(judgement: str) -> str:
+    """For a secondary part slipping: the same words without calling the task 滞后."""
+    return re.sub(r"，?进度(?:较为)?滞后$", "", judgement) or "进展较慢"
+
+
 def memo_unsupported(task_ids: list[str]) -> str:
     return f"{'、'.join(task_ids)}，建议责任单位补充说明滞后的具体环节和原因。"
 
