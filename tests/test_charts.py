@@ -247,6 +247,13 @@ def test_subtarget_bar_width_is_the_ratio():
     assert "37.3%" in _texts(ax.figure)
 
 
+def test_subtarget_level_target_is_drawn_as_level_over_target():
+    df = _subtargets().assign(direction="higher", actual=NAN, target=NAN)
+    df.loc[3, ["kind", "actual", "target", "status"]] = ["level", 43.4, 60.0, "严重滞后"]
+    ax = subtarget_chart(df, SETTINGS).axes[0]
+    assert _row_bars(ax, "T004")[0].get_width() == pytest.approx(43.4 / 60)
+
+
 def test_subtarget_ratio_over_one_is_not_capped_below_150_percent():
     ax = subtarget_chart(_subtargets(), SETTINGS).axes[0]
     assert _row_bars(ax, "T002")[0].get_width() == pytest.approx(1.3)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from helpers.compute.checks import check_stated_ratios
-from helpers.present.narrative import build_body, to_html
+from helpers.present.narrative import build_body, build_memo, to_html
 
 
 def test_stated_ratio_is_recomputed(analysis):
@@ -64,20 +66,56 @@ def test_body_names_every_indicator_with_its_figure(analysis):
     assert "③2项指标符合时间节点要求" in text
 
 
+def _lagging_items(body):
+    return [p for p in body.paragraphs() if re.match(r"^\d+\.", p)]
+
+
 def test_body_states_tasks_and_names_each_lagging_one_with_its_unit(analysis):
-    text = build_body(analysis).text()
+    body = build_body(analysis)
+    text = body.text()
     assert (
         "131项重点工作任务中，122项任务正常推进（详见附件3），9项任务推进较为滞后（详见附件2）"
         in text
     )
     lagging = analysis.tasks[analysis.tasks["reported_status"] == "推进较为滞后"]
-    for i, t in enumerate(lagging.itertuples(), start=1):
+    items = _lagging_items(body)
+    assert len(items) == len(lagging)
+    for i, (t, line) in enumerate(zip(lagging.itertuples(), items, strict=True), start=1):
         unit = "、".join(t.lead_units.split(";"))
-        line = next(
-            p for p in build_body(analysis).paragraphs() if p.startswith(f"{i}.{t.task[:8]}")
-        )
-        assert line.endswith(f"（责任单位：{unit}）")
-    assert "完成年度目标的37.3%，低于序时进度37.7个百分点" in text  # 违法建筑 56 of 150
+        assert line.startswith(f"{i}.") and line.endswith(f"（责任单位：{unit}）")
+
+
+def test_body_gives_the_lagging_part_the_figure_and_a_plain_judgement(analysis):
+    items = _lagging_items(build_body(analysis))
+    # 违法建筑: the lagging part only, units in the sentence, a judgement by the situation.
+    assert items[3].startswith("4.拆除150万平方米违法建筑。")
+    assert "拆除违法建筑56万平方米" in items[3] and "任务量仍未过半" in items[3]
+    # 音乐小镇: the cause the unit states, not the parts already on track (夜间经济).
+    assert "因企业自身原因暂缓推进" in items[0] and "夜间经济" not in items[0]
+    # 派出所: the lagging part only (全民反诈 is on track), with what it waits on.
+    assert items[8].startswith("9.新建2个标准化派出所。") and "全民反诈" not in items[8]
+    assert "待上市规委会通过后" in items[8]
+    assert "与全年目标有较大差距" in items[4]  # 1972 of 10万 m²
+
+
+def test_body_repeats_no_sentence_pattern_down_the_list(analysis):
+    items = _lagging_items(build_body(analysis))
+    shapes = [
+        re.sub(r"[\d.%]+", "N", re.sub(r"（责任单位.*", "", p.split("。", 1)[1])) for p in items
+    ]
+    openings = [s[:6] for s in shapes]
+    assert len(set(openings)) >= 3
+    assert len(set(shapes)) == len(shapes)
+
+
+def test_letter_carries_no_machine_notes_and_memo_does_not_contradict(analysis):
+    letter = build_body(analysis).text()
+    for note in ("正文由数据生成", "错误1项", "警告", "建议核实", "测算", "进展情况称"):
+        assert note not in letter
+    memo = build_memo(analysis).text()
+    assert "不改变已报送的推进状态" in memo
+    assert "近期无进展" in memo and "暂缓实施" in memo  # T017, T071 filed 正常推进
+    assert "122" not in memo and "推进较为滞后的" not in memo
 
 
 def test_body_title_and_salutation_as_the_office_writes(analysis):
@@ -98,6 +136,7 @@ def test_unit_text_cannot_inject_markup(analysis):
     evil = '<script>alert(1)</script><img src=x onerror="alert(2)">[点我](javascript:alert(3)){{ 7*7 }}'
     first_lagging = a.tasks.index[a.tasks["reported_status"] == "推进较为滞后"][0]
     a.tasks.loc[first_lagging, "task"] = evil
+    a.tasks.loc[first_lagging, "evidence"] = evil
     page = to_html(build_body(a))
     assert "<script>" not in page and "<img" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page

@@ -31,18 +31,33 @@ def test_reported_statuses_are_kept(analysis):
 def test_computed_status_flags_the_lagging_tasks(analysis):
     lagging = analysis.tasks[analysis.tasks["reported_status"] == "推进较为滞后"]
     assert lagging["task_id"].tolist() == LAGGING_TASK_IDS
-    missed = lagging.loc[lagging["computed_status"] != "推进较为滞后", ["task_id", "reasons"]]
+    missed = lagging.loc[lagging["computed_status"] != "推进较为滞后", ["task_id", "evidence"]]
     assert missed.empty, missed
 
 
 def test_disagreements_include_the_tasks_filed_normal_despite_their_words(analysis):
     d = analysis.disagreements.set_index("task_id")
-    assert "近期无进展" in d.loc["T017", "reasons"]  # 四川外国语大学新校区
-    assert "暂缓" in d.loc["T071", "reasons"]  # 农房风貌整治提升: 暂缓实施
-    assert "2181" in d.loc["T049", "reasons"]  # 2181 of 5000 parking spaces
+    assert "近期无进展" in d.loc["T017", "evidence"]  # 四川外国语大学新校区
+    assert "暂缓" in d.loc["T071", "evidence"]  # 农房风貌整治提升: 暂缓实施
+    assert d.loc["T071", "cause"] == "根据区政府工作安排"
     assert "T088" in d.index  # 1 of 3 green retrofits
+    assert d.loc["T088", "lagging_metrics"] != ""
     assert (d["reported_status"] == "正常推进").all()
 
 
-def test_every_disagreement_has_a_reason(analysis):
-    assert (analysis.disagreements["reasons"].str.len() > 0).all()
+def test_every_disagreement_has_evidence(analysis):
+    d = analysis.disagreements
+    assert ((d["evidence"].str.len() > 0) | (d["lagging_metrics"].str.len() > 0)).all()
+
+
+def test_completions_scheduled_before_year_end_feed_the_projection(analysis):
+    # 停车位 2181 of 5000, but 上述两个项目计划年底完工，预计新增停车位2865个: not lagging.
+    t = analysis.tasks.set_index("task_id").loc["T049"]
+    assert t["computed_status"] == "正常推进" and t["scheduled"] == "公共停车位"
+
+
+def test_completion_context_cancels_a_cue(analysis):
+    t = analysis.tasks.set_index("task_id")
+    assert t.loc["T028", "slippage"] == "无"  # 已完成前期手续办理
+    assert t.loc["T011", "slippage"] == "部分滞后"  # ③ 暂未开展, main parts on track
+    assert t.loc["T011", "cause"] == "因高铁站规模未定"

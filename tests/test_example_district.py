@@ -77,5 +77,6 @@ def test_init_import_run_makes_the_example_report(tmp_path, capsys):
     assert summary["tasks_by_reported_status"] == {"未认定": 13}
     doc = Document(str(reports / "report.docx"))
     assert doc.paragraphs[0].text == "苍南县人民政府督查办"
-    assert len(doc.tables) == 4  # 附件1-3 (1 and 2 empty), 附件4 the 13 unjudged projects
-    assert len(doc.tables[3].rows) == 14
+    # The letter cites only tables with rows: no indicators and nothing judged yet, so the one
+    # annex is the 13 unjudged projects (header + 13 rows).
+    assert len(doc.tables) == 1 and len(doc.tables[0].rows) == 14

@@ -76,6 +76,7 @@ def test_notebook_runs_with_defaults_and_draws_chinese(path, tmp_path):
     assert nb.metadata.papermill.parameters == {}  # defaults, as an analyst opens it
     errors = stderr_text(nb)
     assert "missing from font" not in errors and "Glyph" not in errors
+    assert "findfont" not in errors  # no warning text ever reaches a page
     assert "重点任务推进情况（1-9月）" in all_text(nb)
 
 

@@ -17,7 +17,7 @@ from helpers.compute.engine import analyse
 from helpers.core import paths
 from helpers.core.vocab import TaskStatus
 from helpers.present.docx_report import build_docx, column_widths
-from helpers.present.narrative import build_body
+from helpers.present.narrative import build_body, build_memo
 from helpers.run.init_office import init_office, report_names
 
 matplotlib.use("Agg")
@@ -110,23 +110,26 @@ def test_each_optional_column_may_be_absent(tmp_path, kind, column, word):
     assert a.data.missing == {kind: [column]}
     found = a.checks[a.checks["check"] == "台账缺项"]
     assert len(found) == 1 and word in found.iloc[0]["finding"]
-    assert f"未提供{word}" in body.text()
+    # What the register lacks is the office's business: the internal memo says it, not the letter.
+    assert f"未提供{word}" in build_memo(a).text() and "未提供" not in body.text()
     if column == "section":
         assert set(a.tasks["section"]) == {"（未分板块）"}
     if column == "reported_status":
         assert set(a.tasks["reported_status"]) == {TaskStatus.UNJUDGED}
         assert a.disagreements.empty  # nothing judged, nothing to disagree with
-        assert "3项任务督查办尚未认定推进状态（详见附件4）" in body.text()
-        assert len(body.annex_list) == 4
+        # 附件1 indicators, 附件2 the unjudged tasks; no empty 正常推进 annex when none is judged.
+        assert "3项任务督查办尚未认定推进状态（详见附件2）" in body.text()
+        assert list(body.annexes) == ["indicators", "unjudged"]
 
 
 def test_indicators_may_be_absent(tmp_path):
     data = _write(tmp_path / "d", FULL_TASKS, FULL_PROGRESS)
     a, body, doc = _whole_report(data)
     assert a.indicators.empty
-    assert "本期台账未列经济社会发展预期目标" in body.text()
-    assert "一、经济社会发展预期目标情况" in body.text()
-    assert len(doc.tables) == 3  # 附件1 is an empty table that says 无
+    # No indicators: no section on them and no annex for them; the tasks come first.
+    assert "经济社会发展预期目标" not in body.text()
+    assert "一、3项重点工作任务进展情况" in body.text()
+    assert list(body.annexes) == ["lagging", "normal"] and len(doc.tables) == 2
 
 
 def test_an_empty_status_in_progress_is_unjudged_and_a_missing_row_is_not_reported(tmp_path):
@@ -144,9 +147,9 @@ def test_no_lagging_task(tmp_path):
     progress = dict(FULL_PROGRESS, reported_status=["正常推进"] * 3)
     data = _write(tmp_path / "d", FULL_TASKS, progress, INDICATORS, IND_PROGRESS)
     _a, body, doc = _whole_report(data)
-    assert "0项任务推进较为滞后" in body.text()
-    lagging_table = doc.tables[1]
-    assert len(lagging_table.rows) == 2 and lagging_table.rows[1].cells[0].text == "无"
+    # No task filed as lagging: the letter says so once and cites no empty lagging annex.
+    assert "3项任务正常推进（详见附件2）" in body.text() and "推进较为滞后的" not in body.text()
+    assert list(body.annexes) == ["indicators", "normal"] and len(doc.tables) == 2
 
 
 def test_one_task_no_subtarget_no_indicator_no_optional_column(tmp_path):
@@ -157,8 +160,8 @@ def test_one_task_no_subtarget_no_indicator_no_optional_column(tmp_path):
     )
     a, body, doc = _whole_report(data)
     assert len(a.tasks) == 1 and a.subtargets.empty
-    assert "1项重点工作任务中，1项任务督查办尚未认定推进状态" in body.text()
-    assert len(doc.tables) == 4
+    assert "1项重点工作任务中，1项任务督查办尚未认定推进状态（详见附件1）" in body.text()
+    assert list(body.annexes) == ["unjudged"] and len(doc.tables) == 1
 
 
 def test_column_widths_of_no_columns():
@@ -194,4 +197,5 @@ def test_unjudged_tasks_annex_in_word(tmp_path):
     data = _write(tmp_path / "d", FULL_TASKS, progress)
     a = analyse(2023, 3, data)
     doc = build_docx(a)
-    assert len(doc.tables) == 4 and len(doc.tables[3].rows) == 4  # header + 3 tasks
+    # The status column is gone, so all 3 tasks are unjudged: the Word file has their one annex.
+    assert len(doc.tables) == 1 and len(doc.tables[0].rows) == 4  # header + 3 tasks

@@ -106,7 +106,9 @@ def subtarget(task_id, status, kind="cumulative", ratio=NAN):
         "kind": kind,
         "ratio": ratio,
         "target": 4.0,
+        "actual": 4.0 * ratio if ratio == ratio else NAN,
         "unit": "所",
+        "direction": "higher",
     }
 
 
@@ -133,7 +135,7 @@ def test_slippage_words_make_a_task_lag_and_become_a_disagreement():
     out = classify_tasks(tasks, prog, pd.DataFrame(columns=list(subtarget("A", "x"))), SETTINGS)
     assert out.set_index("task_id").loc["A", "computed_status"] == TaskStatus.LAGGING
     d = disagreements(out)
-    assert d["task_id"].tolist() == ["A"] and "仍未启动" in d.loc[0, "reasons"]
+    assert d["task_id"].tolist() == ["A"] and "仍未启动" in d.loc[0, "evidence"]
 
 
 def test_no_text_is_not_reported_never_normal():

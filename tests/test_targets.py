@@ -11,6 +11,7 @@ import math
 import pandas as pd
 import pytest
 
+from helpers.present.wording import subtarget_phrase
 from tests.conftest import FIXTURES
 
 HAND = pd.read_csv(FIXTURES / "hand_worked_targets.csv", dtype={"target_no": int})
@@ -71,7 +72,7 @@ def test_illegal_buildings_phrase_as_the_office_writes_it(subs):
     got = subs.loc[("T004", 1)]
     assert got["expected_ratio"] == 0.75
     assert got["gap_pp"] == pytest.approx(-37.67, abs=0.01)
-    assert "完成年度目标的37.3%，低于序时进度37.7个百分点" in got["phrase"]
+    assert "完成年度目标的37.3%，低于序时进度37.7个百分点" in subtarget_phrase(got)
     assert got["status"] == "严重滞后"
 
 

@@ -299,7 +299,7 @@ def analyse(
     with timer.step("classify_indicators"):
         indicators = classify_indicators(data.indicators, data.indicator_progress, months, settings)
     with timer.step("classify_tasks"):
-        tasks = classify_tasks(data.tasks, data.progress, subtargets, settings)
+        tasks = classify_tasks(data.tasks, data.progress, subtargets, settings, next_year=year + 1)
     with timer.step("checks"):
         checks = run_checks(
             data.stated, tasks, indicators, subtargets, data.progress, months, settings

@@ -15,7 +15,7 @@ import pandas as pd
 
 from helpers.compute.engine import Analysis, analyse
 from helpers.core import paths
-from helpers.core.fmt import fmt_pct, is_missing
+from helpers.core.fmt import is_missing
 from helpers.core.vocab import SubtargetStatus
 
 RANK = {s: i for i, s in enumerate(SubtargetStatus) if s != SubtargetStatus.NO_DATA}
@@ -102,7 +102,8 @@ def project_year_end(subtargets: pd.DataFrame, change: Change | None = None) -> 
     -------
     DataFrame
         task_id, target_no, metric, ratio, months, projected (YTD pace), projected_recent (the
-        latest quarter's pace, when the previous quarter exists), will_miss, phrase.
+        latest quarter's pace, when the previous quarter exists), will_miss. The sentence is
+        ``helpers.present.wording.projection_phrase``.
     """
     s = subtargets[(subtargets["kind"] == "cumulative") & (subtargets["direction"] == "higher")]
     s = s.dropna(subset=["ratio"])
@@ -123,9 +124,4 @@ def project_year_end(subtargets: pd.DataFrame, change: Change | None = None) -> 
         out["projected_recent"] = recent
     worst = out[["projected", "projected_recent"]].min(axis=1)
     out["will_miss"] = worst < 1
-    out["phrase"] = [
-        f"按当前进度预计全年完成{fmt_pct(p)}"
-        + (f"（按最近一季进度{fmt_pct(q)}）" if not is_missing(q) else "")
-        for p, q in zip(out["projected"], out["projected_recent"], strict=True)
-    ]
     return out.reset_index(drop=True)

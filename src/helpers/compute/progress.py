@@ -18,7 +18,7 @@ import pandas as pd
 
 from helpers.core.config import Settings
 from helpers.core.errors import ProblemList
-from helpers.core.fmt import fmt_pct, fmt_pp, fmt_value, is_missing
+from helpers.core.fmt import is_missing
 from helpers.core.vocab import SubtargetStatus
 from helpers.read.loading import read_optional_csv
 
@@ -142,7 +142,8 @@ def compute_progress(
     DataFrame
         ``targets`` with ``period_months``, ``ratio`` (fraction; cumulative targets only),
         ``expected_ratio``, ``gap_pp`` (个百分点: 完成率 − 序时 for cumulative targets, actual −
-        target for growth and level), ``status`` and ``phrase`` (the office's sentence).
+        target for growth and level) and ``status``. The sentence a reader sees is written by
+        ``helpers.present.wording.subtarget_phrase``.
     """
     th = settings.thresholds
     traj = {}
@@ -150,7 +151,7 @@ def compute_progress(
         for r in trajectories.itertuples():
             traj[(r.task_id, int(r.target_no))] = (r.Q1, r.Q2, r.Q3, r.Q4)
     out = targets.copy()
-    months, ratios, expected, gaps, statuses, phrases = [], [], [], [], [], []
+    months, ratios, expected, gaps, statuses = [], [], [], [], []
     for r in out.itertuples():
         month = period_end_month(r.actual_period, report_months)
         months.append(month)
@@ -160,7 +161,6 @@ def compute_progress(
             expected.append(exp if r.kind == "cumulative" else np.nan)
             gaps.append(np.nan)
             statuses.append(SubtargetStatus.NO_DATA)
-            phrases.append("未报送可量化的完成值")
             continue
         if r.kind == "cumulative":
             if r.target <= 0:
@@ -168,7 +168,6 @@ def compute_progress(
                 expected.append(exp)
                 gaps.append(np.nan)
                 statuses.append(SubtargetStatus.NO_DATA)
-                phrases.append("年度目标为零或负数，完成率无意义")
                 continue
             ratio = r.actual / r.target
             status, gap = _status_cumulative(ratio, exp, r.direction, th)
@@ -176,7 +175,6 @@ def compute_progress(
             expected.append(exp)
             gaps.append(gap)
             statuses.append(status)
-            phrases.append(_phrase_cumulative(r, ratio, exp, gap, status))
         else:
             amber = th.growth_amber_pp if r.kind == "growth" else th.level_amber_pp
             met = SubtargetStatus.ON_PACE if r.kind == "growth" else SubtargetStatus.DONE
@@ -185,33 +183,9 @@ def compute_progress(
             expected.append(np.nan)
             gaps.append(gap)
             statuses.append(status)
-            phrases.append(_phrase_direct(r, gap))
     out["period_months"] = months
     out["ratio"] = ratios
     out["expected_ratio"] = expected
     out["gap_pp"] = gaps
     out["status"] = [str(s) for s in statuses]
-    out["phrase"] = phrases
     return out
-
-
-def _phrase_cumulative(r, ratio, exp, gap, status) -> str:
-    done = f"{r.actual_period}完成{fmt_value(r.actual, r.unit)}"
-    if r.direction == "lower":
-        where = "低于" if gap <= 0 else "高于"
-        return f"{done}，占全年控制指标的{fmt_pct(ratio)}，{where}序时进度{fmt_pp(gap)}"
-    if status == SubtargetStatus.DONE:
-        return f"{done}，已完成年度目标（{fmt_pct(ratio)}）"
-    if round(gap, 1) == 0:
-        return f"{done}，完成年度目标的{fmt_pct(ratio)}，与序时进度持平"
-    where = "高于" if gap > 0 else "低于"
-    return f"{done}，完成年度目标的{fmt_pct(ratio)}，{where}序时进度{fmt_pp(gap)}"
-
-
-def _phrase_direct(r, gap) -> str:
-    verb = "增长" if r.kind == "growth" else "达"
-    now = f"{r.actual_period}{verb}{fmt_value(r.actual, r.unit)}"
-    if round(gap, 2) == 0:
-        return f"{now}，与年度目标持平"
-    where = "高于" if gap > 0 else "低于"
-    return f"{now}，{where}年度目标（{fmt_value(r.target, r.unit)}）{fmt_pp(gap)}"

@@ -79,11 +79,51 @@ class Thresholds:
 
 @dataclass(frozen=True)
 class Words:
-    """Cue words read in progress text."""
+    """Words read in an indicator's progress text."""
 
-    slippage: tuple[str, ...]
-    early_stage: tuple[str, ...]
     on_schedule: tuple[str, ...]
+
+
+#: The kinds of slippage a progress text can state, in the order ``[cues]`` lists them.
+CUE_KINDS = (
+    "not_started",
+    "paused",
+    "deferred",
+    "cancelled",
+    "failed",
+    "stalled",
+    "at_risk",
+    "waiting",
+    "drafting",
+    "planned",
+    "preparatory",
+)
+
+
+@dataclass(frozen=True)
+class Cues:
+    """How slippage is read in a task's progress text (``[cues]``; docs/method.md section 5)."""
+
+    not_started: tuple[str, ...]
+    paused: tuple[str, ...]
+    deferred: tuple[str, ...]
+    cancelled: tuple[str, ...]
+    failed: tuple[str, ...]
+    stalled: tuple[str, ...]
+    at_risk: tuple[str, ...]
+    waiting: tuple[str, ...]
+    drafting: tuple[str, ...]
+    planned: tuple[str, ...]
+    preparatory: tuple[str, ...]
+    lagging_kinds: tuple[str, ...]
+    completion: tuple[str, ...]
+    fold: str
+    cause: tuple[str, ...]
+    not_cause: tuple[str, ...]
+
+    def by_kind(self) -> dict[str, tuple[str, ...]]:
+        """Each kind of slippage with its cue phrases."""
+        return {k: getattr(self, k) for k in CUE_KINDS}
 
 
 @dataclass(frozen=True)
@@ -93,6 +133,7 @@ class Settings:
     report: ReportNames
     thresholds: Thresholds
     words: Words
+    cues: Cues
     colours: Mapping[str, str]
 
     def as_dict(self) -> dict:
@@ -103,7 +144,12 @@ class Settings:
         return out
 
 
-_SECTIONS = {"report": ReportNames, "thresholds": Thresholds, "words": Words}
+_SECTIONS = {
+    "report": ReportNames,
+    "thresholds": Thresholds,
+    "words": Words,
+    "cues": Cues,
+}
 _COLOUR_KEYS = {str(s) for s in STATUS_ORDER} | {"target_line"}
 _HEX = re.compile(r"#[0-9A-Fa-f]{6}")
 
@@ -204,6 +250,17 @@ def parse_settings(raw: Mapping, file: str | Path = "settings") -> Settings:
         raise DataError.at(
             file, "[thresholds] suspicious_ratio must be above 1 and at most absurd_ratio"
         )
+    if len(settings.cues.fold) % 2:
+        raise DataError.at(
+            file, "[cues] fold must be pairs of characters (開开啟启…)", column="fold"
+        )
+    unknown_kinds = [k for k in settings.cues.lagging_kinds if k not in CUE_KINDS]
+    if unknown_kinds:
+        raise DataError.at(
+            file,
+            f"[cues] lagging_kinds: {unknown_kinds[0]!r} is not a kind; known: {', '.join(CUE_KINDS)}",
+            column="lagging_kinds",
+        )
     return settings
 
 
@@ -229,4 +286,13 @@ def load_settings(path: str | Path | None = None) -> Settings:
     return parse_settings(_merge(defaults, _read_toml(path)), path)
 
 
-__all__ = ["ReportNames", "Settings", "Thresholds", "Words", "load_settings", "parse_settings"]
+__all__ = [
+    "CUE_KINDS",
+    "Cues",
+    "ReportNames",
+    "Settings",
+    "Thresholds",
+    "Words",
+    "load_settings",
+    "parse_settings",
+]

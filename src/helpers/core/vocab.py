@@ -47,6 +47,14 @@ class TaskStatus(StrEnum):
     UNJUDGED = "未认定"  # the unit reported, the office has not filed its judgement yet
 
 
+class Slippage(StrEnum):
+    """How much of a task its progress text or figures show slipping."""
+
+    WHOLE = "整体滞后"
+    PART = "部分滞后"
+    NONE = "无"
+
+
 class TargetKind(StrEnum):
     """The three kinds of quantitative target, each with its own rule."""
 

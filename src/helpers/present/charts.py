@@ -477,7 +477,8 @@ def subtarget_chart(
     targets : DataFrame
         One row per sub-target with columns ``task_id``, ``section``, ``metric``, ``ratio``
         (a fraction, may be NaN or above 1), ``expected_ratio`` (a fraction, may be NaN)
-        and ``status``. A ``kind`` column, if present, is not used.
+        and ``status``. With ``kind``, ``direction``, ``actual`` and ``target`` columns, a
+        level target (占比60%以上) is drawn as the level reached over the target level.
     settings : Settings
         From :func:`helpers.core.config.load_settings`.
     title : str, default "量化子目标完成率与序时进度"
@@ -502,6 +503,11 @@ def subtarget_chart(
         "subtarget_chart",
     )
     df = targets.reset_index(drop=True).copy()
+    if {"kind", "direction", "actual", "target"} <= set(df.columns):
+        level = (df["kind"] == "level") & (df["direction"] == "higher") & df["ratio"].isna()
+        target = pd.to_numeric(df["target"], errors="coerce")
+        reached = pd.to_numeric(df["actual"], errors="coerce") / target.where(target > 0)
+        df.loc[level, "ratio"] = reached[level]
     df["_section"] = [("未分板块" if _blank(s) else str(s)) for s in df["section"]]
     # Sections keep the report's order (first appearance); tasks sort by id inside a section.
     section_order = {s: i for i, s in enumerate(dict.fromkeys(df["_section"]))}

@@ -29,7 +29,6 @@ from lxml import etree
 
 from helpers.compute.engine import Analysis
 from helpers.core.fmt import is_missing
-from helpers.core.vocab import TaskStatus
 from helpers.core.writing import atomic_path
 from helpers.present import tables
 from helpers.present.narrative import Body, build_body
@@ -44,9 +43,6 @@ FOOTER_PT = 9  # 小五, the provenance note
 PAGE_NUMBER_PT = 14  # 四号
 BODY_LINE_PT = 28  # GB/T 9704: 22 lines of 三号 text on the A4 type area
 
-# The annex statuses, in the order the office lists its annexes (附件2 lagging, 附件3 normal).
-LAGGING = TaskStatus.LAGGING.value
-NORMAL = TaskStatus.NORMAL.value
 
 # Column widths of the annex tables in cm on a landscape page; the progress text is the widest
 # column. A table's widths are scaled to fill the page between its margins. Short columns are
@@ -483,13 +479,8 @@ def build_docx(
     write_docx : build and save atomically.
     """
     body = body or build_body(analysis)
-    annexes = [
-        tables.annex_indicators(analysis),
-        tables.annex_tasks(analysis, LAGGING),
-        tables.annex_tasks(analysis, NORMAL),
-    ]
-    if len(body.annex_list) == len(annexes) + 1:  # 附件4: tasks the office has not judged yet
-        annexes.append(tables.annex_tasks(analysis, TaskStatus.UNJUDGED.value))
+    # The tables are the ones the letter cites (Body.annexes), in its order.
+    annexes = [tables.annex_table(analysis, key) for key in body.annexes]
     if len(body.annex_list) != len(annexes):
         raise ValueError(
             f"the body lists {len(body.annex_list)} annexes; the report has "
@@ -550,6 +541,11 @@ def build_docx(
         width_cm = Length(section.page_width - section.left_margin - section.right_margin).cm
         add_table(doc, df, width_cm, fonts)
 
+    if body.footer:
+        method = _paragraph(doc, "", fonts.body, FOOTER_PT, line_pt=None)
+        method.paragraph_format.space_before = Pt(12)
+        _add_text(method, body.footer, fonts.body, FOOTER_PT, fonts=fonts)
+        method.runs[0].font.color.rgb = RGBColor(0x59, 0x59, 0x59)
     note = _paragraph(doc, "", fonts.body, FOOTER_PT, line_pt=None)
     note.paragraph_format.space_before = Pt(12)
     _add_text(note, provenance_text(analysis.provenance), fonts.body, FOOTER_PT, fonts=fonts)

@@ -102,4 +102,8 @@ def setup_fonts() -> str:
     mpl.rcParams["font.family"] = "sans-serif"
     # Draw negative numbers with the ASCII hyphen-minus, which every font has, rather than U+2212.
     mpl.rcParams["axes.unicode_minus"] = False
+    # The bundled CJK font has one weight; matplotlib says so on every bold title ("findfont:
+    # Failed to find font weight bold …, now using 400") and the notebook's stderr would carry
+    # that onto a page. The fallback is the intended one, so the message is not shown.
+    logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
     return family

@@ -10,14 +10,13 @@ import html
 import re
 from dataclasses import dataclass, field
 
-from helpers.compute.classify import slippage_words
-from helpers.compute.engine import Analysis
-from helpers.core.fmt import fmt_value, is_missing
-from helpers.core.vocab import IndicatorStatus, SubtargetStatus, TaskStatus
-from helpers.read.loading import COLUMN_NAMES, MISSING_FILE
+import pandas as pd
 
-PERIOD_NAME = {1: "一季度", 2: "上半年", 3: "前三季度", 4: "全年"}
-CN_NUM = "一二三四五六七八九十"
+from helpers.compute.engine import Analysis
+from helpers.core.fmt import is_missing
+from helpers.core.vocab import IndicatorStatus, Period, Slippage, SubtargetStatus, TaskStatus
+from helpers.present import wording
+from helpers.read.loading import COLUMN_NAMES, MISSING_FILE
 
 
 @dataclass
@@ -29,9 +28,12 @@ class Body:
     opening: str
     sections: list[tuple[str, list[str]]] = field(default_factory=list)
     annex_list: list[str] = field(default_factory=list)
+    footer: str = ""
+    #: The annex tables the letter cites, in order: indicators, lagging, normal, unjudged → rows.
+    annexes: dict[str, int] = field(default_factory=dict)
 
     def paragraphs(self) -> list[str]:
-        """All the text, in order, one paragraph per item."""
+        """All the text of the letter, in order, one paragraph per item (not the footer)."""
         out = [*self.title, self.salutation, self.opening]
         for heading, paras in self.sections:
             out.append(heading)
@@ -45,55 +47,102 @@ class Body:
         return "\n".join(self.paragraphs())
 
 
-def _indicator_phrase(r, months: int) -> str:
-    if r.kind == "qualitative" or is_missing(r.actual):
-        return r.indicator
-    verb = "增长" if r.kind == "growth" else "达"
-    when = f"（{r.period}）" if r.period and r.period != f"1-{months}月" else ""
-    return f"{r.indicator}{verb}{fmt_value(r.actual, r.unit)}{when}"
+@dataclass
+class Memo:
+    """The internal memo (内部参考): what the office checks, never sent with the letter."""
+
+    title: str
+    intro: str
+    sections: list[tuple[str, list[str]]] = field(default_factory=list)
+
+    def text(self) -> str:
+        out = [self.title, self.intro]
+        for heading, paras in self.sections:
+            out.append(heading)
+            out.extend(paras)
+        return "\n".join(out)
 
 
-def _names(items: list[str]) -> str:
-    return "，".join(items)
-
-
-def _drop_heading(sentence: str) -> str:
-    """Drop an item heading that restates the task (``建设…音乐小镇：佛罗伦萨…``)."""
-    head, sep, rest = sentence.partition("：")
-    return rest if sep and rest and len(head) > 4 and not re.search(r"[。；]", head) else sentence
-
-
-def _why(analysis: Analysis, task_id: str) -> str:
-    """One or two sentences on why a task lags: its lagging figures, then its own words."""
-    t = analysis.tasks.set_index("task_id").loc[task_id]
-    subs = analysis.subtargets[analysis.subtargets["task_id"] == task_id]
+def _lagging_subs(analysis: Analysis, t) -> pd.DataFrame:
+    subs = analysis.subtargets[analysis.subtargets["task_id"] == t.task_id]
+    names = [m for m in str(t.lagging_metrics or "").split(";") if m]
+    if names:
+        return subs[subs["metric"].isin(names)]
     lagging = set(analysis.settings.thresholds.lagging_statuses) | {SubtargetStatus.BEHIND}
-    parts = [
-        f"{s.metric}{s.phrase}" if not s.phrase.startswith(s.metric) else s.phrase
-        for s in subs.itertuples()
-        if s.status in lagging
-    ]
-    parts = [re.sub(r"^(.+?)(\d+-\d+月)", r"\2，\1", p, count=1) for p in parts]
-    words = slippage_words(t["progress"] or "", analysis.settings)
-    if words:
-        sentences = re.split(r"(?<=[。；])|\n", t["progress"])
-        hits = [
-            _drop_heading(s.strip().lstrip("①②③④⑤⑥⑦⑧⑨").strip())
-            for s in sentences
-            if any(w in s for w in words)
-        ]
-        parts.extend(h.rstrip("。；") for h in hits[:2])
+    return subs[subs["status"].isin(lagging)]
+
+
+def _bigrams(text: str) -> set[str]:
+    return {text[k : k + 2] for k in range(len(text) - 1)}
+
+
+def _lagging_part(t, subs: pd.DataFrame) -> str:
+    """The part of the task that lags: the sub-task's heading, the lagging sub-target's own
+    words, or the task's clause closest to the evidence; the whole task when none is closer."""
+    headings = _headings(t)
+    if headings and t.evidence and not t.lagging_metrics:
+        return "；".join(headings)
+    parts = [str(x) for x in subs["target_text"] if x] if len(subs) else []
+    clauses = [c for c in re.split(r"[，；。]", str(t.task)) if c.strip()]
+    if t.evidence and len(clauses) > 1:
+        ev = _bigrams(str(t.evidence))
+        scored = [(len(_bigrams(c) & ev), c) for c in clauses]
+        best = max(scored)[0]
+        if best >= 2:
+            parts = [c for n, c in scored if n == best] + [p for p in parts if p not in str(t.task)]
+            parts += [x for x in subs["target_text"] if x and x not in parts]
     if not parts:
-        early = [w for w in analysis.settings.words.early_stage if w in (t["progress"] or "")]
-        if early:
-            parts.append(f"进展情况显示仍处于{early[0]}阶段")
-        else:
-            parts.append("督查办认定推进较为滞后，数据和进展文字未显示具体滞后原因，请核实")
-    return "；".join(parts) + "。"
+        return str(t.task)
+    # Keep the task's own clause where it holds the sub-target (建成…等15个项目).
+    out = []
+    for p in parts:
+        clause = next((c for c in clauses if p in c), p)
+        if p != clause and "、" in clause and re.match(r"^\d", p):
+            # 新建3个社区体育公园、30个社区健身点 -> 新建30个社区健身点 (only the lagging part).
+            clause = clause[:2] + p
+        if clause not in out:
+            out.append(clause)
+    return "，".join(out)
+
+
+def _headings(t) -> list[str]:
+    names = [re.sub(r"^[①-⑳]|^[一二三四五六七八九十]是", "", h) for h in str(t.subtask).split("；")]
+    return [h for h in names if len(h) > 1]
+
+
+def _judgement(t, subs: pd.DataFrame, letter: bool = False) -> str:
+    kinds = [k for k in str(t.slip_kinds or "").split(";") if k]
+    if kinds and t.evidence:
+        if letter and kinds[0] in wording.SELF_STATED:
+            return "进度滞后"
+        return wording.KIND_JUDGEMENT.get(kinds[0], "进度较为滞后")
+    if len(subs):
+        worst = subs.sort_values("gap_pp").iloc[0]
+        ratio = None if is_missing(worst["ratio"]) else float(worst["ratio"])
+        gap = None if is_missing(worst["gap_pp"]) else float(worst["gap_pp"])
+        return wording.figure_judgement(ratio, worst["kind"], gap)
+    return "进度较为滞后"
+
+
+def _evidence_sentences(t, subs: pd.DataFrame, k: int, period: Period) -> list[str]:
+    out = [wording.figure_sentence(s, k + n, period) for n, s in enumerate(subs.itertuples())]
+    sentences = [wording.drop_heading(x) for x in str(t.evidence or "").split("；") if x]
+    headings = _headings(t)
+    if sentences and headings and len(subs):
+        sentences[0] = f"{'、'.join(headings)}{sentences[0]}"
+    out.extend(sentences[:2])
+    if t.cause and not any(c in "".join(out) for c in str(t.cause).split("；")):
+        out.append(wording.cause_clause(str(t.cause)))
+    return out
 
 
 def build_body(analysis: Analysis, office: str = "", recipient: str = "", issuer: str = "") -> Body:
     """Write the report's body from the analysis, as the office writes it by hand.
+
+    The letter follows the office's filing (its counts are the filed ones); for each task filed
+    as lagging it gives the lagging part only, what was done, the unit's own words, the cause
+    and a plain judgement. How it was computed goes to the footer; where the pack's reading
+    differs from the filing goes to the internal memo (:func:`build_memo`).
 
     Parameters
     ----------
@@ -101,151 +150,191 @@ def build_body(analysis: Analysis, office: str = "", recipient: str = "", issuer
         From ``helpers.compute.engine.analyse``.
     office, recipient, issuer : str
         The office's name as it signs, who the report goes to, and the full name on the title
-        line; default: the ``[report]`` settings (as are the report's subject and task noun).
-
-    Returns
-    -------
-    Body
+        line; default: the ``[report]`` settings.
     """
     names = analysis.settings.report
     office = office or names.office
     recipient = recipient or names.recipient
     issuer = issuer or names.issuer
-    months = analysis.report_months
-    period_name = PERIOD_NAME[analysis.quarter]
+    period = analysis.reporting_period
+    months = period.months
     ind = analysis.indicators
-    met = ind[ind["status"] == IndicatorStatus.MET]
-    missed = ind[ind["status"] == IndicatorStatus.MISSED]
-    sched = ind[ind["status"] == IndicatorStatus.ON_SCHEDULE]
-    nodata = ind[ind["status"] == IndicatorStatus.NO_DATA]
-    clauses = []
-    k = 0
-    circled = "①②③④⑤⑥"
-    if len(met):
-        clauses.append(
-            f"{circled[k]}{len(met)}项指标符合预期，"
-            f"{_names([_indicator_phrase(r, months) for r in met.itertuples()])}"
+
+    def phrases(status):
+        return [
+            wording.indicator_phrase(r, months) for r in ind[ind["status"] == status].itertuples()
+        ]
+
+    sched = ind[ind["status"] == IndicatorStatus.ON_SCHEDULE]["indicator"].tolist()
+    nodata = ind[ind["status"] == IndicatorStatus.NO_DATA]["indicator"].tolist()
+    sections = []
+    if len(ind):
+        sections.append(
+            (
+                wording.indicator_heading(len(ind)),
+                [
+                    wording.indicator_paragraph(
+                        period,
+                        phrases(IndicatorStatus.MET),
+                        phrases(IndicatorStatus.MISSED),
+                        sched,
+                        nodata,
+                    )
+                ],
+            )
         )
-        k += 1
-    if len(missed):
-        clauses.append(
-            f"{circled[k]}{len(missed)}项指标不达预期，分别是："
-            f"{_names([_indicator_phrase(r, months) for r in missed.itertuples()])}"
-        )
-        k += 1
-    if len(sched):
-        clauses.append(
-            f"{circled[k]}{len(sched)}项指标符合时间节点要求，预计能够完成年度目标任务，"
-            f"分别是：{'和'.join(sched['indicator'])}任务"
-        )
-        k += 1
-    if len(nodata):
-        clauses.append(
-            f"{circled[k]}{len(nodata)}项指标暂无数据，分别是：{'、'.join(nodata['indicator'])}"
-        )
-    ind_para = f"1-{months}月，" + "；".join(clauses) + "（详见附件1）。"
-    if ind.empty:
-        ind_para = "本期台账未列经济社会发展预期目标（附件1为空表）。"
-    if ind["earlier_period"].any():
-        lagged = [f"{r.indicator}为{r.period}数据" for r in ind.itertuples() if r.earlier_period]
-        ind_para += f"其中，{'，'.join(lagged)}。"
 
     tasks = analysis.tasks
     n = len(tasks)
     normal = tasks[tasks["reported_status"] == TaskStatus.NORMAL]
     lag = tasks[tasks["reported_status"] == TaskStatus.LAGGING]
-    missing = tasks[tasks["reported_status"] == TaskStatus.NOT_REPORTED]
+    missing = tasks[tasks["computed_status"] == TaskStatus.NOT_REPORTED]
     unjudged = tasks[tasks["reported_status"] == TaskStatus.UNJUDGED]
-    counts = []
-    if len(normal) or unjudged.empty:
-        counts.append(f"{len(normal)}项任务正常推进（详见附件3）")
-    if len(lag) or unjudged.empty:
-        counts.append(f"{len(lag)}项任务推进较为滞后（详见附件2）")
-    if len(unjudged):
-        counts.append(f"{len(unjudged)}项任务督查办尚未认定推进状态（详见附件4）")
-    task_para = f"{n}项{names.task_noun}中，" + "，".join(counts)
-    if len(missing):
-        task_para += f"，{len(missing)}项任务未报送进展情况"
-    task_para += "。"
-    paras = [task_para]
+    # The letter cites only the annex tables the report contains, numbered in this order.
+    annexes = {"indicators": len(ind)} if len(ind) else {}
     if len(lag):
-        paras[0] += f"推进较为滞后的{len(lag)}项任务分别是："
-        for i, t in enumerate(lag.itertuples(), start=1):
-            unit = "、".join(u for u in t.lead_units.split(";") if u)
-            paras.append(
-                f"{i}.{t.task.rstrip('。')}。{_why(analysis, t.task_id)}"
-                + (f"（责任单位：{unit}）" if unit else "")
-            )
-
-    sections = [
-        (f"一、{f'{len(ind)}项' if len(ind) else ''}经济社会发展预期目标情况", [ind_para]),
-        (f"二、{n}项{names.task_noun}进展情况", paras),
+        annexes["lagging"] = len(lag)
+    if len(normal) or unjudged.empty:
+        annexes["normal"] = len(normal)
+    if len(unjudged):
+        annexes["unjudged"] = len(unjudged)
+    annex_no = {key: k for k, key in enumerate(annexes, start=1)}
+    paras = [
+        wording.task_summary(
+            n, len(normal), len(lag), len(missing), annex_no, names.task_noun, len(unjudged)
+        )
     ]
-    dis = analysis.disagreements
-    attention = []
-    if len(dis):
-        filed_normal = dis[dis["reported_status"] == TaskStatus.NORMAL]
-        filed_lag = dis[dis["reported_status"] == TaskStatus.LAGGING]
-        if len(filed_normal):
-            attention.append(
-                f"经数据测算，{len(filed_normal)}项报为正常推进的任务，其数据或进展文字显示可能滞后，建议核实："
+    for i, t in enumerate(lag.itertuples(), start=1):
+        subs = _lagging_subs(analysis, t)
+        paras.append(
+            wording.lagging_item(
+                i,
+                _lagging_part(t, subs),
+                _evidence_sentences(t, subs, i - 1, period),
+                _judgement(t, subs, letter=True),
+                wording.split_units(t.lead_units),
             )
-            for i, r in enumerate(filed_normal.itertuples(), start=1):
-                unit = "、".join(u for u in r.lead_units.split(";") if u)
-                owner = f"（责任单位：{unit}）" if unit else ""
-                attention.append(f"{i}.{r.task.rstrip('。')}。{r.reasons}。{owner}")
-        if len(filed_lag):
-            attention.append(
-                f"另有{len(filed_lag)}项报为推进较为滞后的任务，数据和进展文字未显示滞后原因："
-                f"{'、'.join(filed_lag['task_id'])}，建议责任单位补充说明。"
+        )
+    sections.append((wording.task_heading(n, names.task_noun, len(sections)), paras))
+
+    returned = tasks[(tasks["issues"] != "") | (tasks["next_steps"] != "")]
+    if len(returned):
+        items = []
+        for unit, g in returned.groupby(
+            returned["lead_units"].map(wording.split_units), sort=False
+        ):
+            items.append(
+                wording.issues_item(
+                    unit,
+                    "；".join(x for x in g["issues"] if x),
+                    "；".join(x for x in g["next_steps"] if x),
+                )
             )
-    if len(missing):
-        attention.append(
-            f"{len(missing)}项任务未报送进展情况（按未报送列示，不计为零）："
-            f"{'、'.join(missing['task_id'])}。"
+        sections.append((wording.issues_heading(len(sections) - 2), items))
+
+    return Body(
+        title=wording.title(analysis.year, analysis.quarter, issuer or office, names.title_subject),
+        salutation=f"{recipient}：",
+        opening=wording.opening(
+            analysis.year, analysis.quarter, office, recipient, names.body_subject
+        ),
+        sections=sections,
+        annex_list=wording.annex_titles(annexes, period, names.task_noun),
+        annexes=annexes,
+        footer=wording.method_note(period),
+    )
+
+
+def build_memo(analysis: Analysis, office: str = "") -> Memo:
+    """The internal memo (内部参考): where the pack's reading differs from the filing.
+
+    Worded so that it does not contradict the filing: the filed status stands; the memo lists
+    what the progress text says and asks for it to be checked.
+    """
+    office = office or analysis.settings.report.office
+    period = analysis.reporting_period
+    tasks = analysis.tasks
+    sections = []
+
+    def item(i, t, partial=False):
+        subs = _lagging_subs(analysis, t)
+        judgement = _judgement(t, subs)
+        if partial:
+            judgement = wording.partial_judgement(judgement)
+        said = "；".join(
+            wording.drop_heading(x) for x in str(t.evidence or "").split("；")[:2] if x
         )
-    errors = analysis.checks[analysis.checks["severity"].isin(["错误", "警告"])]
-    if len(errors):
-        attention.append(
-            f"数据核查发现{len(errors)}项需关注的问题（错误{int((errors['severity'] == '错误').sum())}项、"
-            f"警告{int((errors['severity'] == '警告').sum())}项），详见数据核查表。"
+        figures = "；".join(wording.figure_sentence(s, i, period) for s in subs.itertuples())
+        return wording.memo_item(
+            i,
+            t.task_id,
+            _lagging_part(t, subs),
+            said,
+            figures,
+            str(t.cause or ""),
+            judgement,
+            wording.split_units(t.lead_units),
         )
+
+    possible = tasks[
+        (tasks["computed_status"] == TaskStatus.LAGGING)
+        & (tasks["reported_status"] == TaskStatus.NORMAL)
+    ]
+    partial = tasks[(tasks["slippage"] == Slippage.PART)]
+    unsupported = tasks[
+        (tasks["reported_status"] == TaskStatus.LAGGING)
+        & (tasks["computed_status"] == TaskStatus.NORMAL)
+        & (tasks["slippage"] == Slippage.NONE)
+    ]
+    missing = tasks[tasks["computed_status"] == TaskStatus.NOT_REPORTED]
     lacking = [
         "经济社会发展预期目标" if col == MISSING_FILE else COLUMN_NAMES.get(col, col)
         for cols in analysis.data.missing.values()
         for col in cols
     ]
     if lacking:
-        attention.append(
-            f"本期台账和进展数据未提供{'、'.join(dict.fromkeys(lacking))}，报告中相应内容从略"
-            f"（详见数据核查表）。"
+        sections.append(
+            (
+                wording.memo_heading(len(sections), wording.MEMO_SECTIONS["lacking"]),
+                [wording.memo_lacking(list(dict.fromkeys(lacking)))],
+            )
         )
-    if attention:
-        sections.append(("三、需关注的事项", attention))
-    first_line = issuer or office
-    return Body(
-        title=[
-            first_line,
-            f"关于{analysis.year}年{names.title_subject}",
-            f"{period_name}推进情况的报告",
-        ],
-        salutation=f"{recipient}：",
-        opening=(
-            f"根据{recipient}工作安排，{office}对{analysis.year}年{names.body_subject}"
-            f"{period_name}推进情况进行跟踪督办，有关情况报告如下。"
-        ),
-        sections=sections,
-        annex_list=[
-            f"1.经济社会发展预期目标任务1-{months}月进展情况表",
-            f"2.推进较为滞后的{len(lag)}项{names.task_noun}1-{months}月进展情况表",
-            f"3.正常推进的{len(normal)}项{names.task_noun}1-{months}月进展情况表",
-        ]
-        + (
-            [f"4.督查办尚未认定的{len(unjudged)}项{names.task_noun}1-{months}月进展情况表"]
-            if len(unjudged)
-            else []
-        ),
-    )
+    for key, frame in (("possible", possible), ("partial", partial)):
+        if len(frame):
+            sections.append(
+                (
+                    wording.memo_heading(len(sections), wording.MEMO_SECTIONS[key]),
+                    [
+                        item(i, t, partial=key == "partial")
+                        for i, t in enumerate(frame.itertuples(), start=1)
+                    ],
+                )
+            )
+    if len(unsupported):
+        sections.append(
+            (
+                wording.memo_heading(len(sections), wording.MEMO_SECTIONS["unsupported"]),
+                [wording.memo_unsupported(list(unsupported["task_id"]))],
+            )
+        )
+    if len(missing):
+        sections.append(
+            (
+                wording.memo_heading(len(sections), wording.MEMO_SECTIONS["missing"]),
+                [wording.memo_missing(list(missing["task_id"]))],
+            )
+        )
+    checks = analysis.checks
+    errors = int((checks["severity"] == "错误").sum())
+    warnings = int((checks["severity"] == "警告").sum())
+    if errors or warnings:
+        sections.append(
+            (
+                wording.memo_heading(len(sections), wording.MEMO_SECTIONS["checks"]),
+                [wording.memo_checks(errors, warnings)],
+            )
+        )
+    return Memo(wording.MEMO_TITLE, wording.memo_intro(office, period), sections)
 
 
 def to_html(body: Body) -> str:
@@ -262,6 +351,21 @@ def to_html(body: Body) -> str:
         parts.append(
             '<p class="wr-annex">附件：' + "<br>".join(e(a) for a in body.annex_list) + "</p>"
         )
+    if body.footer:
+        parts.append(f'<p class="wr-note">{e(body.footer)}</p>')
+    parts.append("</div>")
+    return "\n".join(parts)
+
+
+def memo_to_html(memo: Memo) -> str:
+    """Render the internal memo as HTML, set apart from the letter. Every text is escaped."""
+    e = html.escape
+    parts = ['<div class="wr-report wr-memo">']
+    parts.append(f'<div class="wr-memo-title">{e(memo.title)}</div>')
+    parts.append(f'<p class="wr-para">{e(memo.intro)}</p>')
+    for heading, paras in memo.sections:
+        parts.append(f'<h3 class="wr-heading">{e(heading)}</h3>')
+        parts.extend(f'<p class="wr-para">{e(p)}</p>' for p in paras)
     parts.append("</div>")
     return "\n".join(parts)
 
@@ -275,5 +379,8 @@ REPORT_CSS = """
 .wr-para { text-indent: 2em; margin: 0.3em 0; }
 .wr-heading { font-size: 17px; margin: 1em 0 0.3em 0; }
 .wr-annex { margin-top: 1.2em; }
+.wr-note { margin-top: 1.5em; font-size: 13px; color: #595959; }
+.wr-memo { border: 1px solid #999; padding: 0.5em 1.2em; background: #fafafa; margin-top: 2em; }
+.wr-memo-title { font-size: 18px; font-weight: bold; margin: 0.5em 0; }
 </style>
 """

@@ -171,6 +171,32 @@ def show_body(analysis: Analysis) -> None:
     display(HTML(to_html(build_body(analysis))))
 
 
+def show_memo(analysis: Analysis) -> None:
+    """Show the internal memo (内部参考), set apart from the letter (escaped)."""
+    from helpers.present.narrative import build_memo, memo_to_html
+
+    display(HTML(memo_to_html(build_memo(analysis))))
+
+
+def show_annexes(analysis: Analysis) -> None:
+    """Show the annex tables the letter cites, numbered as the letter numbers them.
+
+    The annex of tasks filed as 正常推进 (usually the longest) is searchable and sortable.
+    """
+    from helpers.present import tables
+    from helpers.present.narrative import build_body
+
+    body = build_body(analysis)
+    for title, key in zip(body.annex_list, body.annexes, strict=True):
+        number, _, name = title.partition(".")
+        display(HTML(f"<h2>附件{html.escape(number)} {html.escape(name)}</h2>"))
+        df = tables.annex_table(analysis, key)
+        if key == "normal":
+            show_interactive(df)
+        else:
+            show_table(df)
+
+
 def show_heading(analysis: Analysis, part: str) -> None:
     """Show the page heading with the year and period taken from the parameters."""
     subject = analysis.settings.report.title_subject

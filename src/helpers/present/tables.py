@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -10,6 +11,7 @@ from helpers.compute.engine import Analysis
 from helpers.core.fmt import fmt_gap, fmt_pct, fmt_value, is_missing
 from helpers.core.vocab import IndicatorStatus, SubtargetStatus, TaskStatus
 from helpers.core.writing import write_csv, write_json
+from helpers.present import wording
 
 INDICATOR_CSV = [
     "indicator_id",
@@ -63,13 +65,24 @@ TASK_CSV = [
     "agrees",
     "n_subtargets",
     "mean_ratio",
+    "slippage",
+    "slip_kinds",
+    "evidence",
+    "cause",
+    "subtask",
+    "lagging_metrics",
+    "behind_metrics",
+    "scheduled",
+    "issues",
+    "next_steps",
     "flags",
 ]
 
 
 def targets_table(subtargets: pd.DataFrame) -> pd.DataFrame:
     """The engine's sub-target table in the ``targets.csv`` layout."""
-    df = subtargets.rename(columns={"actual_period": "period", "actual_text": "source_text"})
+    df = subtargets.assign(phrase=[wording.subtarget_phrase(r) for r in subtargets.itertuples()])
+    df = df.rename(columns={"actual_period": "period", "actual_text": "source_text"})
     return df[TARGET_CSV]
 
 
@@ -144,13 +157,35 @@ def annex_tasks(analysis: Analysis, reported_status: str) -> pd.DataFrame:
                 "序时进度": expected or "—",
                 "差距（个百分点）": gap or "—",
                 "测算状态": t.computed_status,
+                "滞后依据": wording.evidence_cell(t.slippage, t.subtask, t.evidence, t.cause),
+                "存在问题": t.issues or "—",
+                "下一步打算": t.next_steps or "—",
             }
         )
     if not rows:  # an empty group keeps its columns: the annex shows an empty table, not none
         names = ["序号", "任务编号", "工作板块", "工作任务", analysis.settings.report.leader_label]
         names += ["责任单位", "配合单位", "任务进展情况", "完成率", "序时进度"]
-        return pd.DataFrame(columns=[*names, "差距（个百分点）", "测算状态"])
-    return pd.DataFrame(rows)
+        return pd.DataFrame(columns=[*names, "差距（个百分点）", "测算状态", "滞后依据"])
+    out = pd.DataFrame(rows)
+    # The units' 存在问题 and 下一步打算 are shown when the form returned any.
+    for col in ("存在问题", "下一步打算"):
+        if col in out and (out[col] == "—").all():
+            out = out.drop(columns=col)
+    return out
+
+
+ANNEX_STATUS = {
+    "lagging": TaskStatus.LAGGING,
+    "normal": TaskStatus.NORMAL,
+    "unjudged": TaskStatus.UNJUDGED,
+}
+
+
+def annex_table(analysis: Analysis, key: str) -> pd.DataFrame:
+    """The annex table the letter cites as ``key`` (indicators, lagging, normal, unjudged)."""
+    if key == "indicators":
+        return annex_indicators(analysis)
+    return annex_tasks(analysis, ANNEX_STATUS[key].value)
 
 
 def subtarget_table(analysis: Analysis) -> pd.DataFrame:
@@ -174,15 +209,29 @@ def subtarget_table(analysis: Analysis) -> pd.DataFrame:
     )
 
 
+PARENT = re.compile(r"[（(][^（）()]*[）)]$")
+
+
 def owner_scorecard(analysis: Analysis, by: str) -> pd.DataFrame:
     """Per leader (``by='leaders'``) or lead unit (``by='lead_units'``): tasks, lagging, 完成率.
 
     A task with two owners counts for both. ``mean_ratio`` is the mean 完成率 of the owner's
     cumulative sub-targets, each capped at 100% so one over-achiever cannot hide a lag.
     """
-    tasks = analysis.tasks.assign(owner=analysis.tasks[by].str.split(";")).explode("owner")
+    # A unit written with its office in brackets (区城管局（区整违办）) rolls up under its parent.
+    owners_of = analysis.tasks[by].map(
+        lambda v: list(dict.fromkeys(PARENT.sub("", u) for u in str(v).split(";") if u))
+    )
+    tasks = analysis.tasks.assign(owner=owners_of).explode("owner")
     tasks = tasks[tasks["owner"].fillna("").str.strip() != ""]  # a register without owners
-    subs = analysis.subtargets[analysis.subtargets["kind"] == "cumulative"][["task_id", "ratio"]]
+    subs = analysis.subtargets
+    # Level targets (占比60%以上) count too: their 完成率 is the level reached over the target.
+    level = subs["kind"] == "level"
+    subs = subs.assign(
+        ratio=subs["ratio"].where(~level, subs["actual"] / subs["target"].where(subs["target"] > 0))
+    )
+    subs = subs[subs["kind"].isin(["cumulative", "level"]) & (subs["direction"] == "higher")]
+    subs = subs[["task_id", "ratio"]]
     owners = tasks[["task_id", "owner"]]
     ratios = owners.merge(subs, on="task_id").dropna(subset=["ratio"])
     ratios["ratio"] = ratios["ratio"].clip(upper=1.0)
@@ -288,7 +337,11 @@ def disagreement_table(analysis: Analysis) -> pd.DataFrame:
             "责任单位": d["lead_units"].map(_list),
             "督查办认定": d["reported_status"],
             "数据测算": d["computed_status"],
-            "依据": d["reasons"],
+            "依据": [
+                "；".join(x for x in (e, c and f"原因：{c}", m and f"滞后指标：{m}") if x)
+                or "进展材料未说明滞后情况"
+                for e, c, m in zip(d["evidence"], d["cause"], d["lagging_metrics"], strict=True)
+            ],
         }
     )
 

@@ -1,0 +1,220 @@
+"""Read slippage in a unit's progress text, with scope, the way clinical text tools read negation.
+
+NegEx (Chapman et al., 2001) and its successors find a trigger phrase, give it a scope (the rest
+of the clause), and drop it when a pseudo-trigger or a terminating context sits in that scope.
+Here the trigger is a slippage cue (未启动, 暂缓, 需待…后 …, the ``[cues]`` settings), the scope is
+the clause (between ，。；), the cancelling context is completion or intention (已完成, 已通过,
+确保 …), and each hit is bound to the sub-task it sits in (①②③, 一是/二是, 1.2.3.), so that a
+secondary part slipping is told apart from the task's main part slipping. A cause is taken from
+the same sentence when the text states one (因…, 受…影响, 由于…, 待…后, 根据…安排).
+
+This module returns evidence only (kinds, clauses, causes, sub-tasks); the words a reader sees
+are written in ``helpers.present.wording``.
+
+>>> from helpers.core.config import load_settings
+>>> s = load_settings()
+>>> [h.kind for h in read_slippage("①甲项目：已完成前期手续办理，拟于近期开工建设。", s)]
+['planned']
+>>> read_slippage("项目建设因企业自身原因暂缓推进。", s)[0].cause
+'因企业自身原因'
+>>> read_slippage("已完成前期手续办理，正在进行土石方施工。", s)
+[]
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from helpers.core.config import Cues, Settings
+
+#: Where a sub-task starts: a circled number, 一是/二是, or 1. / （1） at a line or sentence start.
+SUBTASK_MARK = re.compile(
+    r"(?:^|(?<=[\n。；;：:]))\s*("
+    r"[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮]"
+    r"|[一二三四五六七八九十]是"
+    r"|（[一二三四五六七八九十\d]{1,2}）"
+    r"|\d{1,2}[.、．](?!\d)"
+    r")"
+)
+SENTENCE_END = re.compile(r"(?<=[。；;！!？?\n])")
+CLAUSE_END = re.compile(r"[，,。；;：:！!？?\n]")
+GAP = r"[^，,。；;：:！!？?\n]{0,25}?"
+#: In a cause the gap is greedy: 因企业自身原因暂缓推进 is read to the clause's end, then cut.
+CAUSE_GAP = r"[^，,。；;：:！!？?\n]{1,25}"
+#: Heading of a sub-task, ``①建设佛罗伦萨小镇二期…：`` (before the first colon, no full stop).
+HEADING = re.compile(r"^([^。；;：:\n]{2,60})[：:]")
+
+
+@dataclass(frozen=True)
+class Part:
+    """A sub-task of a progress text: its mark (①, 一是, 2.), heading and text."""
+
+    index: int
+    mark: str
+    heading: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One slippage cue read in context."""
+
+    kind: str  # a key of ``Cues.by_kind`` (not_started, paused …)
+    cue: str  # the words matched (未启动, 需待梁滩河…完成后)
+    clause: str  # the clause the cue sits in
+    sentence: str  # its sentence, without the sub-task mark and heading
+    cause: str  # the cause the sentence states, or ""
+    part: Part  # the sub-task
+
+
+def _pattern(cue: str, next_year: int | None, gap: str = GAP) -> str:
+    year = str(next_year) if next_year else r"\d{4}"
+    out = []
+    for piece in re.split(r"(…|\{next_year\})", cue):
+        if piece == "…":
+            out.append(gap)
+        elif piece == "{next_year}":
+            out.append(year + "年?")
+        elif piece:
+            out.append(re.escape(piece))
+    return "".join(out)
+
+
+@lru_cache(maxsize=32)
+def _compiled(cues: Cues, next_year: int | None):
+    kinds = [
+        (kind, re.compile("|".join(_pattern(c, next_year) for c in phrases)))
+        for kind, phrases in cues.by_kind().items()
+        if phrases
+    ]
+    cancel = (
+        re.compile("|".join(re.escape(c) for c in cues.completion)) if cues.completion else None
+    )
+    cause = [re.compile(_pattern(c, next_year, CAUSE_GAP)) for c in cues.cause]
+    fold = str.maketrans(cues.fold[0::2], cues.fold[1::2])
+    return kinds, cancel, cause, fold
+
+
+def split_parts(text: str) -> list[Part]:
+    """The sub-tasks of a progress text; the whole text as one part when it has none.
+
+    >>> [p.mark for p in split_parts("①甲：已完成。②乙：未启动。")]
+    ['①', '②']
+    >>> split_parts("①甲项目：已完成。②乙项目：未启动。")[1].heading
+    '乙项目'
+    """
+    text = text or ""
+    marks = list(SUBTASK_MARK.finditer(text))
+    # 一是/二是 inside a numbered part belong to that part: split on the outermost kind only.
+    if marks:
+        first_kind = _mark_kind(marks[0].group(1))
+        marks = [m for m in marks if _mark_kind(m.group(1)) == first_kind]
+    if len(marks) < 2:
+        return [Part(0, "", _heading(text), text)]
+    parts = []
+    if text[: marks[0].start()].strip():
+        parts.append(Part(0, "", "", text[: marks[0].start()]))
+    for i, m in enumerate(marks):
+        end = marks[i + 1].start() if i + 1 < len(marks) else len(text)
+        body = text[m.end() : end]
+        parts.append(Part(len(parts), m.group(1), _heading(body), body))
+    return parts
+
+
+def _mark_kind(mark: str) -> str:
+    if mark[0] in "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮":
+        return "circled"
+    if mark.endswith("是"):
+        return "shi"
+    if mark.startswith("（"):
+        return "paren"
+    return "digit"
+
+
+def _heading(body: str) -> str:
+    m = HEADING.match(body.strip())
+    return m.group(1).strip() if m else ""
+
+
+def _clauses(sentence: str):
+    start = 0
+    for m in CLAUSE_END.finditer(sentence + "\n"):
+        yield start, sentence[start : m.start()]
+        start = m.end()
+
+
+def _strip_heading(sentence: str, heading: str) -> str:
+    s = sentence.strip()
+    if heading and s.startswith(heading):
+        s = s[len(heading) :].lstrip("：: ")
+    return s.strip()
+
+
+def _cause(sentence: str, cue_at: int, cause_res, cues: Cues, kinds) -> str:
+    """The cause the sentence states, nearest the cue; cut before any cue it runs into."""
+    best = ""
+    best_dist = None
+    for rx in cause_res:
+        pos = 0
+        while (m := rx.search(sentence, pos)) is not None:
+            pos = m.start() + 1
+            span = m.group(0)
+            # 原因是… : the 因 of 原因 does not open a cause; the words after it may.
+            if (
+                any(span.startswith(n) for n in cues.not_cause)
+                or sentence[m.start() - 1 : m.start()] == "原"
+            ):
+                continue
+            # Cut before a slippage cue inside the span (因企业自身原因暂缓推进 -> 因企业自身原因).
+            cut = len(span)
+            for _, krx in kinds:
+                k = krx.search(span, 1)
+                if k and k.start() >= 2:
+                    cut = min(cut, k.start())
+            span = span[:cut].rstrip("，,、 ")
+            if len(span) < 2:
+                continue
+            dist = abs(m.start() - cue_at)
+            if best_dist is None or dist < best_dist:
+                best, best_dist = span, dist
+    return best
+
+
+def read_slippage(text: str, settings: Settings, next_year: int | None = None) -> list[Hit]:
+    """Every slippage cue in ``text`` that its clause does not cancel, in text order.
+
+    Parameters
+    ----------
+    text : str
+        A unit's progress text.
+    settings : Settings
+        Uses ``settings.cues``.
+    next_year : int, optional
+        The year after the report's, for cues such as ``调整至{next_year}``; any year when None.
+    """
+    cues = settings.cues
+    kinds, cancel, cause_res, fold = _compiled(cues, next_year)
+    hits: list[Hit] = []
+    for part in split_parts((text or "").translate(fold)):
+        for raw in SENTENCE_END.split(part.text):
+            sentence = _strip_heading(raw, part.heading)
+            if not sentence:
+                continue
+            for at, clause in _clauses(sentence):
+                if cancel is not None and cancel.search(clause):
+                    continue
+                for kind, rx in kinds:
+                    m = rx.search(clause)
+                    if not m:
+                        continue
+                    cause = _cause(sentence, at + m.start(), cause_res, cues, kinds)
+                    hits.append(
+                        Hit(kind, m.group(0), clause.strip(), sentence.rstrip("。；;"), cause, part)
+                    )
+                    break  # one kind per clause: the first listed
+    return hits
+
+
+__all__ = ["Hit", "Part", "read_slippage", "split_parts"]
