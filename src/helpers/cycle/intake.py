@@ -1,0 +1,565 @@
+"""Reading filled forms back: ``intake`` checks every cell and writes the quarter's progress.
+
+``intake`` compares every locked cell with the register, so an unprotected-and-edited form is
+still caught; it checks the unit's cells against the rules of the form's own 填报说明.
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+
+import pandas as pd
+from openpyxl import load_workbook
+
+from helpers.compute.engine import validate_parameters
+from helpers.core import paths
+from helpers.core.errors import DataError, Problem
+from helpers.core.writing import atomic_path
+from helpers.cycle.form_layout import (
+    _DASHES,
+    _PERIOD,
+    ACTUALS_COLUMNS,
+    ACTUALS_FILE,
+    COLUMNS,
+    FORM_MARKER,
+    FORM_SHEET,
+    FORM_VERSION,
+    HEADER,
+    LOCKED_KEYS,
+    META_SHEET,
+    PROGRESS_COLUMNS,
+    PROGRESS_FILE,
+    STATUS_WORDS,
+    TASK_KEYS,
+    FormRegister,
+    _as_int,
+    _blank,
+    _number,
+    _plain_number,
+    _row_content,
+    _same,
+    _short_list,
+    _show,
+    _split,
+    _target_no,
+    _text,
+    load_register,
+)
+
+
+# --- reading filled forms ---------------------------------------------------------------------
+@dataclass
+class IntakeResult:
+    """What ``intake`` read, accepted, rejected and wrote."""
+
+    year: int
+    quarter: int
+    files_read: list[Path]
+    rows_accepted: int
+    tasks_returned: list[str]  # accepted and written
+    tasks_missing: list[str]  # in the register, returned by nobody: 未报送, never zero
+    tasks_rejected: list[str] = field(default_factory=list)  # returned, but with a problem
+    rejected: list[Problem] = field(default_factory=list)
+    written: list[Path] = field(default_factory=list)
+    tasks_in_register: int = 0
+
+    def __str__(self) -> str:
+        lines = [
+            f"填报汇总 / intake {self.year} Q{self.quarter} (1-{self.quarter * 3}月)",
+            f"  读取文件 / files read: {len(self.files_read)}",
+            f"  接收行数 / rows accepted: {self.rows_accepted}",
+            f"  已接收任务 / tasks accepted: {len(self.tasks_returned)} of "
+            f"{self.tasks_in_register}",
+            f"  未报送任务 / tasks not returned: {len(self.tasks_missing)}"
+            + (f" ({_short_list(self.tasks_missing)})" if self.tasks_missing else ""),
+            f"  退回任务 / tasks rejected: {len(self.tasks_rejected)}"
+            + (f" ({_short_list(self.tasks_rejected)})" if self.tasks_rejected else ""),
+        ]
+        if self.rejected:
+            lines.append(f"  问题 / problems: {len(self.rejected)}")
+            lines.extend(f"    - {p}" for p in self.rejected)
+        if self.written:
+            lines.append("  写入 / written:")
+            lines.extend(f"    {p}" for p in self.written)
+        else:
+            lines.append("  写入 / written: nothing (old files, if any, left as they were)")
+        return "\n".join(lines)
+
+
+@dataclass
+class _Return:
+    """One task as one workbook returned it."""
+
+    task_id: str
+    file: Path
+    rows: list[int]
+    status: str
+    progress: str
+    issues: str
+    next_steps: str
+    actuals: tuple[tuple[int, float, str], ...]  # (target_no, actual, period)
+
+    def content(self) -> tuple:
+        return (self.status, self.progress, self.issues, self.next_steps, self.actuals)
+
+
+@dataclass
+class _Issue:
+    """A problem, with the task it stops (None: the row or the whole file)."""
+
+    problem: Problem
+    task_id: str | None = None
+    whole_file: bool = False
+
+
+def intake(
+    data_dir: str | Path | None,
+    year: int,
+    quarter: int,
+    files: list[Path],
+    partial: bool = False,
+) -> IntakeResult:
+    """Read filled forms, check them, and write the quarter's progress and returned figures.
+
+    Writes ``<data_dir>/<year>/Q<quarter>/progress.csv`` (``task_id``, ``reported_status`` from
+    本单位评估 (may be empty), ``progress``, and the extra columns ``issues`` (存在问题) and
+    ``next_steps`` (下一步打算)) and ``returned_actuals.csv`` (``task_id``, ``target_no``,
+    ``actual``, ``actual_period``, ``source_file``) for every 完成值 typed. Both files are
+    rewritten from the workbooks given, so pass every returned workbook each time. A task nobody
+    returned gets no row: the report shows it as 未报送, never as zero.
+
+    Parameters
+    ----------
+    data_dir : str or Path, optional
+        The data folder (default: the pack's ``data/``).
+    year, quarter : int
+        The quarter the forms were written for.
+    files : list of Path
+        Filled workbooks: the combined form, per-unit forms, or both. They are only read.
+    partial : bool, default False
+        False: any problem (including tasks nobody returned) raises and nothing is written.
+        True: write the tasks returned without a problem; a task with a problem in any of its
+        rows is left out whole, and listed in the result with the problem.
+
+    Returns
+    -------
+    IntakeResult
+
+    Raises
+    ------
+    DataError
+        Listing every problem, each with file, sheet, row and column (not raised for row
+        problems when ``partial``; still raised for bad parameters or a bad register).
+    """
+    year, quarter = validate_parameters(year, quarter, data_dir)
+    data_dir = Path(data_dir or paths.DATA_DIR)
+    register = load_register(data_dir, year, quarter)
+    files = [Path(f) for f in files]
+    if not files:
+        raise DataError.at(paths.quarter_dir(data_dir, year, quarter), "no workbooks given to read")
+    issues: list[_Issue] = []
+    returns: list[_Return] = []
+    rows_in: dict[tuple[Path, str], int] = {}
+    for path in files:
+        file_returns, file_issues = read_workbook(path, register)
+        returns.extend(file_returns)
+        issues.extend(file_issues)
+        for r in file_returns:
+            rows_in[(path, r.task_id)] = len(r.rows)
+    issues.extend(_conflicts(returns))
+    task_ids = list(register.tasks["task_id"])
+    returned_ids = {r.task_id for r in returns}
+    missing = [t for t in task_ids if t not in returned_ids]
+    failed_files = {Path(i.problem.file) for i in issues if i.whole_file}
+    # A workbook that could not be read would list every task it holds as missing: noise.
+    missing_issues = [] if failed_files else _missing_issues(register, missing)
+    if not partial and (issues or missing_issues):
+        raise DataError([i.problem for i in issues + missing_issues])
+    bad_tasks = {i.task_id for i in issues if i.task_id}
+    accepted: dict[str, _Return] = {}
+    for r in returns:
+        if r.task_id in bad_tasks or r.file in failed_files:
+            continue
+        accepted.setdefault(r.task_id, r)
+    accepted = {t: accepted[t] for t in task_ids if t in accepted}
+    rejected_ids = [t for t in task_ids if t in returned_ids and t not in accepted]
+    written = _write(register, data_dir, accepted) if accepted else []
+    return IntakeResult(
+        year=year,
+        quarter=quarter,
+        files_read=files,
+        rows_accepted=sum(rows_in[(r.file, t)] for t, r in accepted.items()),
+        tasks_returned=list(accepted),
+        tasks_missing=missing,
+        tasks_rejected=rejected_ids,
+        rejected=[i.problem for i in issues],
+        written=written,
+        tasks_in_register=len(task_ids),
+    )
+
+
+def read_workbook(path: Path, register: FormRegister) -> tuple[list[_Return], list[_Issue]]:
+    """Read one filled workbook: the tasks it returns and every problem in it.
+
+    The file is read into memory once and never written. A task counts as returned when any
+    of its fill-in cells holds something.
+    """
+    path = Path(path)
+    issues: list[_Issue] = []
+
+    def whole(message: str, sheet: str | None = None, row=None, column=None):
+        issues.append(_Issue(Problem(str(path), message, row, column, sheet), whole_file=True))
+        return [], issues
+
+    if not path.is_file():
+        return whole("file not found")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl warns about extensions it drops
+            wb = load_workbook(io.BytesIO(path.read_bytes()), data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a file that is not .xlsx
+        return whole(
+            f"cannot be read as an .xlsx workbook ({type(exc).__name__}); "
+            "save the form as Excel .xlsx"
+        )
+    if META_SHEET not in wb.sheetnames or FORM_SHEET not in wb.sheetnames:
+        return whole(
+            f"not a form written by 'workreport form' (no {META_SHEET!r} or "
+            f"{FORM_SHEET!r} sheet); use the form sent for {register.year} "
+            f"Q{register.quarter}"
+        )
+    meta = {
+        str(k).strip(): v
+        for k, v, *_ in wb[META_SHEET].iter_rows(values_only=True)
+        if k is not None
+    }
+    if meta.get("form") != FORM_MARKER:
+        return whole(
+            f"not a form written by 'workreport form' (sheet {META_SHEET!r} has no form marker)",
+            sheet=META_SHEET,
+        )
+    if str(meta.get("form_version")) != FORM_VERSION:
+        return whole(
+            f"form version {meta.get('form_version')!r}; this pack reads version "
+            f"{FORM_VERSION}: re-issue the form",
+            sheet=META_SHEET,
+        )
+    form_year, form_quarter = _as_int(meta.get("year")), _as_int(meta.get("quarter"))
+    if (form_year, form_quarter) != (register.year, register.quarter):
+        return whole(
+            f"this form is for {meta.get('year')} Q{meta.get('quarter')}; the intake "
+            f"is for {register.year} Q{register.quarter}: use this quarter's form",
+            sheet=META_SHEET,
+        )
+    if meta.get("register_fingerprint") != register.fingerprint:
+        # Not fatal on its own: the cell-by-cell comparison below names what differs.
+        issues.append(
+            _Issue(
+                Problem(
+                    str(path),
+                    f"the register ({register.tasks_file.name}) has changed since this form "
+                    "was written, or the form's locked cells were edited; re-issue the form if the "
+                    "register changed",
+                    sheet=META_SHEET,
+                    column="register_fingerprint",
+                )
+            )
+        )
+    ws = wb[FORM_SHEET]
+    header = [
+        None if v is None else str(v).strip()
+        for v in next(ws.iter_rows(min_row=1, max_row=1, values_only=True), ())
+    ]
+    where = {h: j for j, h in enumerate(header) if h}
+    absent = [c.header for c in COLUMNS if c.header not in where]
+    if absent:
+        return whole(
+            f"header changed: column(s) {', '.join(absent)} not found in row 1; "
+            "do not rename, move or delete columns",
+            sheet=FORM_SHEET,
+            row=1,
+            column=absent[0],
+        )
+    expected = {(r["task_id"], r["target_no"]): r for r in register.rows.to_dict("records")}
+    known = set(register.tasks["task_id"])
+    by_task: dict[str, list[tuple[int, dict]]] = {}
+    seen: dict[tuple[str, int | None], tuple[int, dict]] = {}
+
+    def add(message, row, key=None, task_id=None):
+        issues.append(
+            _Issue(Problem(str(path), message, row, HEADER.get(key, key), FORM_SHEET), task_id)
+        )
+
+    for i, values in enumerate(ws.iter_rows(min_row=2, values_only=True), start=2):
+        cells = {
+            c.key: (values[where[c.header]] if where[c.header] < len(values) else None)
+            for c in COLUMNS
+        }
+        if all(_blank(v) for v in cells.values()):
+            continue
+        tid = _text(cells["task_id"])
+        if not tid:
+            add("任务编号 is empty; rows must keep their task id", i, "task_id")
+            continue
+        if tid not in known:
+            add(
+                f"task id {tid!r} is not in the register ({register.tasks_file.name})", i, "task_id"
+            )
+            continue
+        tno = _target_no(cells["target_no"])
+        if tno is False or (tid, tno) not in expected:
+            add(
+                f"task {tid} has no sub-target {cells['target_no']!r} in the register",
+                i,
+                "target_no",
+                tid,
+            )
+            continue
+        exp = expected[(tid, tno)]
+        for key in LOCKED_KEYS:
+            if not _same(cells[key], exp[key]):
+                add(
+                    f"locked cell changed: the form has {_show(cells[key])}, the register has "
+                    f"{_show(exp[key])}",
+                    i,
+                    key,
+                    tid,
+                )
+        row = {"row": i, "target_no": tno, "kind": exp["kind"]}
+        row["actual"] = _read_actual(cells["actual"], exp, i, add, tid)
+        row["period"] = _read_period(cells["period"], register.months, i, add, tid)
+        if row["period"] and row["actual"] is None and _blank(cells["actual"]):
+            add(
+                "数据期间 given but 完成值 is empty; give the figure or clear the period",
+                i,
+                "period",
+                tid,
+            )
+        status = _text(cells["status"])
+        if status and status not in STATUS_WORDS:
+            add(
+                f"status {status!r} is not one of {' / '.join(STATUS_WORDS)} (or empty)",
+                i,
+                "status",
+                tid,
+            )
+        row.update(
+            {k: _text(cells[k], multiline=True) for k in ("progress", "issues", "next_steps")}
+        )
+        row["status"] = status
+        row["filled"] = any(not _blank(cells[c.key]) for c in COLUMNS if c.fill)
+        key = (tid, tno)
+        if key in seen:
+            first_row, first = seen[key]
+            if _row_content(first) != _row_content(row):
+                add(
+                    f"{tid} sub-target {tno if tno is not None else '-'} appears twice in this "
+                    f"file with different content (rows {first_row} and {i})",
+                    i,
+                    "task_id",
+                    tid,
+                )
+            continue
+        seen[key] = (i, row)
+        by_task.setdefault(tid, []).append((i, row))
+    returns = []
+    for tid, rows in by_task.items():
+        if not any(r["filled"] for _, r in rows):
+            continue
+        answers = {}
+        for key in TASK_KEYS:
+            given = {r[key]: n for n, r in rows if r[key]}
+            if len(given) > 1:
+                add(
+                    f"{tid} is returned twice in this file with different {HEADER[key]} "
+                    f"(rows {', '.join(map(str, sorted(given.values())))})",
+                    max(given.values()),
+                    key,
+                    tid,
+                )
+            answers[key] = next(iter(given), "")
+        if not answers["progress"]:
+            add(
+                f"{tid}: 任务进展情况 is empty; a return needs the progress in words "
+                "(a number alone is not a return)",
+                rows[0][0],
+                "progress",
+                tid,
+            )
+        actuals = tuple(
+            sorted(
+                (r["target_no"], r["actual"], r["period"] or f"1-{register.months}月")
+                for _, r in rows
+                if r["actual"] is not None
+            )
+        )
+        returns.append(
+            _Return(
+                tid,
+                path,
+                [n for n, _ in rows],
+                answers["status"],
+                answers["progress"],
+                answers["issues"],
+                answers["next_steps"],
+                actuals,
+            )
+        )
+    return returns, issues
+
+
+def _read_actual(value, exp: dict, row: int, add, tid: str) -> float | None:
+    if _blank(value):
+        return None
+    if exp["target_no"] is None:
+        add(
+            "this task has no numeric sub-target: leave 完成值 empty and give the progress in "
+            "words",
+            row,
+            "actual",
+            tid,
+        )
+        return None
+    number = _number(value)
+    if number is None:
+        add(
+            f"{_show(value)} is not a number; type the figure alone, in the unit of column 单位 "
+            f"({exp['unit'] or '-'}), without words or units",
+            row,
+            "actual",
+            tid,
+        )
+        return None
+    if number < 0 and exp["kind"] != "growth":
+        add(
+            f"{_plain_number(number)} is negative; only a growth rate (增速) may be negative",
+            row,
+            "actual",
+            tid,
+        )
+        return None
+    return number
+
+
+def _read_period(value, months: int, row: int, add, tid: str) -> str:
+    if _blank(value):
+        return ""
+    if isinstance(value, datetime | date | time):
+        add(
+            "数据期间 is a date (Excel turned '1-12' into a date); type it as text like "
+            f"1-{months}月",
+            row,
+            "period",
+            tid,
+        )
+        return ""
+    period = parse_period(str(value))
+    if period is None:
+        add(
+            f"period {_show(value)} is not like '1-{months}月' (year to date, from 1月)",
+            row,
+            "period",
+            tid,
+        )
+        return ""
+    end = int(_PERIOD.match(period).group(2))
+    if end > months:
+        add(
+            f"period {period!r} ends after the quarter's last month (1-{months}月)",
+            row,
+            "period",
+            tid,
+        )
+        return ""
+    return period
+
+
+def parse_period(text: str) -> str | None:
+    """Return a year-to-date period as ``1-N月``, or None when the text is not one.
+
+    >>> parse_period("1－12 月"), parse_period("1至9月"), parse_period("4-6月"), parse_period("9月")
+    ('1-12月', '1-9月', None, None)
+    """
+    text = _DASHES.sub("-", str(text).strip()).replace(" ", "")
+    m = _PERIOD.match(text)
+    if not m or int(m.group(1)) != 1 or not 1 <= int(m.group(2)) <= 12:
+        return None
+    return f"1-{int(m.group(2))}月"
+
+
+def _conflicts(returns: list[_Return]) -> list[_Issue]:
+    """The same task returned by two workbooks with different content."""
+    by_task: dict[str, list[_Return]] = {}
+    for r in returns:
+        by_task.setdefault(r.task_id, []).append(r)
+    issues = []
+    for tid, rs in by_task.items():
+        if len({r.content() for r in rs}) <= 1:
+            continue
+        where = "; ".join(f"{r.file.name} row {r.rows[0]}" for r in rs)
+        for r in rs:
+            issues.append(
+                _Issue(
+                    Problem(
+                        str(r.file),
+                        f"{tid} is returned in {len(rs)} workbooks with different content "
+                        f"({where}); agree one return and send it once",
+                        r.rows[0],
+                        "任务编号",
+                        FORM_SHEET,
+                    ),
+                    tid,
+                )
+            )
+    return issues
+
+
+def _missing_issues(register: FormRegister, missing: list[str]) -> list[_Issue]:
+    """One problem per lead unit that left tasks unreturned, naming the tasks."""
+    by_unit: dict[str, list[str]] = {}
+    units = dict(zip(register.tasks["task_id"], register.tasks["lead_units"], strict=True))
+    for tid in missing:
+        for unit in _split(units[tid]):
+            by_unit.setdefault(unit, []).append(tid)
+    return [
+        _Issue(
+            Problem(
+                str(register.tasks_file),
+                f"no return (未报送) from {unit}: "
+                f"{', '.join(ids)}; these tasks show as 未报送 in the report",
+                column="task_id",
+            )
+        )
+        for unit, ids in by_unit.items()
+    ]
+
+
+def _write(register: FormRegister, data_dir: Path, accepted: dict[str, _Return]) -> list[Path]:
+    """Write progress.csv and returned_actuals.csv together: both or neither replace the old."""
+    qdir = paths.quarter_dir(data_dir, register.year, register.quarter)
+    progress = pd.DataFrame(
+        [[r.task_id, r.status, r.progress, r.issues, r.next_steps] for r in accepted.values()],
+        columns=PROGRESS_COLUMNS,
+    )
+    actuals = pd.DataFrame(
+        [
+            [r.task_id, tno, _plain_number(value), period, r.file.name]
+            for r in accepted.values()
+            for tno, value, period in r.actuals
+        ],
+        columns=ACTUALS_COLUMNS,
+        dtype=object,  # 1400000 stays 1400000, 38.5 stays 38.5
+    )
+    targets = [qdir / PROGRESS_FILE, qdir / ACTUALS_FILE]
+    with atomic_path(targets[0]) as tmp_progress, atomic_path(targets[1]) as tmp_actuals:
+        tmp_progress.write_text(
+            progress.to_csv(index=False, lineterminator="\n"), encoding="utf-8", newline="\n"
+        )
+        tmp_actuals.write_text(
+            actuals.to_csv(index=False, lineterminator="\n"), encoding="utf-8", newline="\n"
+        )
+    return targets
