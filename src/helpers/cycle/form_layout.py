@@ -28,7 +28,15 @@ META_SHEET = "_meta"
 NO_SUBTARGET = "无量化子目标"
 PROGRESS_FILE = "progress.csv"
 ACTUALS_FILE = "returned_actuals.csv"
-PROGRESS_COLUMNS = ["task_id", "reported_status", "progress", "issues", "next_steps"]
+# reported_status is the office's judgement; self_assessment is the unit's own (本单位评估).
+PROGRESS_COLUMNS = [
+    "task_id",
+    "reported_status",
+    "self_assessment",
+    "progress",
+    "issues",
+    "next_steps",
+]
 ACTUALS_COLUMNS = ["task_id", "target_no", "actual", "actual_period", "source_file"]
 _STATUS = load_settings()["status"]
 STATUS_WORDS = (_STATUS["task_normal"], _STATUS["task_lagging"])

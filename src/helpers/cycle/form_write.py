@@ -7,6 +7,7 @@ Sheet protection has no password: it guards against slips, not against a determi
 
 from __future__ import annotations
 
+import hashlib
 import math
 from datetime import datetime
 from pathlib import Path
@@ -19,8 +20,16 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from helpers.compute.engine import validate_parameters
+from helpers.core import paths
 from helpers.core.errors import DataError
-from helpers.core.writing import atomic_path
+from helpers.core.writing import (
+    atomic_path,
+    claim_dir,
+    free_path,
+    neutralise,
+    record_written,
+    refuse_inside_data,
+)
 from helpers.cycle.form_layout import (
     _UNSAFE_NAME,
     COLUMNS,
@@ -79,28 +88,52 @@ def write_form(
     year, quarter = validate_parameters(year, quarter, data_dir)
     register = load_register(data_dir, year, quarter)
     out = Path(out)
+    refuse_inside_data(out, paths.DATA_DIR if data_dir is None else data_dir)
     suffix = f"{year}年第{quarter}季度.xlsx"
     if not per_unit:
         if out.is_dir():
             out = out / f"填报表_{suffix}"
         elif out.suffix.lower() != ".xlsx":
-            raise DataError.at(out, "the form must be written to an .xlsx file (or a folder)")
-        return [_save(build_workbook(register, register.rows, unit=""), out)]
+            raise DataError.at(out, "填报表须写成 .xlsx 文件（或给出一个文件夹）", column="--out")
+        # Never over an existing file (it may be a filled return): number the new one.
+        return [_save(build_workbook(register, register.rows, unit=""), free_path(out))]
     if out.exists() and not out.is_dir():
-        raise DataError.at(out, "with per_unit, out must be a folder (one workbook per unit)")
+        raise DataError.at(out, "按单位分别生成时，--out 须是文件夹（每个单位一个工作簿）")
+    out = claim_dir(out, paths.DATA_DIR if data_dir is None else data_dir)
+    by_unit: dict[str, set[str]] = {}
+    for tid, cell in zip(register.tasks["task_id"], register.tasks["lead_units"], strict=True):
+        for unit in _split(cell):
+            by_unit.setdefault(unit, set()).add(tid)
     written: list[Path] = []
     used: set[str] = set()
     for unit in lead_units(register.tasks):
-        mask = register.tasks["lead_units"].map(lambda cell, u=unit: u in _split(cell))
-        ids = set(register.tasks.loc[mask, "task_id"])
+        ids = by_unit[unit]
         rows = register.rows[register.rows["task_id"].isin(ids)].reset_index(drop=True)
-        name = _UNSAFE_NAME.sub("_", unit).strip("_.") or "unit"
+        name = file_stem(unit)
         stem, n = name, 2
         while stem in used:  # two units that differ only in unsafe characters
             stem, n = f"{name}_{n}", n + 1
         used.add(stem)
-        written.append(_save(build_workbook(register, rows, unit=unit), out / f"{stem}_{suffix}"))
+        target = free_path(out / f"{stem}_{suffix}")
+        written.append(_save(build_workbook(register, rows, unit=unit), target))
+        record_written(out, [target.name])
     return written
+
+
+def file_stem(unit: str, max_bytes: int = 120) -> str:
+    """A file name stem for a unit: no characters a file system refuses, at most ``max_bytes``.
+
+    A long name is cut and given a short hash, so two long names that share a start differ.
+
+    >>> file_stem("区发展改革委"), file_stem("a/b:c"), len(file_stem("很" * 91).encode()) <= 120
+    ('区发展改革委', 'a_b_c', True)
+    """
+    name = _UNSAFE_NAME.sub("_", unit).strip("_.") or "unit"
+    if len(name.encode("utf-8")) <= max_bytes:
+        return name
+    tag = hashlib.sha256(unit.encode("utf-8")).hexdigest()[:8]
+    cut = name.encode("utf-8")[: max_bytes - 9].decode("utf-8", errors="ignore")
+    return f"{cut}_{tag}"
 
 
 def build_workbook(register: FormRegister, rows: pd.DataFrame, unit: str = "") -> Workbook:
@@ -134,8 +167,9 @@ def build_workbook(register: FormRegister, rows: pd.DataFrame, unit: str = "") -
         ("register_fingerprint", register.fingerprint),
         ("generated_at", datetime.now().astimezone().isoformat(timespec="seconds")),
     ]
-    for r in meta_rows:
-        meta.append(list(r))
+    for i, (key, value) in enumerate(meta_rows, start=1):
+        meta.cell(row=i, column=1, value=key)
+        text_cell(meta.cell(row=i, column=2), value)
     meta.column_dimensions["A"].width = 22
     meta.column_dimensions["B"].width = 70
     meta.sheet_state = "hidden"
@@ -215,7 +249,7 @@ def _fill_sheet(ws, rows: pd.DataFrame, months: int) -> None:
             cell.border = _BORDER
             cell.alignment = Alignment(vertical="top", wrap_text=col.wrap)
             if not col.fill:
-                cell.value = None if r[col.key] == "" else r[col.key]
+                text_cell(cell, None if r[col.key] == "" else r[col.key])
                 if col.key == "target" and isinstance(cell.value, int | float):
                     cell.number_format = "#,##0" if float(cell.value).is_integer() else "#,##0.####"
                 continue
@@ -318,7 +352,8 @@ def _guide_sheet(ws, register: FormRegister, rows: pd.DataFrame, unit: str) -> N
     ]
     ws.column_dimensions["A"].width = 110
     for i, (text, style) in enumerate(lines, start=1):
-        cell = ws.cell(row=i, column=1, value=text)
+        cell = ws.cell(row=i, column=1)
+        text_cell(cell, text)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         if style == "title":
             cell.font = Font(bold=True, size=14)
@@ -329,6 +364,20 @@ def _guide_sheet(ws, register: FormRegister, rows: pd.DataFrame, unit: str) -> N
             cell.font = Font(size=9, color="808080")
         if len(text) > 55:
             ws.row_dimensions[i].height = 15 * math.ceil(len(text) / 55) + 3
+
+
+def text_cell(cell, value) -> None:
+    """Put ``value`` in ``cell``; text is always stored as text, never as a formula.
+
+    Text that a spreadsheet would read as a formula (``=``, ``+``, ``-``, ``@``, tab, CR first)
+    is kept as it is but marked as text (Excel's quote prefix), so it shows and reads back
+    unchanged and is never run.
+    """
+    cell.value = value
+    if isinstance(value, str):
+        cell.data_type = "s"
+        if neutralise(value) != value:
+            cell.quotePrefix = True
 
 
 def _save(wb: Workbook, path: Path) -> Path:

@@ -18,7 +18,7 @@ from openpyxl import load_workbook
 from helpers.compute.engine import validate_parameters
 from helpers.core import paths
 from helpers.core.errors import DataError, Problem
-from helpers.core.writing import atomic_path
+from helpers.core.writing import atomic_path, free_path, neutralise_frame, restore, write_bytes
 from helpers.cycle.form_layout import (
     _DASHES,
     _PERIOD,
@@ -49,6 +49,7 @@ from helpers.cycle.form_layout import (
     _text,
     load_register,
 )
+from helpers.read.loading import read_text_csv
 
 
 # --- reading filled forms ---------------------------------------------------------------------
@@ -122,15 +123,21 @@ def intake(
     quarter: int,
     files: list[Path],
     partial: bool = False,
+    replace: bool = False,
 ) -> IntakeResult:
     """Read filled forms, check them, and write the quarter's progress and returned figures.
 
-    Writes ``<data_dir>/<year>/Q<quarter>/progress.csv`` (``task_id``, ``reported_status`` from
-    本单位评估 (may be empty), ``progress``, and the extra columns ``issues`` (存在问题) and
+    Writes ``<data_dir>/<year>/Q<quarter>/progress.csv`` (``task_id``, ``reported_status``,
+    ``self_assessment`` from 本单位评估 (may be empty), ``progress``, ``issues`` (存在问题) and
     ``next_steps`` (下一步打算)) and ``returned_actuals.csv`` (``task_id``, ``target_no``,
-    ``actual``, ``actual_period``, ``source_file``) for every 完成值 typed. Both files are
-    rewritten from the workbooks given, so pass every returned workbook each time. A task nobody
-    returned gets no row: the report shows it as 未报送, never as zero.
+    ``actual``, ``actual_period``, ``source_file``) for every 完成值 typed.
+
+    Returns accumulate: a task returned now replaces only that task's earlier row and figures;
+    every other task's row is kept as it was. ``reported_status`` is the office's own judgement:
+    intake never writes it (an existing one is kept; a new task's is empty, shown as 未认定).
+    The previous files are kept beside them as ``progress.csv.<time>.bak``. ``replace=True``
+    starts from nothing: only the workbooks given now. A task nobody returned gets no row: the
+    report shows it as 未报送, never as zero.
 
     Parameters
     ----------
@@ -173,7 +180,9 @@ def intake(
     issues.extend(_conflicts(returns))
     task_ids = list(register.tasks["task_id"])
     returned_ids = {r.task_id for r in returns}
-    missing = [t for t in task_ids if t not in returned_ids]
+    qdir = paths.quarter_dir(data_dir, year, quarter)
+    earlier = set() if replace else set(_read_earlier(qdir / PROGRESS_FILE)["task_id"])
+    missing = [t for t in task_ids if t not in returned_ids and t not in earlier]
     failed_files = {Path(i.problem.file) for i in issues if i.whole_file}
     # A workbook that could not be read would list every task it holds as missing: noise.
     missing_issues = [] if failed_files else _missing_issues(register, missing)
@@ -187,7 +196,7 @@ def intake(
         accepted.setdefault(r.task_id, r)
     accepted = {t: accepted[t] for t in task_ids if t in accepted}
     rejected_ids = [t for t in task_ids if t in returned_ids and t not in accepted]
-    written = _write(register, data_dir, accepted) if accepted else []
+    written = _write(register, data_dir, accepted, replace) if accepted else []
     return IntakeResult(
         year=year,
         quarter=quarter,
@@ -295,8 +304,8 @@ def read_workbook(path: Path, register: FormRegister) -> tuple[list[_Return], li
         )
 
     for i, values in enumerate(ws.iter_rows(min_row=2, values_only=True), start=2):
-        cells = {
-            c.key: (values[where[c.header]] if where[c.header] < len(values) else None)
+        cells = {  # restore: a cell neutralised against formulas ("'=…") reads as typed
+            c.key: restore(values[where[c.header]] if where[c.header] < len(values) else None)
             for c in COLUMNS
         }
         if all(_blank(v) for v in cells.values()):
@@ -538,12 +547,35 @@ def _missing_issues(register: FormRegister, missing: list[str]) -> list[_Issue]:
     ]
 
 
-def _write(register: FormRegister, data_dir: Path, accepted: dict[str, _Return]) -> list[Path]:
-    """Write progress.csv and returned_actuals.csv together: both or neither replace the old."""
+def _read_earlier(path: Path, columns: tuple[str, ...] = ("task_id",)) -> pd.DataFrame:
+    """The rows an earlier intake (or the office) wrote; empty when there is no file."""
+    if not path.is_file():
+        return pd.DataFrame(columns=list(columns), dtype=object)
+    return read_text_csv(path, list(columns))
+
+
+def _write(
+    register: FormRegister, data_dir: Path, accepted: dict[str, _Return], replace: bool = False
+) -> list[Path]:
+    """Write progress.csv and returned_actuals.csv together: both or neither replace the old.
+
+    Rows of tasks not returned now are kept (unless ``replace``); the office's
+    ``reported_status`` of a returned task is kept; the old files are backed up first.
+    """
     qdir = paths.quarter_dir(data_dir, register.year, register.quarter)
+    targets = [qdir / PROGRESS_FILE, qdir / ACTUALS_FILE]
+    old_progress = _read_earlier(targets[0])
+    old_actuals = _read_earlier(targets[1], ("task_id",))
+    office = {}
+    if "reported_status" in old_progress.columns:
+        office = dict(zip(old_progress["task_id"], old_progress["reported_status"], strict=True))
     progress = pd.DataFrame(
-        [[r.task_id, r.status, r.progress, r.issues, r.next_steps] for r in accepted.values()],
+        [
+            [t, office.get(t, ""), r.status, r.progress, r.issues, r.next_steps]
+            for t, r in accepted.items()
+        ],
         columns=PROGRESS_COLUMNS,
+        dtype=object,
     )
     actuals = pd.DataFrame(
         [
@@ -554,12 +586,27 @@ def _write(register: FormRegister, data_dir: Path, accepted: dict[str, _Return])
         columns=ACTUALS_COLUMNS,
         dtype=object,  # 1400000 stays 1400000, 38.5 stays 38.5
     )
-    targets = [qdir / PROGRESS_FILE, qdir / ACTUALS_FILE]
+    progress, actuals = progress.astype(str), actuals.astype(str)  # 1400000 stays 1400000
+    if not replace:
+        keep = old_progress[~old_progress["task_id"].isin(accepted)]
+        progress = pd.concat([keep, progress], ignore_index=True).fillna("")
+        order = {t: i for i, t in enumerate(register.tasks["task_id"])}
+        progress = progress.sort_values(
+            "task_id", key=lambda s: s.map(lambda t: order.get(t, len(order))), kind="stable"
+        )
+        keep_actuals = old_actuals[~old_actuals["task_id"].isin(accepted)]
+        actuals = pd.concat([keep_actuals, actuals], ignore_index=True).fillna("")
+        actuals = actuals.sort_values(
+            "task_id", key=lambda s: s.map(lambda t: order.get(t, len(order))), kind="stable"
+        )
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    for target in targets:
+        if target.is_file():
+            write_bytes(
+                target.read_bytes(), free_path(target.with_name(f"{target.name}.{stamp}.bak"))
+            )
     with atomic_path(targets[0]) as tmp_progress, atomic_path(targets[1]) as tmp_actuals:
-        tmp_progress.write_text(
-            progress.to_csv(index=False, lineterminator="\n"), encoding="utf-8", newline="\n"
-        )
-        tmp_actuals.write_text(
-            actuals.to_csv(index=False, lineterminator="\n"), encoding="utf-8", newline="\n"
-        )
+        for frame, tmp in ((progress, tmp_progress), (actuals, tmp_actuals)):
+            text = neutralise_frame(frame).to_csv(index=False, lineterminator="\n")
+            tmp.write_text(text, encoding="utf-8", newline="\n")
     return targets
