@@ -155,6 +155,9 @@ def build_body(analysis: Analysis, office: str = "", recipient: str = "", issuer
     task_para = f"{n}项重点工作任务中，{len(normal)}项任务正常推进（详见附件3），{len(lag)}项任务推进较为滞后（详见附件2）"
     if len(missing):
         task_para += f"，{len(missing)}项任务未报送进展情况"
+    unjudged = tasks[tasks["reported_status"] == st.get("not_assessed", "未认定")]
+    if len(unjudged):
+        task_para += f"，{len(unjudged)}项任务督查办尚未认定推进状态"
     task_para += "。"
     paras = [task_para]
     if len(lag):
