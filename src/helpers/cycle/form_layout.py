@@ -131,9 +131,14 @@ def form_rows(tasks: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:
     1      T1         2       健身点         区体育局  False
     2      T2      None    无量化子目标  区发展改革委、区财政局   True
     """
-    by_task = {tid: g for tid, g in targets.groupby("task_id", sort=False)}
+    by_task: dict[str, list[dict]] = {}
+    ordered = targets.sort_values(["task_id", "target_no"], kind="stable")
+    for rec in ordered[["task_id", "target_no", "metric", "kind", "target", "unit"]].to_dict(
+        "records"
+    ):
+        by_task.setdefault(rec["task_id"], []).append(rec)
     rows = []
-    for t in tasks.itertuples():
+    for t in tasks[["task_id", "section", "task", "leaders", "lead_units"]].itertuples():
         base = {
             "task_id": t.task_id,
             "section": t.section,
@@ -142,7 +147,7 @@ def form_rows(tasks: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:
             "lead_units": _list_cell(t.lead_units),
         }
         subs = by_task.get(t.task_id)
-        if subs is None or subs.empty:
+        if not subs:
             rows.append(
                 {
                     **base,
@@ -155,20 +160,20 @@ def form_rows(tasks: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:
                 }
             )
             continue
-        for i, s in enumerate(subs.sort_values("target_no").itertuples()):
+        for i, s in enumerate(subs):
             # A growth target asks for a rate, not a level: say so where the unit reads it.
-            name = str(s.metric or "")
-            if s.kind == "growth" and not re.search("增长|增速|增幅", name):
+            name = str(s["metric"] or "")
+            if s["kind"] == "growth" and not re.search("增长|增速|增幅", name):
                 name += "（增速）"
-            target = None if pd.isna(s.target) else _plain_number(float(s.target))
+            target = None if pd.isna(s["target"]) else _plain_number(float(s["target"]))
             rows.append(
                 {
                     **base,
-                    "target_no": int(s.target_no),
+                    "target_no": int(s["target_no"]),
                     "subtarget": name,
                     "target": target,
-                    "unit": str(s.unit or ""),
-                    "kind": s.kind,
+                    "unit": str(s["unit"] or ""),
+                    "kind": s["kind"],
                     "first": i == 0,
                 }
             )

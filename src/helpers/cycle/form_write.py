@@ -7,8 +7,11 @@ Sheet protection has no password: it guards against slips, not against a determi
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import hashlib
 import math
+from copy import copy
 from datetime import datetime
 from pathlib import Path
 
@@ -17,6 +20,7 @@ from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.cell_range import MultiCellRange
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from helpers.compute.engine import validate_parameters
@@ -96,7 +100,8 @@ def write_form(
         elif out.suffix.lower() != ".xlsx":
             raise DataError.at(out, "填报表须写成 .xlsx 文件（或给出一个文件夹）", column="--out")
         # Never over an existing file (it may be a filled return): number the new one.
-        return [_save(build_workbook(register, register.rows, unit=""), free_path(out))]
+        with _gc_paused():
+            return [_save(build_workbook(register, register.rows, unit=""), free_path(out))]
     if out.exists() and not out.is_dir():
         raise DataError.at(out, "按单位分别生成时，--out 须是文件夹（每个单位一个工作簿）")
     out = claim_dir(out, paths.DATA_DIR if data_dir is None else data_dir)
@@ -115,7 +120,8 @@ def write_form(
             stem, n = f"{name}_{n}", n + 1
         used.add(stem)
         target = free_path(out / f"{stem}_{suffix}")
-        written.append(_save(build_workbook(register, rows, unit=unit), target))
+        with _gc_paused():
+            written.append(_save(build_workbook(register, rows, unit=unit), target))
         record_written(out, [target.name])
     return written
 
@@ -242,31 +248,55 @@ def _fill_sheet(ws, rows: pd.DataFrame, months: int) -> None:
     )
     for dv in (dv_nonneg, dv_growth, dv_period, dv_status):
         ws.add_data_validation(dv)
+    # Linear in the rows: each cell's style is copied from the first cell styled alike (openpyxl
+    # would otherwise hash every style object per cell), and each validation gets its ranges in
+    # one go (adding cells one by one compares each with all before it).
+    styles: dict[tuple, object] = {}
+    cells_of: dict[str, list[int]] = {"nonneg": [], "growth": [], "period": [], "status": []}
     for i, r in enumerate(rows.to_dict("records"), start=2):
         has_target = r["target_no"] is not None
         for j, col in enumerate(COLUMNS, start=1):
             cell = ws.cell(row=i, column=j)
-            cell.border = _BORDER
-            cell.alignment = Alignment(vertical="top", wrap_text=col.wrap)
+            value = None
             if not col.fill:
-                text_cell(cell, None if r[col.key] == "" else r[col.key])
-                if col.key == "target" and isinstance(cell.value, int | float):
-                    cell.number_format = "#,##0" if float(cell.value).is_integer() else "#,##0.####"
-                continue
-            open_cell = r["first"] if col.per_task else has_target
-            if open_cell:
-                cell.protection = Protection(locked=False)
-                cell.fill = _FILL_YELLOW
+                value = None if r[col.key] == "" else r[col.key]
+                fmt = ""
+                if col.key == "target" and isinstance(value, int | float):
+                    fmt = "#,##0" if float(value).is_integer() else "#,##0.####"
+                key = (j, "locked", fmt)
             else:
-                cell.fill = _FILL_GREY
+                key = (j, "open" if (r["first"] if col.per_task else has_target) else "grey")
+            if key in styles:
+                cell._style = copy(styles[key])
+            else:
+                cell.border = _BORDER
+                cell.alignment = Alignment(vertical="top", wrap_text=col.wrap)
+                if key[1] == "locked" and key[2]:
+                    cell.number_format = key[2]
+                elif key[1] == "open":
+                    cell.protection = Protection(locked=False)
+                    cell.fill = _FILL_YELLOW
+                elif key[1] == "grey":
+                    cell.fill = _FILL_GREY
+                styles[key] = copy(cell._style)
+            if value is not None:
+                text_cell(cell, value)
         if has_target:
-            (dv_growth if r["kind"] == "growth" else dv_nonneg).add(f"{letter['actual']}{i}")
-            dv_period.add(f"{letter['period']}{i}")
+            cells_of["growth" if r["kind"] == "growth" else "nonneg"].append(i)
+            cells_of["period"].append(i)
         if r["first"]:
-            dv_status.add(f"{letter['status']}{i}")
+            cells_of["status"].append(i)
         # Excel does not grow a row to fit wrapped text written by a program: estimate it.
         chars = max(len(str(r["task"])) / 20, len(str(r["section"])) / 6, 1)
         ws.row_dimensions[i].height = min(15 * math.ceil(chars) + 4, 160)
+    for dv, name, column in (
+        (dv_nonneg, "nonneg", "actual"),
+        (dv_growth, "growth", "actual"),
+        (dv_period, "period", "period"),
+        (dv_status, "status", "status"),
+    ):
+        if cells_of[name]:
+            dv.sqref = MultiCellRange(_ranges(letter[column], cells_of[name]))
     last = get_column_letter(len(COLUMNS))
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{last}{max(len(rows) + 1, 2)}"
@@ -366,6 +396,24 @@ def _guide_sheet(ws, register: FormRegister, rows: pd.DataFrame, unit: str) -> N
             ws.row_dimensions[i].height = 15 * math.ceil(len(text) / 55) + 3
 
 
+def _ranges(letter: str, rows: list[int]) -> str:
+    """Rows of one column as Excel ranges: [2, 3, 4, 7] -> 'J2:J4 J7'.
+
+    >>> _ranges("J", [2, 3, 4, 7])
+    'J2:J4 J7'
+    """
+    parts = []
+    start = prev = rows[0]
+    for n in [*rows[1:], None]:
+        if n is not None and n == prev + 1:
+            prev = n
+            continue
+        parts.append(f"{letter}{start}" if start == prev else f"{letter}{start}:{letter}{prev}")
+        if n is not None:
+            start = prev = n
+    return " ".join(parts)
+
+
 def text_cell(cell, value) -> None:
     """Put ``value`` in ``cell``; text is always stored as text, never as a formula.
 
@@ -378,6 +426,19 @@ def text_cell(cell, value) -> None:
         cell.data_type = "s"
         if neutralise(value) != value:
             cell.quotePrefix = True
+
+
+@contextlib.contextmanager
+def _gc_paused():
+    """Pause the cyclic garbage collector while a workbook's many small objects are made and
+    written: they hold no cycles worth collecting, and 20k rows make ~300k cells."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def _save(wb: Workbook, path: Path) -> Path:
