@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import warnings
+import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
@@ -17,7 +18,7 @@ from openpyxl import load_workbook
 
 from helpers.compute.engine import validate_parameters
 from helpers.core import paths
-from helpers.core.errors import DataError, Problem
+from helpers.core.errors import DataError, Problem, capped_lines
 from helpers.core.writing import atomic_path, free_path, neutralise_frame, restore, write_bytes
 from helpers.cycle.form_layout import (
     _DASHES,
@@ -51,6 +52,31 @@ from helpers.cycle.form_layout import (
 )
 from helpers.read.loading import read_text_csv
 
+# Limits on what one returned workbook may hold (a form of 20k tasks is ~3 MB, ~30 MB unpacked).
+MAX_FILE_BYTES = 20_000_000
+MAX_UNPACKED_BYTES = 200_000_000
+MAX_EXTRA_ROWS = 1_000  # rows beyond the register's (Excel keeps some formatted empty rows)
+MAX_CELL_CHARS = 5_000
+
+
+def _unpacked_too_big(data: bytes) -> str:
+    """A message when the .xlsx (a zip) would unpack to more than the limit; "" otherwise."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            total = sum(info.file_size for info in z.infolist())
+    except (zipfile.BadZipFile, ValueError):
+        return ""  # not a zip: load_workbook says so in its own words
+    if total > MAX_UNPACKED_BYTES:
+        return (
+            f"工作簿解压后有 {total / 1e6:.0f} MB，超过上限 {MAX_UNPACKED_BYTES / 1e6:.0f} MB"
+            f"（文件本身 {len(data) / 1e3:.0f} KB）；请用下发的原表填写"
+        )
+    return ""
+
+
+def _too_long(values: tuple, j: int) -> bool:
+    return j < len(values) and isinstance(values[j], str) and len(values[j]) > MAX_CELL_CHARS
+
 
 # --- reading filled forms ---------------------------------------------------------------------
 @dataclass
@@ -82,7 +108,7 @@ class IntakeResult:
         ]
         if self.rejected:
             lines.append(f"  问题 / problems: {len(self.rejected)}")
-            lines.extend(f"    - {p}" for p in self.rejected)
+            lines.extend(f"    - {line}" for line in capped_lines(self.rejected))
         if self.written:
             lines.append("  写入 / written:")
             lines.extend(f"    {p}" for p in self.written)
@@ -226,10 +252,21 @@ def read_workbook(path: Path, register: FormRegister) -> tuple[list[_Return], li
 
     if not path.is_file():
         return whole("file not found")
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        return whole(
+            f"文件有 {size / 1e6:.1f} MB，超过填报表的上限 {MAX_FILE_BYTES / 1e6:.0f} MB；"
+            "请用下发的原表填写，不要粘贴图片或大段内容"
+        )
+    data = path.read_bytes()
+    too_big = _unpacked_too_big(data)
+    if too_big:
+        return whole(too_big)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about extensions it drops
-            wb = load_workbook(io.BytesIO(path.read_bytes()), data_only=True)
+            # read_only: rows are streamed, so memory stays small whatever the sheet holds.
+            wb = load_workbook(io.BytesIO(data), data_only=True, read_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a file that is not .xlsx
         return whole(
             f"cannot be read as an .xlsx workbook ({type(exc).__name__}); "
@@ -303,7 +340,25 @@ def read_workbook(path: Path, register: FormRegister) -> tuple[list[_Return], li
             _Issue(Problem(str(path), message, row, HEADER.get(key, key), FORM_SHEET), task_id)
         )
 
+    max_rows = len(register.rows) + MAX_EXTRA_ROWS
     for i, values in enumerate(ws.iter_rows(min_row=2, values_only=True), start=2):
+        if i > max_rows + 1:
+            return whole(
+                f"表中超过 {max_rows} 行（任务清单共 {len(register.rows)} 行）；请用下发的原表填写，"
+                "不要追加行",
+                sheet=FORM_SHEET,
+                row=i,
+            )
+        long = [c for c in COLUMNS if _too_long(values, where[c.header])]
+        if long:
+            for c in long:
+                add(
+                    f"内容有 {len(str(values[where[c.header]]))} 个字符，超过每格上限 "
+                    f"{MAX_CELL_CHARS} 字；请精简",
+                    i,
+                    c.key,
+                )
+            continue
         cells = {  # restore: a cell neutralised against formulas ("'=…") reads as typed
             c.key: restore(values[where[c.header]] if where[c.header] < len(values) else None)
             for c in COLUMNS

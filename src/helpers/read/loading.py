@@ -59,6 +59,7 @@ ID_COLUMN = {
 }
 ID_PATTERN = re.compile(r"^[A-Za-z0-9_.\-]+$")
 REPORTED_STATUSES = ("正常推进", "推进较为滞后", "未报送", "未认定", "")
+MAX_CSV_BYTES = 200_000_000  # a register of 100k tasks with its progress is ~60 MB
 # A returned row without the office's status: counted and shown as such, never dropped.
 NOT_ASSESSED = "未认定"
 # A thousands separator is a comma before exactly three digits; "2,6" is a decimal comma.
@@ -321,6 +322,12 @@ def read_text_csv(path: Path, columns: list[str]) -> pd.DataFrame:
         An empty file, text that is not UTF-8 (GBK is named as such), a malformed CSV, or a
         missing column.
     """
+    size = path.stat().st_size
+    if size > MAX_CSV_BYTES:
+        raise DataError.at(
+            path,
+            f"文件有 {size / 1e6:.0f} MB，超过上限 {MAX_CSV_BYTES / 1e6:.0f} MB；请检查是否选错了文件",
+        )
     raw = path.read_bytes()
     if not raw.strip(b"\xef\xbb\xbf \r\n\t"):
         raise DataError.at(path, "the file is empty; expected a header row and data rows")
