@@ -12,6 +12,7 @@ import re
 import pandas as pd
 
 from helpers.core.fmt import fmt_pct, fmt_value, is_missing
+from helpers.core.glyphs import REPLACEMENT, missing_glyphs
 from helpers.read.quantities import find_quantities
 
 CHECK_COLUMNS = ["severity", "check", "item", "finding", "source_text"]
@@ -237,6 +238,36 @@ def check_indicator_text(indicators: pd.DataFrame) -> list[dict]:
     return out
 
 
+def check_glyphs(
+    indicators: pd.DataFrame, subtargets: pd.DataFrame, tasks: pd.DataFrame
+) -> list[dict]:
+    """Names drawn on the charts with a character no chart font has: drawn as □, listed here."""
+    out = []
+    sources = [
+        (indicators, "indicator_id", ["indicator"]),
+        (subtargets, "task_id", ["metric"]),
+        (tasks, "task_id", ["section", "lead_units"]),
+    ]
+    for df, id_col, columns in sources:
+        for col in columns:
+            if col not in df.columns:
+                continue
+            for item, text in zip(df[id_col], df[col], strict=True):
+                chars = missing_glyphs(text)
+                if chars:
+                    out.append(
+                        _row(
+                            "警告",
+                            "图表缺字",
+                            item,
+                            f"“{chars}”在图表字体中没有字形，图中以{REPLACEMENT}代替；"
+                            "报告其余部分照常生成",
+                            str(text),
+                        )
+                    )
+    return out
+
+
 def check_returns(tasks: pd.DataFrame) -> list[dict]:
     """Tasks whose unit returned nothing: shown as 未报送, never as zero; tasks not yet judged."""
     out = []
@@ -271,6 +302,7 @@ def run_checks(
         + check_returns(tasks)
         + check_indicators(indicators, report_months)
         + check_indicator_text(indicators)
+        + check_glyphs(indicators, subtargets, tasks)
         + check_subtargets(subtargets, report_months, settings)
         + check_stated_ratios(progress)
     )
