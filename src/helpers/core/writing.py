@@ -44,13 +44,23 @@ _LEGACY_REPORT = re.compile(
 
 
 # --- no live formulas -------------------------------------------------------------------------
+def _runs(text: str) -> bool:
+    """True when a spreadsheet would read ``text`` as a formula (and it is not a plain number)."""
+    return text[:1] in FORMULA_START and not _NUMBER.match(text)
+
+
 def neutralise(value):
     """Return a text value that a spreadsheet cannot read as a formula.
 
+    A text that already starts with quotes before a formula character gets one more, so that
+    ``restore`` gives back exactly what was typed.
+
     >>> neutralise("=HYPERLINK(1)"), neutralise("-3.5"), neutralise(-3.5), neutralise("正常")
     ("'=HYPERLINK(1)", '-3.5', -3.5, '正常')
+    >>> neutralise("'=x")
+    "''=x"
     """
-    if isinstance(value, str) and value[:1] in FORMULA_START and not _NUMBER.match(value):
+    if isinstance(value, str) and _runs(value.lstrip("'")):
         return "'" + value
     return value
 
@@ -58,21 +68,30 @@ def neutralise(value):
 def restore(value):
     """Undo ``neutralise``: ``"'=x"`` -> ``"=x"``; anything else is returned as it is.
 
-    >>> restore("'=HYPERLINK(1)"), restore("'abc"), restore("'-3")
-    ('=HYPERLINK(1)', "'abc", "'-3")
+    >>> restore("'=HYPERLINK(1)"), restore("'abc"), restore("'-3"), restore("''=x")
+    ('=HYPERLINK(1)', "'abc", "'-3", "'=x")
     """
-    if isinstance(value, str) and value[:1] == "'" and neutralise(value[1:]) == value:
+    if isinstance(value, str) and value[:1] == "'" and _runs(value.lstrip("'")):
         return value[1:]
     return value
 
 
 def neutralise_frame(df: pd.DataFrame) -> pd.DataFrame:
-    """A copy of ``df`` whose text cells are neutralised; numeric columns are left alone."""
+    """A copy of ``df`` whose text cells are neutralised (and CR line breaks made LF); numeric
+    columns are left alone."""
     out = df.copy()
     for col in out.columns:
         if not pd.api.types.is_numeric_dtype(out[col]) and not pd.api.types.is_bool_dtype(out[col]):
-            out[col] = out[col].map(neutralise, na_action="ignore")
+            out[col] = out[col].map(_csv_text, na_action="ignore")
     return out
+
+
+def _csv_text(value):
+    """A text cell as a CSV gets it: line breaks as LF (a lone CR would not be quoted and would
+    split the row in Excel), then neutralised."""
+    if isinstance(value, str) and "\r" in value:
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
+    return neutralise(value)
 
 
 @contextlib.contextmanager

@@ -335,11 +335,13 @@ def read_text_csv(path: Path, columns: list[str]) -> pd.DataFrame:
         raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         hint = ""
-        try:
-            raw.decode("gb18030")
-            hint = " It looks like GBK/GB18030 (Excel's plain 'CSV' on Chinese Windows);"
-        except UnicodeDecodeError:
-            pass
+        for part, where in ((raw, ""), (raw[exc.start :], "from this row on, ")):
+            try:
+                part.decode("gb18030")
+            except UnicodeDecodeError:
+                continue
+            hint = f" {where}It looks like GBK/GB18030 (Excel's plain 'CSV' on Chinese Windows);"
+            break
         line = _excel_row(raw[: exc.start].decode("utf-8-sig"))
         raise DataError.at(
             path,
