@@ -720,3 +720,20 @@ def test_91_character_unit_name_does_not_stop_form_per_unit(data_copy, tmp_path)
 def test_problem_text_keeps_the_file_row_and_column():
     p = Problem("a.csv", "bad", row=3, column="value")
     assert str(p) == "a.csv, row 3, column 'value': bad"
+
+
+@pytest.mark.parametrize("typed", ["2,6", "inf", "nan"])
+def test_returned_figure_with_a_decimal_comma_or_inf_is_refused(data_copy, tmp_path, typed):
+    form = write_form(data_copy, 2022, 4, tmp_path / "form.xlsx")[0]
+    filled = _fill(form, tmp_path / "f.xlsx")
+    wb = load_workbook(filled)
+    ws = wb[FORM_SHEET]
+    col = {c.value: c.column for c in ws[1]}
+    row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, col["任务编号"]).value == "T007")
+    ws.cell(row, col["完成值"]).value = typed
+    wb.save(filled)
+    with pytest.raises(DataError, match="is not a number") as err:
+        intake(data_copy, 2022, 4, [filled])
+    assert f"row {row}, column '完成值'" in str(err.value)
+    assert ("小数点请用" in str(err.value)) == (typed == "2,6")
+    assert not _q4(data_copy).exists()

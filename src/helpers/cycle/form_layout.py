@@ -77,6 +77,7 @@ HEADER = {c.key: c.header for c in COLUMNS}
 
 _UNSAFE_NAME = re.compile(r'[\\/:*?"<>|\s]+')
 _DASHES = re.compile(r"\s*[-－—–~～至到]\s*")
+_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 _PERIOD = re.compile(r"^(\d{1,2})-(\d{1,2})月$")
 
 
@@ -248,8 +249,11 @@ def _number(value) -> float | None:
     if isinstance(value, int | float):
         number = float(value)
     elif isinstance(value, str):
+        text = value.strip().replace("，", ",")
+        if "," in text and not _THOUSANDS.match(text):
+            return None  # "2,6" is a decimal comma, not 26
         try:
-            number = float(value.strip().replace(",", "").replace("，", ""))
+            number = float(text.replace(",", ""))
         except ValueError:
             return None
     else:

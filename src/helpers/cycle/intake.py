@@ -490,9 +490,14 @@ def _read_actual(value, exp: dict, row: int, add, tid: str) -> float | None:
         return None
     number = _number(value)
     if number is None:
+        hint = ""
+        if isinstance(value, str) and ("," in value or "，" in value):
+            hint = "；逗号像是小数点，小数点请用“.”（如 2.6），千位分隔只能每三位一个逗号"
+        elif isinstance(value, str) and value.strip().lower() in {"inf", "-inf", "nan", "infinity"}:
+            hint = "；NaN、inf 不是数值，没有数据请留空"
         add(
             f"{_show(value)} is not a number; type the figure alone, in the unit of column 单位 "
-            f"({exp['unit'] or '-'}), without words or units",
+            f"({exp['unit'] or '-'}), without words or units{hint}",
             row,
             "actual",
             tid,
