@@ -493,6 +493,9 @@ def test_disk_full_or_permission_denied_exits_2_and_leaves_nothing_half_written(
     err = capsys.readouterr().err
     assert words in err and "未留下写了一半的文件" in err and "Traceback" not in err
     assert [p.name for p in out.iterdir()] == [OUTPUT_MARKER]  # no CSV, no temporary file
+    monkeypatch.setattr(writing.os, "replace", real_replace)  # space freed: the rerun works
+    assert main(["tables", "--out", str(out)]) == 0
+    assert (out / "tasks.csv").is_file()
 
 
 def test_failed_notebook_that_is_empty_is_not_kept_in_failed(tmp_path):
@@ -737,3 +740,21 @@ def test_returned_figure_with_a_decimal_comma_or_inf_is_refused(data_copy, tmp_p
     assert f"row {row}, column '完成值'" in str(err.value)
     assert ("小数点请用" in str(err.value)) == (typed == "2,6")
     assert not _q4(data_copy).exists()
+
+
+def test_extract_out_neutralises_unit_text_starting_with_formula_characters(tmp_path, capsys):
+    src = tmp_path / "in.csv"
+    pd.DataFrame(
+        {
+            "task": ["=cmd|' /C calc'!A0 新建3个公园", "@SUM(1) 建成5个"],
+            "progress": ["已建成2个公园", ""],
+        }
+    ).to_csv(src, index=False)
+    out = tmp_path / "out.csv"
+    assert main(["extract", str(src), "--out", str(out)]) == 0
+    cells = [c for row in _csv_cells(out) for c in row]
+    assert not [c for c in cells if c[:1] in "=+-@\t\r" and neutralise(c) != c]
+    assert "'=cmd|' /C calc'!A0 新建3个公园" in cells
+    capsys.readouterr()
+    assert main(["extract", str(src)]) == 0  # printed, the same rule
+    assert "'=cmd" in capsys.readouterr().out

@@ -235,7 +235,7 @@ def claim_dir(out: str | Path, data_dir: str | Path | None = None) -> Path:
 def write_owned(out: Path, writers: list[tuple[str, object]]) -> list[Path]:
     """Write files into a claimed folder: never over a file the marker does not list.
 
-    ``writers`` holds (name, function(path) -> Path) pairs. The marker is updated afterwards.
+    ``writers`` holds (name, function(path) -> Path) pairs. The marker is updated first.
     """
     owned = owned_files(out) or set()
     foreign = [n for n, _ in writers if (out / n).exists() and n not in owned]
@@ -245,9 +245,10 @@ def write_owned(out: Path, writers: list[tuple[str, object]]) -> list[Path]:
             "文件已存在，且不是本工具写的；不会覆盖，请先移走它或另选文件夹",
             column="--out",
         )
-    written = [write(out / name) for name, write in writers]
+    # The marker lists the files before they are written: a run stopped half-way (a full disk)
+    # leaves files the next run may replace, never files it would take for someone else's.
     _write_marker(out, owned | {n for n, _ in writers})
-    return written
+    return [write(out / name) for name, write in writers]
 
 
 def record_written(out: Path, names: Iterable[str]) -> None:

@@ -120,9 +120,9 @@ def write_form(
             stem, n = f"{name}_{n}", n + 1
         used.add(stem)
         target = free_path(out / f"{stem}_{suffix}")
+        record_written(out, [target.name])  # before the write: see writing.write_owned
         with _gc_paused():
             written.append(_save(build_workbook(register, rows, unit=unit), target))
-        record_written(out, [target.name])
     return written
 
 
