@@ -758,3 +758,11 @@ def test_extract_out_neutralises_unit_text_starting_with_formula_characters(tmp_
     capsys.readouterr()
     assert main(["extract", str(src)]) == 0  # printed, the same rule
     assert "'=cmd" in capsys.readouterr().out
+
+
+def test_out_that_holds_the_data_folder_is_refused(data_copy, capsys):
+    before = _tree(data_copy)
+    status = main(["tables", "--data-dir", str(data_copy), "--out", str(data_copy.parent)])
+    assert status == 2
+    assert "数据文件夹" in capsys.readouterr().err
+    assert _tree(data_copy) == before

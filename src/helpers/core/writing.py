@@ -163,12 +163,21 @@ def _inside(path: Path, folder: Path) -> bool:
     return path == folder or folder in path.parents
 
 
-def refuse_inside_data(out: str | Path, data_dir: str | Path | None) -> None:
-    """Raise DataError when ``out`` is the data folder or inside it."""
-    if data_dir is not None and _inside(Path(out), Path(data_dir)):
+def refuse_inside_data(out: str | Path, data_dir: str | Path | None, holds: bool = True) -> None:
+    """Raise DataError when ``out`` is the data folder, inside it, or (``holds``: for an output
+    folder the pack replaces) holds it."""
+    if data_dir is None:
+        return
+    if _inside(Path(out), Path(data_dir)):
         raise DataError.at(
             out,
             f"输出位置在数据文件夹（{Path(data_dir)}）之内，会覆盖数据；请另选数据文件夹以外的位置",
+            column="--out",
+        )
+    if holds and _inside(Path(data_dir), Path(out)):
+        raise DataError.at(
+            out,
+            f"数据文件夹（{Path(data_dir)}）在这个输出位置之内，替换输出会牵动数据；请另选位置",
             column="--out",
         )
 

@@ -92,7 +92,7 @@ def write_form(
     year, quarter = validate_parameters(year, quarter, data_dir)
     register = load_register(data_dir, year, quarter)
     out = Path(out)
-    refuse_inside_data(out, paths.DATA_DIR if data_dir is None else data_dir)
+    refuse_inside_data(out, paths.DATA_DIR if data_dir is None else data_dir, holds=False)
     suffix = f"{year}年第{quarter}季度.xlsx"
     if not per_unit:
         if out.is_dir():

@@ -58,7 +58,7 @@ def write_extract(df: pd.DataFrame, out: str | Path, data_dir: str | Path | None
         ``out`` inside the data folder, or a folder.
     """
     out = Path(out)
-    refuse_inside_data(out, paths.DATA_DIR if data_dir is None else data_dir)
+    refuse_inside_data(out, paths.DATA_DIR if data_dir is None else data_dir, holds=False)
     if out.is_dir():
         raise DataError.at(out, "这是一个文件夹；--out 须是一个 .csv 文件", column="--out")
     return write_csv(df, free_path(out))
