@@ -766,3 +766,37 @@ def test_out_that_holds_the_data_folder_is_refused(data_copy, capsys):
     assert status == 2
     assert "数据文件夹" in capsys.readouterr().err
     assert _tree(data_copy) == before
+
+
+@pytest.fixture(scope="module")
+def register_and_form(tmp_path_factory):
+    """A data folder and its Q4 form, written once for the property test below."""
+    import shutil
+
+    from helpers.core import paths
+
+    root = tmp_path_factory.mktemp("prop")
+    shutil.copytree(paths.DATA_DIR / "2022", root / "data" / "2022")
+    return root / "data", write_form(root / "data", 2022, 4, root / "form.xlsx")[0]
+
+
+@settings(max_examples=10, deadline=None)
+@given(st.one_of(UNIT_TEXT.filter(lambda t: t.strip()), st.sampled_from(FORMULAS)))
+def test_any_text_a_unit_may_type_survives_the_form_intake_round_trip(register_and_form, typed):
+    import shutil
+    import tempfile
+
+    from helpers.cycle.form_layout import _text
+
+    data, form = register_and_form
+    with tempfile.TemporaryDirectory() as tmp:
+        filled = _fill(form, Path(tmp) / "f.xlsx", text={"T002": typed})
+        q4 = data / "2022" / "Q4"
+        shutil.rmtree(q4, ignore_errors=True)
+        result = intake(data, 2022, 4, [filled])
+        assert "T002" in result.tasks_returned
+        cell = next(r for r in _csv_cells(q4 / "progress.csv") if r[0] == "T002")[3]
+        assert not (cell[:1] in "=+-@\t\r" and neutralise(cell) != cell)  # never a formula
+        # Read back as the unit typed it (intake trims the ends and writes line breaks as LF).
+        back = read_text_csv(q4 / "progress.csv", ["task_id"]).set_index("task_id")
+        assert back.loc["T002", "progress"] == _text(typed, multiline=True)
