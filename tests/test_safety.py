@@ -249,6 +249,7 @@ def test_intake_for_one_late_unit_keeps_the_returns_taken_in_before(data_copy, t
     assert after.loc[others, "progress"].equals(before.loc[others, "progress"])
     backups = list(_q4(data_copy).glob("progress.csv.*.bak"))
     assert len(backups) == 1
+    assert backups[0] in result.backups and str(backups[0]) in str(result)
     assert (
         read_text_csv(backups[0], ["task_id"])["progress"].tolist() == before["progress"].tolist()
     )

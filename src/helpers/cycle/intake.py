@@ -93,6 +93,7 @@ class IntakeResult:
     rejected: list[Problem] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
     tasks_in_register: int = 0
+    backups: list[Path] = field(default_factory=list)  # the files replaced, kept as *.bak
 
     def __str__(self) -> str:
         lines = [
@@ -112,6 +113,9 @@ class IntakeResult:
         if self.written:
             lines.append("  写入 / written:")
             lines.extend(f"    {p}" for p in self.written)
+            if self.backups:
+                lines.append("  原文件备份 / previous files kept as:")
+                lines.extend(f"    {p}" for p in self.backups)
         else:
             lines.append("  写入 / written: nothing (old files, if any, left as they were)")
         return "\n".join(lines)
@@ -222,7 +226,8 @@ def intake(
         accepted.setdefault(r.task_id, r)
     accepted = {t: accepted[t] for t in task_ids if t in accepted}
     rejected_ids = [t for t in task_ids if t in returned_ids and t not in accepted]
-    written = _write(register, data_dir, accepted, replace) if accepted else []
+    backups: list[Path] = []
+    written = _write(register, data_dir, accepted, replace, backups) if accepted else []
     return IntakeResult(
         year=year,
         quarter=quarter,
@@ -233,6 +238,7 @@ def intake(
         tasks_rejected=rejected_ids,
         rejected=[i.problem for i in issues],
         written=written,
+        backups=backups,
         tasks_in_register=len(task_ids),
     )
 
@@ -615,13 +621,18 @@ def _read_earlier(path: Path, columns: tuple[str, ...] = ("task_id",)) -> pd.Dat
 
 
 def _write(
-    register: FormRegister, data_dir: Path, accepted: dict[str, _Return], replace: bool = False
+    register: FormRegister,
+    data_dir: Path,
+    accepted: dict[str, _Return],
+    replace: bool = False,
+    backups: list[Path] | None = None,
 ) -> list[Path]:
     """Write progress.csv and returned_actuals.csv together: both or neither replace the old.
 
     Rows of tasks not returned now are kept (unless ``replace``); the office's
     ``reported_status`` of a returned task is kept; the old files are backed up first.
     """
+    backups = [] if backups is None else backups
     qdir = paths.quarter_dir(data_dir, register.year, register.quarter)
     targets = [qdir / PROGRESS_FILE, qdir / ACTUALS_FILE]
     old_progress = _read_earlier(targets[0])
@@ -662,9 +673,8 @@ def _write(
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     for target in targets:
         if target.is_file():
-            write_bytes(
-                target.read_bytes(), free_path(target.with_name(f"{target.name}.{stamp}.bak"))
-            )
+            backup = free_path(target.with_name(f"{target.name}.{stamp}.bak"))
+            backups.append(write_bytes(target.read_bytes(), backup))
     with atomic_path(targets[0]) as tmp_progress, atomic_path(targets[1]) as tmp_actuals:
         for frame, tmp in ((progress, tmp_progress), (actuals, tmp_actuals)):
             text = neutralise_frame(frame).to_csv(index=False, lineterminator="\n")
