@@ -149,12 +149,15 @@ def test_staged_dir_replacing_a_report_keeps_files_the_pack_did_not_write(tmp_pa
     target = tmp_path / "report"
     with staged_dir(target) as stage:
         (stage / "index.html").write_text("v1", encoding="utf-8")
+        claim_dir(stage / "data")  # a sub-folder with its own marker, as run's data/ has
     (target / "office-notes.docx").write_bytes(b"notes")
     (target / "drafts").mkdir()
     (target / "drafts" / "a.txt").write_text("draft", encoding="utf-8")
     with staged_dir(target) as stage:
         (stage / "index.html").write_text("v2", encoding="utf-8")
+        claim_dir(stage / "data")
     assert (target / "index.html").read_text(encoding="utf-8") == "v2"
+    assert sorted(p.name for p in (target / "data").iterdir()) == [OUTPUT_MARKER]
     assert (target / "office-notes.docx").read_bytes() == b"notes"
     assert (target / "drafts" / "a.txt").read_text(encoding="utf-8") == "draft"
     files = json.loads((target / OUTPUT_MARKER).read_text(encoding="utf-8"))["files"]

@@ -370,7 +370,7 @@ def _carry_over(old: Path, stage: Path) -> None:
             if not any(rel == f or f.startswith(rel + "/") for f in owned):
                 dest.mkdir(parents=True, exist_ok=True)
             continue
-        if rel in owned:
+        if rel in owned or p.name == OUTPUT_MARKER:  # a sub-folder's marker is the pack's too
             continue
         dest.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(p, free_path(dest))
