@@ -23,6 +23,7 @@ def test_tables_command_writes_every_output_with_a_bom(tmp_path, capsys):
     assert main(["tables", "--year", "2022", "--quarter", "3", "--out", str(tmp_path)]) == 0
     names = {p.name for p in tmp_path.iterdir()}
     assert names == {
+        ".workreport-output",
         "indicators.csv",
         "targets.csv",
         "tasks.csv",

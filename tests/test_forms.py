@@ -214,7 +214,7 @@ def test_form_guide_sheet_states_the_zero_and_empty_rule(form_q4):
 
 
 def test_form_rejects_an_out_path_that_is_not_xlsx(data_dir, tmp_path):
-    with pytest.raises(DataError, match=r"must be written to an \.xlsx file"):
+    with pytest.raises(DataError, match=r"须写成 \.xlsx 文件"):
         write_form(data_dir, 2022, 4, tmp_path / "form.csv")
 
 
@@ -258,10 +258,11 @@ def test_round_trip_progress_csv_holds_what_was_filled(data_dir, form_q4, tmp_pa
     progress = pd.read_csv(_q4(data_dir) / "progress.csv", dtype=str, keep_default_na=False)
     assert list(progress["task_id"]) == _register_ids()
     t004 = progress.set_index("task_id").loc["T004"]
-    assert t004["reported_status"] == "正常推进"
+    assert t004["self_assessment"] == "正常推进"
+    assert t004["reported_status"] == ""  # the office's judgement: intake never writes it
     assert t004["progress"] == T004_TEXT
     assert (t004["issues"], t004["next_steps"]) == ("资金紧张", "加快拆违进度")
-    assert progress.set_index("task_id").loc["T001", "reported_status"] == "推进较为滞后"
+    assert progress.set_index("task_id").loc["T001", "self_assessment"] == "推进较为滞后"
     assert progress.set_index("task_id").loc["T002", "progress"] == "T002：已按计划推进。"
 
 
@@ -311,7 +312,8 @@ def test_round_trip_engine_runs_on_the_intake(data_dir, form_q4, tmp_path):
     intake(data_dir, 2022, 4, [filled])
     analysis = analyse(2022, 4, data_dir=data_dir)
     assert len(analysis.tasks) == len(_register_ids())
-    assert set(analysis.tasks["reported_status"]) == {"正常推进"}
+    # Not yet judged by the office: every task counted and shown as 未认定.
+    assert set(analysis.tasks["reported_status"]) == {"未认定"}
     sub = analysis.subtargets.set_index(["task_id", "target_no"])
     # The report's numbers are the numbers filled in, every one of them.
     for (task_id, target_no), (value, period) in KNOWN_ACTUALS.items():

@@ -6,12 +6,14 @@ source text. Nothing here changes the data.
 
 from __future__ import annotations
 
+import math
 import re
 
 import pandas as pd
 
 from helpers.core.config import Settings
 from helpers.core.fmt import fmt_pct, fmt_value, is_missing
+from helpers.core.glyphs import REPLACEMENT, missing_glyphs
 from helpers.core.vocab import IndicatorStatus, SubtargetStatus, TaskStatus
 from helpers.read.quantities import find_quantities
 
@@ -219,12 +221,83 @@ def check_indicators(indicators: pd.DataFrame, report_months: int) -> list[dict]
     return out
 
 
+def check_indicator_text(indicators: pd.DataFrame) -> list[dict]:
+    """An indicator's value against the figures its own progress text states.
+
+    When the text states figures in the value's unit and none of them is the value (to the
+    text's own precision), the two disagree: an error naming both. A text without such a figure
+    is not checked (the value may be the only source).
+    """
+    out = []
+    for r in indicators.itertuples():
+        text = "" if is_missing(r.source_text) else str(r.source_text)
+        if is_missing(r.actual) or not text:
+            continue
+        said = [q for q in find_quantities(text) if q.unit == r.unit]
+        if not said:
+            continue
+        value = float(r.actual)
+        if any(math.isclose(q.value, value, rel_tol=1e-6, abs_tol=0.005) for q in said):
+            continue
+        figures = "、".join(f"{q.value:g}{q.unit}" for q in said)
+        out.append(
+            _row(
+                "错误",
+                "完成值与进展文字不一致",
+                r.indicator,
+                f"完成值为{value:g}{r.unit}，进展文字中为{figures}；请核对后改正其中之一",
+                text,
+            )
+        )
+    return out
+
+
+def check_glyphs(
+    indicators: pd.DataFrame, subtargets: pd.DataFrame, tasks: pd.DataFrame
+) -> list[dict]:
+    """Names drawn on the charts with a character no chart font has: drawn as □, listed here."""
+    out = []
+    sources = [
+        (indicators, "indicator_id", ["indicator"]),
+        (subtargets, "task_id", ["metric"]),
+        (tasks, "task_id", ["section", "lead_units"]),
+    ]
+    for df, id_col, columns in sources:
+        for col in columns:
+            if col not in df.columns:
+                continue
+            for item, text in zip(df[id_col], df[col], strict=True):
+                chars = missing_glyphs(text)
+                if chars:
+                    out.append(
+                        _row(
+                            "警告",
+                            "图表缺字",
+                            item,
+                            f"“{chars}”在图表字体中没有字形，图中以{REPLACEMENT}代替；"
+                            "报告其余部分照常生成",
+                            str(text),
+                        )
+                    )
+    return out
+
+
 def check_returns(tasks: pd.DataFrame) -> list[dict]:
-    """Tasks whose unit returned nothing: shown as 未报送, never as zero."""
+    """Tasks whose unit returned nothing: shown as 未报送, never as zero; tasks not yet judged."""
     out = []
     for r in tasks.itertuples():
         if r.computed_status == TaskStatus.NOT_REPORTED:
             out.append(_row("错误", "未报送", r.task_id, f"{r.lead_units}未报送进展情况", ""))
+        elif r.reported_status == "未认定":
+            out.append(
+                _row(
+                    "警告",
+                    "未认定",
+                    r.task_id,
+                    "已报送，督查办尚未认定推进状态（按未认定列示并计数）",
+                    "",
+                )
+            )
     return out
 
 
@@ -242,6 +315,8 @@ def run_checks(
         check_counts(stated, tasks, indicators)
         + check_returns(tasks)
         + check_indicators(indicators, report_months)
+        + check_indicator_text(indicators)
+        + check_glyphs(indicators, subtargets, tasks)
         + check_subtargets(subtargets, report_months, settings)
         + check_stated_ratios(progress)
     )

@@ -42,7 +42,7 @@ class DataError(ValueError):
         if len(self.problems) == 1:
             return str(self.problems[0])
         head = f"{len(self.problems)} problems:"
-        return "\n".join([head, *(f"  - {p}" for p in self.problems)])
+        return "\n".join([head, *(f"  - {line}" for line in capped_lines(self.problems))])
 
     @classmethod
     def at(
@@ -55,6 +55,37 @@ class DataError(ValueError):
     ) -> DataError:
         """Build an error for one problem."""
         return cls(Problem(str(file), message, row, column, sheet))
+
+
+MAX_OF_A_KIND = 20
+
+
+def capped_lines(problems: list[Problem], limit: int = MAX_OF_A_KIND) -> list[str]:
+    """One line per problem, but at most ``limit`` of one kind (same file, sheet and column),
+    then one line counting the rest, in the place of the first one left out.
+
+    >>> ps = [Problem("f.xlsx", "bad", row=r, column="完成值") for r in range(2, 30)]
+    >>> lines = capped_lines(ps, limit=3)
+    >>> len(lines), lines[-1]
+    (4, "f.xlsx, column '完成值': 另有 25 条同类问题未列出（共 28 条）")
+    """
+    total: dict[tuple, int] = {}
+    for p in problems:
+        key = (p.file, p.sheet, p.column)
+        total[key] = total.get(key, 0) + 1
+    shown: dict[tuple, int] = {}
+    lines = []
+    for p in problems:
+        key = (p.file, p.sheet, p.column)
+        shown[key] = shown.get(key, 0) + 1
+        if shown[key] <= limit:
+            lines.append(str(p))
+        elif shown[key] == limit + 1:
+            where = Problem(p.file, "", sheet=p.sheet, column=p.column)
+            lines.append(
+                f"{str(where)[:-2]}: 另有 {total[key] - limit} 条同类问题未列出（共 {total[key]} 条）"
+            )
+    return lines
 
 
 @dataclass

@@ -23,6 +23,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, MaxNLocator, MultipleLocator
 
 from helpers.core.config import Settings
+from helpers.core.glyphs import safe_label
 from helpers.core.vocab import STATUS_ORDER, SubtargetStatus, TaskStatus
 from helpers.present.fonts import setup_fonts
 
@@ -55,6 +56,11 @@ def _char_width(token: str) -> float:
 
 
 def wrap_label(text: Any, width: int = 13, max_lines: int | None = None) -> str:
+    """Break a label into lines (``_wrap_label``), safe to draw (``safe_label``)."""
+    return safe_label(_wrap_label(text, width, max_lines))
+
+
+def _wrap_label(text: Any, width: int = 13, max_lines: int | None = None) -> str:
     """Break a (Chinese) label into lines of about ``width`` CJK characters.
 
     ASCII runs such as task ids (``T004``) or numbers (``5.5%``) are never split unless
@@ -125,6 +131,11 @@ def wrap_label(text: Any, width: int = 13, max_lines: int | None = None) -> str:
 
 
 def _truncate(text: Any, width: int) -> str:
+    """Cut ``text`` to about ``width`` CJK characters, ending with ``…`` when cut; safe to draw."""
+    return safe_label(_cut(text, width))
+
+
+def _cut(text: Any, width: int) -> str:
     """Cut ``text`` to about ``width`` CJK characters, ending with ``…`` when cut."""
     if text is None or (not isinstance(text, str) and pd.isna(text)):
         return ""
@@ -285,7 +296,7 @@ def _indicator_row_label(row: pd.Series, rank_label: str = "排名") -> str:
         label = wrap_label(name, 13, max_lines=2) + (f"\n{period}" if period else "")
     if "rank" in row.index and not _blank(row["rank"]):
         label += f"\n{rank_label}第{int(row['rank'])}"
-    return label
+    return safe_label(label)
 
 
 def indicator_chart(

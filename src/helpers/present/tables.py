@@ -10,7 +10,7 @@ import pandas as pd
 from helpers.compute.engine import Analysis
 from helpers.core.fmt import fmt_gap, fmt_pct, fmt_value, is_missing
 from helpers.core.vocab import IndicatorStatus, SubtargetStatus, TaskStatus
-from helpers.core.writing import write_csv, write_json
+from helpers.core.writing import claim_dir, write_csv, write_json, write_owned
 from helpers.present import wording
 
 INDICATOR_CSV = [
@@ -86,21 +86,36 @@ def targets_table(subtargets: pd.DataFrame) -> pd.DataFrame:
     return df[TARGET_CSV]
 
 
-def write_tables(analysis: Analysis, out_dir: str | Path) -> list[Path]:
+def write_tables(
+    analysis: Analysis, out_dir: str | Path, data_dir: str | Path | None = None
+) -> list[Path]:
     """Write the engine's outputs as UTF-8 CSV with a BOM (Excel on Chinese Windows) and JSON.
 
     Files: ``indicators.csv``, ``targets.csv``, ``tasks.csv``, ``disagreements.csv``,
-    ``checks.csv``, ``summary.json``. Each write is atomic.
+    ``checks.csv``, ``summary.json``. Each write is atomic; text cells are neutralised so that
+    none is a live formula.
+
+    ``out_dir`` must be new, empty or a folder the pack wrote (``.workreport-output``), and not
+    inside ``data_dir``; a file in it that the pack did not write is never overwritten.
+
+    Raises
+    ------
+    DataError
+        A refused ``out_dir``.
     """
-    out = Path(out_dir)
-    return [
-        write_csv(analysis.indicators[INDICATOR_CSV], out / "indicators.csv"),
-        write_csv(targets_table(analysis.subtargets), out / "targets.csv"),
-        write_csv(analysis.tasks[TASK_CSV], out / "tasks.csv"),
-        write_csv(analysis.disagreements, out / "disagreements.csv"),
-        write_csv(analysis.checks, out / "checks.csv"),
-        write_json(analysis.summary(), out / "summary.json"),
+    if data_dir is None:  # the folder holding <year>/tasks.csv
+        data_dir = Path(analysis.data.files["tasks"]).parent.parent
+    out = claim_dir(out_dir, data_dir)
+    frames = [
+        ("indicators.csv", analysis.indicators[INDICATOR_CSV]),
+        ("targets.csv", targets_table(analysis.subtargets)),
+        ("tasks.csv", analysis.tasks[TASK_CSV]),
+        ("disagreements.csv", analysis.disagreements),
+        ("checks.csv", analysis.checks),
     ]
+    writers = [(name, lambda path, df=df: write_csv(df, path)) for name, df in frames]
+    writers.append(("summary.json", lambda path: write_json(analysis.summary(), path)))
+    return write_owned(out, writers)
 
 
 def _list(value: str) -> str:

@@ -6,7 +6,10 @@ All problems in a file are collected and raised together, and nothing is returne
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +19,7 @@ import pandas as pd
 from helpers.core import paths
 from helpers.core.errors import DataError, ProblemList
 from helpers.core.vocab import TaskStatus
+from helpers.core.writing import restore
 
 # column -> (dtype, required non-empty)
 SCHEMAS: dict[str, dict[str, tuple[str, bool]]] = {
@@ -73,6 +77,11 @@ ID_COLUMN = {
 }
 ID_PATTERN = re.compile(r"^[A-Za-z0-9_.\-]+$")
 REPORTED_STATUSES = (*(str(s) for s in TaskStatus), "")
+MAX_CSV_BYTES = 200_000_000  # a register of 100k tasks with its progress is ~60 MB
+# A returned row without the office's status: counted and shown as such, never dropped.
+NOT_ASSESSED = TaskStatus.UNJUDGED.value
+# A thousands separator is a comma before exactly three digits; "2,6" is a decimal comma.
+_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 PERIOD_PATTERN = re.compile(r"^(\d{1,2})-(\d{1,2})月$")
 
 
@@ -156,11 +165,31 @@ def _to_numbers(values, path, col, problems, integer: bool):
         if v == "" or v is None:
             result.append(pd.NA)
             continue
+        text = str(v).strip()
+        if "," in text and not _THOUSANDS.match(text):
+            problems.add(
+                path,
+                f"“{v}”中的逗号像是小数点（或分隔位置不对）；小数点请用“.”，如 2.6，"
+                "千位分隔只能每三位一个逗号",
+                row=i + 2,
+                column=col,
+            )
+            result.append(pd.NA)
+            continue
         try:
-            number = float(str(v).replace(",", ""))
+            number = float(text.replace(",", ""))
         except ValueError:
-            hint = "; write the number without the % sign" if str(v).strip().endswith("%") else ""
+            hint = "; write the number without the % sign" if text.endswith("%") else ""
             problems.add(path, f"{v!r} is not a number{hint}", row=i + 2, column=col)
+            result.append(pd.NA)
+            continue
+        if not math.isfinite(number):
+            problems.add(
+                path,
+                f"“{v}”不是一个有限的数（NaN、inf 不能作为数值）；没有数据请留空",
+                row=i + 2,
+                column=col,
+            )
             result.append(pd.NA)
             continue
         if integer and not number.is_integer():
@@ -193,6 +222,8 @@ def load_quarter(data_dir: str | Path | None, year: int, quarter: int) -> Quarte
 
     Progress rows must name tasks in the register; a task with no progress row is kept, with
     ``reported_status`` 未报送 and no text, so that missing reports show as such, never as zero.
+    A progress row without the office's status (an id and nothing else, or a return not yet
+    judged) gets ``reported_status`` 未认定: counted and shown, never dropped.
 
     Raises
     ------
@@ -349,6 +380,12 @@ def read_text_csv(path: Path, columns: list[str]) -> pd.DataFrame:
         An empty file, text that is not UTF-8 (GBK is named as such), a malformed CSV, or a
         missing column.
     """
+    size = path.stat().st_size
+    if size > MAX_CSV_BYTES:
+        raise DataError.at(
+            path,
+            f"文件有 {size / 1e6:.0f} MB，超过上限 {MAX_CSV_BYTES / 1e6:.0f} MB；请检查是否选错了文件",
+        )
     raw = path.read_bytes()
     if not raw.strip(b"\xef\xbb\xbf \r\n\t"):
         raise DataError.at(path, "the file is empty; expected a header row and data rows")
@@ -356,12 +393,14 @@ def read_text_csv(path: Path, columns: list[str]) -> pd.DataFrame:
         raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         hint = ""
-        try:
-            raw.decode("gb18030")
-            hint = " It looks like GBK/GB18030 (Excel's plain 'CSV' on Chinese Windows);"
-        except UnicodeDecodeError:
-            pass
-        line = raw[: exc.start].count(b"\n") + 1
+        for part, where in ((raw, ""), (raw[exc.start :], "from this row on, ")):
+            try:
+                part.decode("gb18030")
+            except UnicodeDecodeError:
+                continue
+            hint = f" {where}It looks like GBK/GB18030 (Excel's plain 'CSV' on Chinese Windows);"
+            break
+        line = _excel_row(raw[: exc.start].decode("utf-8-sig"))
         raise DataError.at(
             path,
             f"not UTF-8 text (first bad byte at offset {exc.start}).{hint} "
@@ -369,9 +408,15 @@ def read_text_csv(path: Path, columns: list[str]) -> pd.DataFrame:
             row=line,
         ) from exc
     try:
-        df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        # Blank lines are kept (and dropped below) so that the index counts rows as Excel does.
+        df = pd.read_csv(
+            path, dtype=str, keep_default_na=False, encoding="utf-8-sig", skip_blank_lines=False
+        )
     except pd.errors.ParserError as exc:
         raise DataError.at(path, f"not a well-formed CSV: {exc}") from exc
+    # The pack's own CSVs neutralise text that a spreadsheet would run ("'=…"): read it back as
+    # it was typed.
+    df = df.map(restore)
     # Excel leaves rows of empty cells (",,,") at the end of a sheet saved as CSV: not data.
     df = df[~(df.apply(lambda col: col.str.strip() == "")).all(axis=1)]
     missing = [c for c in columns if c not in df.columns]
@@ -384,3 +429,17 @@ def read_text_csv(path: Path, columns: list[str]) -> pd.DataFrame:
         )
     df.attrs["source_file"] = str(path)
     return df
+
+
+def _excel_row(text: str) -> int:
+    """The row (header = 1) Excel shows for the end of ``text``, the start of a CSV file.
+
+    Counts CSV records, not lines: a line break inside a quoted cell does not start a row, and a
+    lone CR ends one as Excel reads it.
+
+    >>> _excel_row("a,b\\n1,2\\n"), _excel_row('a,b\\n"x\\ny",'), _excel_row("a\\r\\nb\\rc")
+    (3, 2, 3)
+    """
+    rows = sum(1 for _ in csv.reader(io.StringIO(text, newline="")))
+    ends_row = text.endswith(("\n", "\r")) and text.count('"') % 2 == 0
+    return max(rows + (1 if ends_row else 0), 1)

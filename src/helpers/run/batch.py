@@ -12,7 +12,6 @@ from __future__ import annotations
 import html
 import os
 import re
-import shutil
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -194,8 +193,8 @@ def run_quarter(
     results: list[NotebookResult] = []
     failed_dir = out.parent / "_failed" / f"{out.name}-{datetime.now():%Y%m%d-%H%M%S}"
     try:
-        with staged_dir(out) as stage:
-            write_tables(analysis, stage / "data")
+        with staged_dir(out, data_dir) as stage:
+            write_tables(analysis, stage / "data", data_dir)
             nb_out = stage / "notebooks"
             nb_out.mkdir()
             bar = None
@@ -205,7 +204,9 @@ def run_quarter(
                 bar = tqdm(
                     total=len(notebooks), desc=f"{year}-Q{quarter}", unit="本", file=sys.stderr
                 )
-            with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
+            with ProcessPoolExecutor(
+                max_workers=max(1, jobs), initializer=end_with_parent, initargs=(os.getpid(),)
+            ) as pool:
                 # The Word report is written beside the notebooks, in the same pool.
                 docx = pool.submit(write_docx, analysis, stage / "report.docx")
                 futures = {
@@ -230,10 +231,7 @@ def run_quarter(
                 bar.close()
             bad = [r for r in results if not r.ok]
             if bad:
-                failed_dir.mkdir(parents=True, exist_ok=True)
-                for r in bad:
-                    if r.output.exists():
-                        shutil.copy2(r.output, failed_dir / r.output.name)
+                _keep_failed(bad, failed_dir)
                 raise _NotebooksFailed(bad, failed_dir)
             pages = [(NOTEBOOK_TITLES.get(nb.stem, nb.stem), f"{nb.stem}.html") for nb in notebooks]
             extras = [
@@ -250,6 +248,62 @@ def run_quarter(
     except _NotebooksFailed:
         return sorted(results, key=lambda r: r.name)
     return sorted(results, key=lambda r: r.name)
+
+
+def _keep_failed(bad: list[NotebookResult], failed_dir: Path) -> None:
+    """Copy the failed notebooks for inspection: whole files only, never an empty one."""
+    from helpers.core.writing import OUTPUT_MARKER, write_bytes
+
+    failed_dir.mkdir(parents=True, exist_ok=True)
+    for folder in (failed_dir.parent, failed_dir):
+        marker = folder / OUTPUT_MARKER
+        if not marker.exists():
+            write_bytes(b'{"written_by": "workreport-progress", "files": []}\n', marker)
+    for r in bad:
+        if r.output.is_file() and r.output.stat().st_size > 0:
+            write_bytes(r.output.read_bytes(), failed_dir / r.output.name)
+
+
+def end_with_parent(parent_pid: int) -> None:
+    """Worker initializer: the worker ends when the process that started it ends.
+
+    On Linux the kernel sends SIGKILL to the worker when its parent dies (PR_SET_PDEATHSIG);
+    elsewhere a watchdog thread checks the parent once a second. A Jupyter kernel started by
+    the worker ends with the worker in turn (ipykernel watches its parent, JPY_PARENT_PID).
+    """
+    import signal
+    import threading
+
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, int(signal.SIGKILL), 0, 0, 0)  # PR_SET_PDEATHSIG = 1
+        except (OSError, AttributeError):  # pragma: no cover - no libc prctl
+            pass
+
+    started_by = os.getppid()  # the run, or the start method's server process
+
+    def orphaned() -> bool:
+        if os.getppid() != started_by:
+            return True
+        try:
+            os.kill(parent_pid, 0)
+        except ProcessLookupError:
+            return True
+        except PermissionError:
+            pass
+        return False
+
+    def watch() -> None:
+        while not orphaned():
+            time.sleep(1)
+        os._exit(1)
+
+    if orphaned():  # the run died before the signal was armed
+        os._exit(1)
+    threading.Thread(target=watch, daemon=True, name="end-with-parent").start()
 
 
 def _page_title(year: int, quarter: int, stem: str) -> str:

@@ -7,6 +7,7 @@ notebook exits with status 1; no traceback is shown for a data error.
 from __future__ import annotations
 
 import argparse
+import errno
 import sys
 from pathlib import Path
 
@@ -78,6 +79,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="write the valid rows and list the rest (default: all or nothing)",
     )
+    p.add_argument(
+        "--replace",
+        action="store_true",
+        help="replace all earlier returns of the quarter (default: a return replaces only its "
+        "own tasks; the old files are kept as .bak)",
+    )
 
     p = sub.add_parser("init", help="新建一个督查办的数据文件夹和设置文件（名称）")
     p.add_argument("folder", help="要新建的数据文件夹")
@@ -111,6 +118,36 @@ def main(argv: list[str] | None = None) -> int:
     except DataError as err:
         print(f"错误 / error: {err}", file=sys.stderr)
         return 2
+    except OSError as err:
+        print(os_error_message(err), file=sys.stderr)
+        return 2
+
+
+_OS_REASONS = {
+    errno.EACCES: "没有写入（或读取）权限",
+    errno.EPERM: "操作不被允许（权限不足）",
+    errno.ENOSPC: "磁盘已满",
+    errno.EDQUOT: "超出磁盘配额",
+    errno.ENOTDIR: "路径中有一段是文件而不是文件夹",
+    errno.EISDIR: "这是一个文件夹，不是文件",
+    errno.EROFS: "只读的磁盘或文件夹",
+    errno.ENOENT: "路径不存在",
+    errno.ENAMETOOLONG: "文件名或路径太长",
+    errno.EEXIST: "已存在同名文件",
+}
+
+
+def os_error_message(err: OSError) -> str:
+    """One line for an operating-system failure: which path, why, and that nothing half-written
+    was left (every write goes to a temporary file first)."""
+    reason = _OS_REASONS.get(err.errno, err.strerror or type(err).__name__)
+    where = err.filename if err.filename is not None else "?"
+    if err.filename2 is not None:
+        where = f"{where} -> {err.filename2}"
+    return (
+        f"错误 / error: {where}: {reason}（{err.strerror or err}）。"
+        "未留下写了一半的文件，原有文件保持原样；请换一个可写的位置或腾出空间后重试。"
+    )
 
 
 def _dispatch(args) -> int:
@@ -125,7 +162,7 @@ def _dispatch(args) -> int:
         from helpers.present.tables import write_tables
 
         analysis = analyse(args.year, args.quarter, args.data_dir, args.settings or None)
-        for path in write_tables(analysis, args.out):
+        for path in write_tables(analysis, args.out, args.data_dir):
             print(path)
         return 0
     if args.command == "extract":
@@ -133,11 +170,13 @@ def _dispatch(args) -> int:
 
         df = extract_csv(args.csv, args.quarter)
         if args.out:
-            from helpers.core.writing import write_csv
+            from helpers.run.extract import write_extract
 
-            print(write_csv(df, args.out))
+            print(write_extract(df, args.out))
         else:
-            print(df.to_csv(index=False), end="")
+            from helpers.core.writing import neutralise_frame
+
+            print(neutralise_frame(df).to_csv(index=False), end="")
         return 0
     if args.command == "run":
         from helpers.run.batch import run_many
@@ -171,6 +210,7 @@ def _dispatch(args) -> int:
                 args.quarter,
                 [Path(f) for f in args.files],
                 partial=args.partial,
+                replace=args.replace,
             )
         except DataError as err:
             print(f"错误 / error: {err}", file=sys.stderr)

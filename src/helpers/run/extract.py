@@ -10,8 +10,10 @@ from pathlib import Path
 import pandas as pd
 
 from helpers.compute.engine import compute_subtargets
+from helpers.core import paths
 from helpers.core.config import load_settings
 from helpers.core.errors import DataError, ProblemList
+from helpers.core.writing import free_path, refuse_inside_data, write_csv
 from helpers.present.tables import targets_table
 from helpers.read.loading import read_text_csv
 
@@ -43,3 +45,20 @@ def extract_csv(path: str | Path, quarter: int = 3) -> pd.DataFrame:
     progress = pd.DataFrame({"task_id": list(ids), "progress": df["progress"]})
     months = int(quarter) * 3
     return targets_table(compute_subtargets(tasks, progress, months, load_settings()))
+
+
+def write_extract(df: pd.DataFrame, out: str | Path, data_dir: str | Path | None = None) -> Path:
+    """Write the result of ``extract_csv`` as CSV: never into the data folder, never over a file.
+
+    An existing file is kept and the result gets the next free name (``name(2).csv`` …).
+
+    Raises
+    ------
+    DataError
+        ``out`` inside the data folder, or a folder.
+    """
+    out = Path(out)
+    refuse_inside_data(out, paths.DATA_DIR if data_dir is None else data_dir, holds=False)
+    if out.is_dir():
+        raise DataError.at(out, "这是一个文件夹；--out 须是一个 .csv 文件", column="--out")
+    return write_csv(df, free_path(out))

@@ -1,0 +1,682 @@
+"""Reading filled forms back: ``intake`` checks every cell and writes the quarter's progress.
+
+``intake`` compares every locked cell with the register, so an unprotected-and-edited form is
+still caught; it checks the unit's cells against the rules of the form's own 填报说明.
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+
+import pandas as pd
+from openpyxl import load_workbook
+
+from helpers.compute.engine import validate_parameters
+from helpers.core import paths
+from helpers.core.errors import DataError, Problem, capped_lines
+from helpers.core.writing import atomic_path, free_path, neutralise_frame, restore, write_bytes
+from helpers.cycle.form_layout import (
+    _DASHES,
+    _PERIOD,
+    ACTUALS_COLUMNS,
+    ACTUALS_FILE,
+    COLUMNS,
+    FORM_MARKER,
+    FORM_SHEET,
+    FORM_VERSION,
+    HEADER,
+    LOCKED_KEYS,
+    META_SHEET,
+    PROGRESS_COLUMNS,
+    PROGRESS_FILE,
+    STATUS_WORDS,
+    TASK_KEYS,
+    FormRegister,
+    _as_int,
+    _blank,
+    _number,
+    _plain_number,
+    _row_content,
+    _same,
+    _short_list,
+    _show,
+    _split,
+    _target_no,
+    _text,
+    load_register,
+)
+from helpers.read.loading import read_text_csv
+
+# Limits on what one returned workbook may hold (a form of 20k tasks is ~3 MB, ~30 MB unpacked).
+MAX_FILE_BYTES = 20_000_000
+MAX_UNPACKED_BYTES = 200_000_000
+MAX_EXTRA_ROWS = 1_000  # rows beyond the register's (Excel keeps some formatted empty rows)
+MAX_CELL_CHARS = 5_000
+
+
+def _unpacked_too_big(data: bytes) -> str:
+    """A message when the .xlsx (a zip) would unpack to more than the limit; "" otherwise."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            total = sum(info.file_size for info in z.infolist())
+    except (zipfile.BadZipFile, ValueError):
+        return ""  # not a zip: load_workbook says so in its own words
+    if total > MAX_UNPACKED_BYTES:
+        return (
+            f"工作簿解压后有 {total / 1e6:.0f} MB，超过上限 {MAX_UNPACKED_BYTES / 1e6:.0f} MB"
+            f"（文件本身 {len(data) / 1e3:.0f} KB）；请用下发的原表填写"
+        )
+    return ""
+
+
+def _too_long(values: tuple, j: int) -> bool:
+    return j < len(values) and isinstance(values[j], str) and len(values[j]) > MAX_CELL_CHARS
+
+
+# --- reading filled forms ---------------------------------------------------------------------
+@dataclass
+class IntakeResult:
+    """What ``intake`` read, accepted, rejected and wrote."""
+
+    year: int
+    quarter: int
+    files_read: list[Path]
+    rows_accepted: int
+    tasks_returned: list[str]  # accepted and written
+    tasks_missing: list[str]  # in the register, returned by nobody: 未报送, never zero
+    tasks_rejected: list[str] = field(default_factory=list)  # returned, but with a problem
+    rejected: list[Problem] = field(default_factory=list)
+    written: list[Path] = field(default_factory=list)
+    tasks_in_register: int = 0
+    backups: list[Path] = field(default_factory=list)  # the files replaced, kept as *.bak
+
+    def __str__(self) -> str:
+        lines = [
+            f"填报汇总 / intake {self.year} Q{self.quarter} (1-{self.quarter * 3}月)",
+            f"  读取文件 / files read: {len(self.files_read)}",
+            f"  接收行数 / rows accepted: {self.rows_accepted}",
+            f"  已接收任务 / tasks accepted: {len(self.tasks_returned)} of "
+            f"{self.tasks_in_register}",
+            f"  未报送任务 / tasks not returned: {len(self.tasks_missing)}"
+            + (f" ({_short_list(self.tasks_missing)})" if self.tasks_missing else ""),
+            f"  退回任务 / tasks rejected: {len(self.tasks_rejected)}"
+            + (f" ({_short_list(self.tasks_rejected)})" if self.tasks_rejected else ""),
+        ]
+        if self.rejected:
+            lines.append(f"  问题 / problems: {len(self.rejected)}")
+            lines.extend(f"    - {line}" for line in capped_lines(self.rejected))
+        if self.written:
+            lines.append("  写入 / written:")
+            lines.extend(f"    {p}" for p in self.written)
+            if self.backups:
+                lines.append("  原文件备份 / previous files kept as:")
+                lines.extend(f"    {p}" for p in self.backups)
+        else:
+            lines.append("  写入 / written: nothing (old files, if any, left as they were)")
+        return "\n".join(lines)
+
+
+@dataclass
+class _Return:
+    """One task as one workbook returned it."""
+
+    task_id: str
+    file: Path
+    rows: list[int]
+    status: str
+    progress: str
+    issues: str
+    next_steps: str
+    actuals: tuple[tuple[int, float, str], ...]  # (target_no, actual, period)
+
+    def content(self) -> tuple:
+        return (self.status, self.progress, self.issues, self.next_steps, self.actuals)
+
+
+@dataclass
+class _Issue:
+    """A problem, with the task it stops (None: the row or the whole file)."""
+
+    problem: Problem
+    task_id: str | None = None
+    whole_file: bool = False
+
+
+def intake(
+    data_dir: str | Path | None,
+    year: int,
+    quarter: int,
+    files: list[Path],
+    partial: bool = False,
+    replace: bool = False,
+) -> IntakeResult:
+    """Read filled forms, check them, and write the quarter's progress and returned figures.
+
+    Writes ``<data_dir>/<year>/Q<quarter>/progress.csv`` (``task_id``, ``reported_status``,
+    ``self_assessment`` from 本单位评估 (may be empty), ``progress``, ``issues`` (存在问题) and
+    ``next_steps`` (下一步打算)) and ``returned_actuals.csv`` (``task_id``, ``target_no``,
+    ``actual``, ``actual_period``, ``source_file``) for every 完成值 typed.
+
+    Returns accumulate: a task returned now replaces only that task's earlier row and figures;
+    every other task's row is kept as it was. ``reported_status`` is the office's own judgement:
+    intake never writes it (an existing one is kept; a new task's is empty, shown as 未认定).
+    The previous files are kept beside them as ``progress.csv.<time>.bak``. ``replace=True``
+    starts from nothing: only the workbooks given now. A task nobody returned gets no row: the
+    report shows it as 未报送, never as zero.
+
+    Parameters
+    ----------
+    data_dir : str or Path, optional
+        The data folder (default: the pack's ``data/``).
+    year, quarter : int
+        The quarter the forms were written for.
+    files : list of Path
+        Filled workbooks: the combined form, per-unit forms, or both. They are only read.
+    partial : bool, default False
+        False: any problem (including tasks nobody returned) raises and nothing is written.
+        True: write the tasks returned without a problem; a task with a problem in any of its
+        rows is left out whole, and listed in the result with the problem.
+
+    Returns
+    -------
+    IntakeResult
+
+    Raises
+    ------
+    DataError
+        Listing every problem, each with file, sheet, row and column (not raised for row
+        problems when ``partial``; still raised for bad parameters or a bad register).
+    """
+    year, quarter = validate_parameters(year, quarter, data_dir)
+    data_dir = Path(data_dir or paths.DATA_DIR)
+    register = load_register(data_dir, year, quarter)
+    files = [Path(f) for f in files]
+    if not files:
+        raise DataError.at(paths.quarter_dir(data_dir, year, quarter), "no workbooks given to read")
+    issues: list[_Issue] = []
+    returns: list[_Return] = []
+    rows_in: dict[tuple[Path, str], int] = {}
+    for path in files:
+        file_returns, file_issues = read_workbook(path, register)
+        returns.extend(file_returns)
+        issues.extend(file_issues)
+        for r in file_returns:
+            rows_in[(path, r.task_id)] = len(r.rows)
+    issues.extend(_conflicts(returns))
+    task_ids = list(register.tasks["task_id"])
+    returned_ids = {r.task_id for r in returns}
+    qdir = paths.quarter_dir(data_dir, year, quarter)
+    earlier = set() if replace else set(_read_earlier(qdir / PROGRESS_FILE)["task_id"])
+    missing = [t for t in task_ids if t not in returned_ids and t not in earlier]
+    failed_files = {Path(i.problem.file) for i in issues if i.whole_file}
+    # A workbook that could not be read would list every task it holds as missing: noise.
+    missing_issues = [] if failed_files else _missing_issues(register, missing)
+    if not partial and (issues or missing_issues):
+        raise DataError([i.problem for i in issues + missing_issues])
+    bad_tasks = {i.task_id for i in issues if i.task_id}
+    accepted: dict[str, _Return] = {}
+    for r in returns:
+        if r.task_id in bad_tasks or r.file in failed_files:
+            continue
+        accepted.setdefault(r.task_id, r)
+    accepted = {t: accepted[t] for t in task_ids if t in accepted}
+    rejected_ids = [t for t in task_ids if t in returned_ids and t not in accepted]
+    backups: list[Path] = []
+    written = _write(register, data_dir, accepted, replace, backups) if accepted else []
+    return IntakeResult(
+        year=year,
+        quarter=quarter,
+        files_read=files,
+        rows_accepted=sum(rows_in[(r.file, t)] for t, r in accepted.items()),
+        tasks_returned=list(accepted),
+        tasks_missing=missing,
+        tasks_rejected=rejected_ids,
+        rejected=[i.problem for i in issues],
+        written=written,
+        backups=backups,
+        tasks_in_register=len(task_ids),
+    )
+
+
+def read_workbook(path: Path, register: FormRegister) -> tuple[list[_Return], list[_Issue]]:
+    """Read one filled workbook: the tasks it returns and every problem in it.
+
+    The file is read into memory once and never written. A task counts as returned when any
+    of its fill-in cells holds something.
+    """
+    path = Path(path)
+    issues: list[_Issue] = []
+
+    def whole(message: str, sheet: str | None = None, row=None, column=None):
+        issues.append(_Issue(Problem(str(path), message, row, column, sheet), whole_file=True))
+        return [], issues
+
+    if not path.is_file():
+        return whole("file not found")
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        return whole(
+            f"文件有 {size / 1e6:.1f} MB，超过填报表的上限 {MAX_FILE_BYTES / 1e6:.0f} MB；"
+            "请用下发的原表填写，不要粘贴图片或大段内容"
+        )
+    data = path.read_bytes()
+    too_big = _unpacked_too_big(data)
+    if too_big:
+        return whole(too_big)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl warns about extensions it drops
+            # read_only: rows are streamed, so memory stays small whatever the sheet holds.
+            wb = load_workbook(io.BytesIO(data), data_only=True, read_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a file that is not .xlsx
+        return whole(
+            f"cannot be read as an .xlsx workbook ({type(exc).__name__}); "
+            "save the form as Excel .xlsx"
+        )
+    if META_SHEET not in wb.sheetnames or FORM_SHEET not in wb.sheetnames:
+        return whole(
+            f"not a form written by 'workreport form' (no {META_SHEET!r} or "
+            f"{FORM_SHEET!r} sheet); use the form sent for {register.year} "
+            f"Q{register.quarter}"
+        )
+    meta = {
+        str(k).strip(): v
+        for k, v, *_ in wb[META_SHEET].iter_rows(values_only=True)
+        if k is not None
+    }
+    if meta.get("form") != FORM_MARKER:
+        return whole(
+            f"not a form written by 'workreport form' (sheet {META_SHEET!r} has no form marker)",
+            sheet=META_SHEET,
+        )
+    if str(meta.get("form_version")) != FORM_VERSION:
+        return whole(
+            f"form version {meta.get('form_version')!r}; this pack reads version "
+            f"{FORM_VERSION}: re-issue the form",
+            sheet=META_SHEET,
+        )
+    form_year, form_quarter = _as_int(meta.get("year")), _as_int(meta.get("quarter"))
+    if (form_year, form_quarter) != (register.year, register.quarter):
+        return whole(
+            f"this form is for {meta.get('year')} Q{meta.get('quarter')}; the intake "
+            f"is for {register.year} Q{register.quarter}: use this quarter's form",
+            sheet=META_SHEET,
+        )
+    if meta.get("register_fingerprint") != register.fingerprint:
+        # Not fatal on its own: the cell-by-cell comparison below names what differs.
+        issues.append(
+            _Issue(
+                Problem(
+                    str(path),
+                    f"the register ({register.tasks_file.name}) has changed since this form "
+                    "was written, or the form's locked cells were edited; re-issue the form if the "
+                    "register changed",
+                    sheet=META_SHEET,
+                    column="register_fingerprint",
+                )
+            )
+        )
+    ws = wb[FORM_SHEET]
+    header = [
+        None if v is None else str(v).strip()
+        for v in next(ws.iter_rows(min_row=1, max_row=1, values_only=True), ())
+    ]
+    where = {h: j for j, h in enumerate(header) if h}
+    absent = [c.header for c in COLUMNS if c.header not in where]
+    if absent:
+        return whole(
+            f"header changed: column(s) {', '.join(absent)} not found in row 1; "
+            "do not rename, move or delete columns",
+            sheet=FORM_SHEET,
+            row=1,
+            column=absent[0],
+        )
+    expected = {(r["task_id"], r["target_no"]): r for r in register.rows.to_dict("records")}
+    known = set(register.tasks["task_id"])
+    by_task: dict[str, list[tuple[int, dict]]] = {}
+    seen: dict[tuple[str, int | None], tuple[int, dict]] = {}
+
+    def add(message, row, key=None, task_id=None):
+        issues.append(
+            _Issue(Problem(str(path), message, row, HEADER.get(key, key), FORM_SHEET), task_id)
+        )
+
+    max_rows = len(register.rows) + MAX_EXTRA_ROWS
+    for i, values in enumerate(ws.iter_rows(min_row=2, values_only=True), start=2):
+        if i > max_rows + 1:
+            return whole(
+                f"表中超过 {max_rows} 行（任务清单共 {len(register.rows)} 行）；请用下发的原表填写，"
+                "不要追加行",
+                sheet=FORM_SHEET,
+                row=i,
+            )
+        long = [c for c in COLUMNS if _too_long(values, where[c.header])]
+        if long:
+            for c in long:
+                add(
+                    f"内容有 {len(str(values[where[c.header]]))} 个字符，超过每格上限 "
+                    f"{MAX_CELL_CHARS} 字；请精简",
+                    i,
+                    c.key,
+                )
+            continue
+        cells = {  # restore: a cell neutralised against formulas ("'=…") reads as typed
+            c.key: restore(values[where[c.header]] if where[c.header] < len(values) else None)
+            for c in COLUMNS
+        }
+        if all(_blank(v) for v in cells.values()):
+            continue
+        tid = _text(cells["task_id"])
+        if not tid:
+            add("任务编号 is empty; rows must keep their task id", i, "task_id")
+            continue
+        if tid not in known:
+            add(
+                f"task id {tid!r} is not in the register ({register.tasks_file.name})", i, "task_id"
+            )
+            continue
+        tno = _target_no(cells["target_no"])
+        if tno is False or (tid, tno) not in expected:
+            add(
+                f"task {tid} has no sub-target {cells['target_no']!r} in the register",
+                i,
+                "target_no",
+                tid,
+            )
+            continue
+        exp = expected[(tid, tno)]
+        for key in LOCKED_KEYS:
+            if not _same(cells[key], exp[key]):
+                add(
+                    f"locked cell changed: the form has {_show(cells[key])}, the register has "
+                    f"{_show(exp[key])}",
+                    i,
+                    key,
+                    tid,
+                )
+        row = {"row": i, "target_no": tno, "kind": exp["kind"]}
+        row["actual"] = _read_actual(cells["actual"], exp, i, add, tid)
+        row["period"] = _read_period(cells["period"], register.months, i, add, tid)
+        if row["period"] and row["actual"] is None and _blank(cells["actual"]):
+            add(
+                "数据期间 given but 完成值 is empty; give the figure or clear the period",
+                i,
+                "period",
+                tid,
+            )
+        status = _text(cells["status"])
+        if status and status not in STATUS_WORDS:
+            add(
+                f"status {status!r} is not one of {' / '.join(STATUS_WORDS)} (or empty)",
+                i,
+                "status",
+                tid,
+            )
+        row.update(
+            {k: _text(cells[k], multiline=True) for k in ("progress", "issues", "next_steps")}
+        )
+        row["status"] = status
+        row["filled"] = any(not _blank(cells[c.key]) for c in COLUMNS if c.fill)
+        key = (tid, tno)
+        if key in seen:
+            first_row, first = seen[key]
+            if _row_content(first) != _row_content(row):
+                add(
+                    f"{tid} sub-target {tno if tno is not None else '-'} appears twice in this "
+                    f"file with different content (rows {first_row} and {i})",
+                    i,
+                    "task_id",
+                    tid,
+                )
+            continue
+        seen[key] = (i, row)
+        by_task.setdefault(tid, []).append((i, row))
+    returns = []
+    for tid, rows in by_task.items():
+        if not any(r["filled"] for _, r in rows):
+            continue
+        answers = {}
+        for key in TASK_KEYS:
+            given = {r[key]: n for n, r in rows if r[key]}
+            if len(given) > 1:
+                add(
+                    f"{tid} is returned twice in this file with different {HEADER[key]} "
+                    f"(rows {', '.join(map(str, sorted(given.values())))})",
+                    max(given.values()),
+                    key,
+                    tid,
+                )
+            answers[key] = next(iter(given), "")
+        if not answers["progress"]:
+            add(
+                f"{tid}: 任务进展情况 is empty; a return needs the progress in words "
+                "(a number alone is not a return)",
+                rows[0][0],
+                "progress",
+                tid,
+            )
+        actuals = tuple(
+            sorted(
+                (r["target_no"], r["actual"], r["period"] or f"1-{register.months}月")
+                for _, r in rows
+                if r["actual"] is not None
+            )
+        )
+        returns.append(
+            _Return(
+                tid,
+                path,
+                [n for n, _ in rows],
+                answers["status"],
+                answers["progress"],
+                answers["issues"],
+                answers["next_steps"],
+                actuals,
+            )
+        )
+    return returns, issues
+
+
+def _read_actual(value, exp: dict, row: int, add, tid: str) -> float | None:
+    if _blank(value):
+        return None
+    if exp["target_no"] is None:
+        add(
+            "this task has no numeric sub-target: leave 完成值 empty and give the progress in "
+            "words",
+            row,
+            "actual",
+            tid,
+        )
+        return None
+    number = _number(value)
+    if number is None:
+        hint = ""
+        if isinstance(value, str) and ("," in value or "，" in value):
+            hint = "；逗号像是小数点，小数点请用“.”（如 2.6），千位分隔只能每三位一个逗号"
+        elif isinstance(value, str) and value.strip().lower() in {"inf", "-inf", "nan", "infinity"}:
+            hint = "；NaN、inf 不是数值，没有数据请留空"
+        add(
+            f"{_show(value)} is not a number; type the figure alone, in the unit of column 单位 "
+            f"({exp['unit'] or '-'}), without words or units{hint}",
+            row,
+            "actual",
+            tid,
+        )
+        return None
+    if number < 0 and exp["kind"] != "growth":
+        add(
+            f"{_plain_number(number)} is negative; only a growth rate (增速) may be negative",
+            row,
+            "actual",
+            tid,
+        )
+        return None
+    return number
+
+
+def _read_period(value, months: int, row: int, add, tid: str) -> str:
+    if _blank(value):
+        return ""
+    if isinstance(value, datetime | date | time):
+        add(
+            "数据期间 is a date (Excel turned '1-12' into a date); type it as text like "
+            f"1-{months}月",
+            row,
+            "period",
+            tid,
+        )
+        return ""
+    period = parse_period(str(value))
+    if period is None:
+        add(
+            f"period {_show(value)} is not like '1-{months}月' (year to date, from 1月)",
+            row,
+            "period",
+            tid,
+        )
+        return ""
+    end = int(_PERIOD.match(period).group(2))
+    if end > months:
+        add(
+            f"period {period!r} ends after the quarter's last month (1-{months}月)",
+            row,
+            "period",
+            tid,
+        )
+        return ""
+    return period
+
+
+def parse_period(text: str) -> str | None:
+    """Return a year-to-date period as ``1-N月``, or None when the text is not one.
+
+    >>> parse_period("1－12 月"), parse_period("1至9月"), parse_period("4-6月"), parse_period("9月")
+    ('1-12月', '1-9月', None, None)
+    """
+    text = _DASHES.sub("-", str(text).strip()).replace(" ", "")
+    m = _PERIOD.match(text)
+    if not m or int(m.group(1)) != 1 or not 1 <= int(m.group(2)) <= 12:
+        return None
+    return f"1-{int(m.group(2))}月"
+
+
+def _conflicts(returns: list[_Return]) -> list[_Issue]:
+    """The same task returned by two workbooks with different content."""
+    by_task: dict[str, list[_Return]] = {}
+    for r in returns:
+        by_task.setdefault(r.task_id, []).append(r)
+    issues = []
+    for tid, rs in by_task.items():
+        if len({r.content() for r in rs}) <= 1:
+            continue
+        where = "; ".join(f"{r.file.name} row {r.rows[0]}" for r in rs)
+        for r in rs:
+            issues.append(
+                _Issue(
+                    Problem(
+                        str(r.file),
+                        f"{tid} is returned in {len(rs)} workbooks with different content "
+                        f"({where}); agree one return and send it once",
+                        r.rows[0],
+                        "任务编号",
+                        FORM_SHEET,
+                    ),
+                    tid,
+                )
+            )
+    return issues
+
+
+def _missing_issues(register: FormRegister, missing: list[str]) -> list[_Issue]:
+    """One problem per lead unit that left tasks unreturned, naming the tasks."""
+    by_unit: dict[str, list[str]] = {}
+    units = dict(zip(register.tasks["task_id"], register.tasks["lead_units"], strict=True))
+    for tid in missing:
+        for unit in _split(units[tid]):
+            by_unit.setdefault(unit, []).append(tid)
+    return [
+        _Issue(
+            Problem(
+                str(register.tasks_file),
+                f"no return (未报送) from {unit}: "
+                f"{', '.join(ids)}; these tasks show as 未报送 in the report",
+                column="task_id",
+            )
+        )
+        for unit, ids in by_unit.items()
+    ]
+
+
+def _read_earlier(path: Path, columns: tuple[str, ...] = ("task_id",)) -> pd.DataFrame:
+    """The rows an earlier intake (or the office) wrote; empty when there is no file."""
+    if not path.is_file():
+        return pd.DataFrame(columns=list(columns), dtype=object)
+    return read_text_csv(path, list(columns))
+
+
+def _write(
+    register: FormRegister,
+    data_dir: Path,
+    accepted: dict[str, _Return],
+    replace: bool = False,
+    backups: list[Path] | None = None,
+) -> list[Path]:
+    """Write progress.csv and returned_actuals.csv together: both or neither replace the old.
+
+    Rows of tasks not returned now are kept (unless ``replace``); the office's
+    ``reported_status`` of a returned task is kept; the old files are backed up first.
+    """
+    backups = [] if backups is None else backups
+    qdir = paths.quarter_dir(data_dir, register.year, register.quarter)
+    targets = [qdir / PROGRESS_FILE, qdir / ACTUALS_FILE]
+    old_progress = _read_earlier(targets[0])
+    old_actuals = _read_earlier(targets[1], ("task_id",))
+    office = {}
+    if "reported_status" in old_progress.columns:
+        office = dict(zip(old_progress["task_id"], old_progress["reported_status"], strict=True))
+    progress = pd.DataFrame(
+        [
+            [t, office.get(t, ""), r.status, r.progress, r.issues, r.next_steps]
+            for t, r in accepted.items()
+        ],
+        columns=PROGRESS_COLUMNS,
+        dtype=object,
+    )
+    actuals = pd.DataFrame(
+        [
+            [r.task_id, tno, _plain_number(value), period, r.file.name]
+            for r in accepted.values()
+            for tno, value, period in r.actuals
+        ],
+        columns=ACTUALS_COLUMNS,
+        dtype=object,  # 1400000 stays 1400000, 38.5 stays 38.5
+    )
+    progress, actuals = progress.astype(str), actuals.astype(str)  # 1400000 stays 1400000
+    if not replace:
+        keep = old_progress[~old_progress["task_id"].isin(accepted)]
+        progress = pd.concat([keep, progress], ignore_index=True).fillna("")
+        order = {t: i for i, t in enumerate(register.tasks["task_id"])}
+        progress = progress.sort_values(
+            "task_id", key=lambda s: s.map(lambda t: order.get(t, len(order))), kind="stable"
+        )
+        keep_actuals = old_actuals[~old_actuals["task_id"].isin(accepted)]
+        actuals = pd.concat([keep_actuals, actuals], ignore_index=True).fillna("")
+        actuals = actuals.sort_values(
+            "task_id", key=lambda s: s.map(lambda t: order.get(t, len(order))), kind="stable"
+        )
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    for target in targets:
+        if target.is_file():
+            backup = free_path(target.with_name(f"{target.name}.{stamp}.bak"))
+            backups.append(write_bytes(target.read_bytes(), backup))
+    with atomic_path(targets[0]) as tmp_progress, atomic_path(targets[1]) as tmp_actuals:
+        for frame, tmp in ((progress, tmp_progress), (actuals, tmp_actuals)):
+            text = neutralise_frame(frame).to_csv(index=False, lineterminator="\n")
+            tmp.write_text(text, encoding="utf-8", newline="\n")
+    return targets
