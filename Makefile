@@ -10,7 +10,7 @@ JOBS   ?= 2
 STAMP   = $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help venv report test test-fast lab kernel data tables bench lint format clean
+.PHONY: help venv report test test-fast lab kernel data tables accuracy bench lint format clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-10s %s\n", $$1, $$2}'
@@ -43,6 +43,9 @@ data: $(STAMP) ## Rebuild data/2022 CSVs from the raw report text
 
 tables: $(STAMP) ## Write the engine's CSV tables only, to reports/tables-$(YEAR)-Q$(QUARTER)/
 	$(BIN)/workreport tables --year $(YEAR) --quarter $(QUARTER) --out reports/tables-$(YEAR)-Q$(QUARTER)
+
+accuracy: $(STAMP) ## Score the reader against the hand golds (data/corpus/, built-in source)
+	$(BIN)/python -m helpers.run.accuracy
 
 bench: $(STAMP) ## Run the benchmarks (prints ratios; see README)
 	$(BIN)/python benchmarks/run.py
