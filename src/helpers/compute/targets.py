@@ -22,6 +22,7 @@ from helpers.read.quantities import (
     find_period,
     find_quantities,
     format_period,
+    normalize,
 )
 
 LOWER_WORDS = ("控制在", "以下", "不超过", "以内", "下降", "减少", "降低", "压减")
@@ -344,7 +345,10 @@ def read_targets(
         One row per sub-target. ``source`` is ``extracted`` or ``curated``; ``actual`` is NaN
         where no figure was reported or none could be read.
     """
-    text_by_task = dict(zip(progress["task_id"], progress["progress"].fillna(""), strict=False))
+    text_by_task = {
+        t: normalize(p)
+        for t, p in zip(progress["task_id"], progress["progress"].fillna(""), strict=False)
+    }
     curation = curation if curation is not None else pd.DataFrame(columns=CURATION_COLUMNS)
     quarter = str(report_months // 3)
     cfile_attrs = curation.attrs
@@ -364,7 +368,7 @@ def read_targets(
     adds_by_task = {k: g for k, g in adds.groupby("task_id", sort=False)}
     for task in tasks.itertuples():
         prog = text_by_task.get(task.task_id, "")
-        targets = extract_targets(task.task)
+        targets = extract_targets(normalize(task.task))
         candidates = find_quantities(prog) if targets and prog else []  # once per task
         for t in targets:
             actual, score = pair_actual(t, prog, candidates) if prog else (None, 0.0)
