@@ -23,6 +23,7 @@ from helpers.read.quantities import (
     find_quantities,
     format_period,
     normalize,
+    parse_number,
 )
 
 LOWER_WORDS = ("控制在", "以下", "不超过", "以内", "下降", "减少", "降低", "压减")
@@ -66,6 +67,8 @@ class Target:
     kind: str  # cumulative | growth | level
     direction: str  # higher | lower
     quantity: Quantity
+    baseline: float | None = None  # 从300元提高到320元: 300
+    target_range: str = ""  # 增长5%-6%: one target (the low end, the floor), the range kept
 
 
 def unit_family(unit: str) -> str:
@@ -106,30 +109,144 @@ def _direction(q: Quantity) -> str:
     return "lower" if any(w in context for w in LOWER_WORDS) else "higher"
 
 
+# 从/由 A (、B) (分别) 提高到 C (、D): the A, B are baselines, never targets or actuals.
+FROM_TO = re.compile(
+    r"(?:从|由)(?P<base>[^，。；：]{0,40}?)(?:分别)?(?:提高|增加|提升|降低|下降|上调|下调|调整|增长|扩大|"
+    r"缩小|减少)(?:到|至|为)"
+)
+# A project's size, not a task's target: 总投资120亿元, 计划投资70万元建设的…
+PROJECT_CONTEXT = re.compile(r"(?:总投资|概算)(?:约|达|为)?$")
+ATTRIBUTE_AFTER = re.compile(r"^(?:的|建设的|用于|实施)")
+# A breakdown of a target by place or part: （其中，区属3所、石碁镇6所…）.
+BREAKDOWN = re.compile(r"（其中[^）]*）")
+# Standards paid per person are levels (低保标准, 养老金, 补助): 每人每月609元 is not summed.
+STANDARD_WORDS = re.compile(
+    r"标准|补助|补贴|养老金|低保|水平|每人每月|每人每年|每人年|每月|每年|元/"
+)
+# Stocks read as levels: 参保人数达390万人, 开发区达53个.
+STOCK_WORDS = re.compile(r"参保人数|覆盖率|人数达|总数达|保有量")
+
+
+def baselines_in(text: str) -> list[tuple[int, int]]:
+    """Spans of the ``from`` values of from-to phrases (``由上年的324元、282元分别提高到…``)."""
+    return [m.span("base") for m in FROM_TO.finditer(text)]
+
+
+def _in_spans(q: Quantity, spans: list[tuple[int, int]]) -> bool:
+    return any(a <= q.start and q.end <= b for a, b in spans)
+
+
 def extract_targets(task_text: str) -> list[Target]:
     """Read the quantitative sub-targets from one task's text.
 
-    ``从A提高到B``: B is the target, A the baseline, which is dropped.
+    ``从A提高到B``: B is the target, A its baseline (kept on the target, never a target itself).
+    A project's size (总投资) and a breakdown in brackets (其中…) are not targets.
 
     >>> [(t.metric, t.quantity.value, t.kind) for t in extract_targets("新建3个社区体育公园、30个社区健身点")]
     [('社区体育公园', 3.0, 'cumulative'), ('社区健身点', 30.0, 'cumulative')]
-    >>> [t.quantity.value for t in extract_targets("将低保标准从574元提高到609元")]
-    [609.0]
+    >>> [(t.quantity.value, t.baseline, t.kind) for t in extract_targets("将低保标准从574元提高到609元")]
+    [(609.0, 574.0, 'level')]
     """
+    task_text = normalize(task_text)
     qs = find_quantities(task_text)
-    baselines = {
-        m.start(1)
-        for m in re.finditer(
-            r"从(\d+(?:\.\d+)?)[^，。；]{0,6}?(?:提高|增加|提升|降低|下降)到", task_text
-        )
-    }
+    base_spans = baselines_in(task_text)
+    skip_spans = [m.span() for m in BREAKDOWN.finditer(task_text)]
+    bases = [q for q in qs if _in_spans(q, base_spans)]
+    ranges = list(RANGE_RE.finditer(task_text))
+    used_ranges: set[int] = set()
     out = []
     for q in qs:
-        if q.start in baselines or (q.start - 1) in baselines or q.start + len("从") in baselines:
+        if q in bases or _in_spans(q, skip_spans):
             continue
-        if any(abs(q.start - b) <= 1 for b in baselines):
+        if q.unit == "元" and (PROJECT_CONTEXT.search(q.before) or ATTRIBUTE_AFTER.match(q.after)):
             continue
-        out.append(Target(len(out) + 1, _metric(q), _kind(q), _direction(q), q))
+        if q.unit in {"个", "项"} and SHARED_COUNT_AFTER.match(q.after):
+            continue  # 4个结构性指标均…: the count of metrics sharing a figure, not a target
+        rng = next((m for m in ranges if m.start() <= q.start < m.end()), None)
+        if rng is not None and rng.start() in used_ranges:
+            continue  # the high end of 增长5%-6%, already read with its low end
+        kind = _kind(q)
+        around = task_text[max(0, q.start - 30) : q.end + 4]
+        if kind == "cumulative" and (
+            (q.unit == "元" and STANDARD_WORDS.search(around)) or STOCK_WORDS.search(q.before[-10:])
+        ):
+            kind = "level"
+        metric = _from_to_metric(task_text, q, base_spans) or _metric(q)
+        t = Target(len(out) + 1, metric, kind, _direction(q), q)
+        if rng is not None:
+            used_ranges.add(rng.start())
+            t.target_range = f"{rng.group('low')}-{rng.group('high')}{q.unit}"
+            before = task_text[: rng.start()]
+            before = re.split(r"[，。；：、]", before)[-1]
+            t.quantity = Quantity(
+                **{**q.__dict__, "value": float(rng.group("low")), "before": before}
+            )
+            t.metric = _metric(Quantity(**{**t.quantity.__dict__, "after": ""}))
+        out.append(t)
+    # 由A、B分别提高到C、D: the k-th baseline belongs to the k-th target after it.
+    for a, b in base_spans:
+        mine = [q for q in bases if a <= q.start and q.end <= b]
+        after = [t for t in out if t.quantity.start >= b][: len(mine)]
+        for t, q in zip(after, mine, strict=False):
+            if t.quantity.unit == q.unit:
+                t.baseline = q.value
+    return _split_shared(task_text, out)
+
+
+# 增长5%-6%, 5-6%, 5%至6%: a range, one target.
+RANGE_RE = re.compile(
+    r"(?P<low>\d+(?:\.\d+)?)%?\s*[-—~～至到]\s*(?P<high>\d+(?:\.\d+)?)(?=%|个百分点)"
+)
+SHARED_COUNT_AFTER = re.compile(r"^[^，。；]{0,12}?指标[^，。；]{0,4}?均")
+
+
+def _from_to_metric(text: str, q: Quantity, base_spans: list[tuple[int, int]]) -> str:
+    """What a from-to target measures: the words before 从/由 (``城市低保标准``)."""
+    for a, b in base_spans:
+        tail = text[b : q.start]
+        if 0 <= q.start - b <= 20 and not re.search(r"[，。；]", tail):
+            head = text[: a - 1]
+            head = re.split(r"[，。；：]", head)[-1]
+            head = re.sub(r"^(?:将|把|全市|全省|全区|全县)+", "", head).strip()
+            if len(head) >= 2:
+                return head[-14:]
+    return ""
+
+
+# N个指标均增长10%, A和B均增长10%: one figure, several sub-targets.
+SHARED_COUNT = re.compile(
+    r"(\d+|[一二三四五六七八九十两])(?:个|大|项)([^，。；]{0,12}?指标)[^，。；]{0,6}?均?"
+)
+SHARED_NAMES = re.compile(r"([^，。；：]{2,40}?)均(?:实现|保持|达到)?(?:增长)?$")
+
+
+def _split_shared(text: str, targets: list[Target]) -> list[Target]:
+    """Expand a figure shared by several metrics into one sub-target per metric."""
+    out: list[Target] = []
+    for t in targets:
+        q = t.quantity
+        names: list[str] = []
+        count_m = SHARED_COUNT.search(q.before)
+        names_m = SHARED_NAMES.search(q.before)
+        if q.unit == "%" and count_m and ("均" in q.before or "指标增长" in q.before):
+            try:
+                n = int(parse_number(count_m.group(1)))
+            except ValueError:
+                n = 0
+            names = (
+                [f"{count_m.group(2)}（第{k}项）" for k in range(1, n + 1)] if 1 < n <= 10 else []
+            )
+        elif q.unit == "%" and names_m:
+            parts = [p for p in re.split(r"[、和与及]", names_m.group(1)) if len(p) >= 2]
+            names = parts if len(parts) > 1 else []
+        if not names:
+            out.append(t)
+            continue
+        kind = "growth" if "增长" in q.before[-12:] + q.after[:6] else t.kind
+        for name in names:
+            out.append(Target(0, name, kind, t.direction, q, t.baseline))
+    for k, t in enumerate(out, start=1):
+        t.target_no = k
     return out
 
 
