@@ -32,7 +32,7 @@ FILLER = re.compile(
     r"确保|全年|实现|完成|新建|建成|建设|打造|引进|培育|新增|已|累计|共|目前|截至|开通|达到|达|"
     r"共计|其中|我区|全区|今年|以来|等|约|超|突破|增长|同比|提高|新培育|新改建|已建成|已完成"
 )
-PROJECTION = re.compile(r"预计|计划|拟|将于|争取")
+PROJECTION = re.compile(r"预计|计划|拟|将于|争取|力争|有望|将达|可望")
 # Work under way or proposed is not an actual: 正在开展…4个项目, 推荐73家企业申报.
 NOT_DONE = re.compile(r"正在|在建|待评审|推荐|申报|即将")
 MATCH_THRESHOLD = 0.34
@@ -287,16 +287,27 @@ def match_score(target: Target, candidate: Quantity, progress: str = "") -> floa
 
 
 def pair_actual(
-    target: Target, progress: str, candidates: list[Quantity] | None = None
+    target: Target,
+    progress: str,
+    candidates: list[Quantity] | None = None,
+    target_values: set[tuple[str, float]] | None = None,
+    sole_target: bool = False,
 ) -> tuple[Quantity | None, float]:
     """Return the actual in ``progress`` that measures ``target``, and its match score.
 
     Candidates must be in the same unit family and of the same kind (a growth rate for a growth
-    target). Projections (预计, 计划) and work under way (正在, 推荐…申报) are not actuals, nor is
-    a figure in an item heading that restates the target. The best-scoring candidate wins if it
-    scores at least ``MATCH_THRESHOLD`` (``SOLE_CANDIDATE_THRESHOLD`` when it is the only
-    candidate); otherwise there is no actual.
+    target). Projections (预计, 计划, 力争) and work under way (正在, 推荐…申报) are not actuals,
+    nor is a figure in an item heading, a target restated (``今年计划建设10座…`` or
+    ``完成年度目标（146台）``; ``target_values`` holds the task's (unit family, target value)
+    pairs) or the baseline of
+    a from-to phrase. The best-scoring candidate wins if it scores at least ``MATCH_THRESHOLD``
+    (``SOLE_CANDIDATE_THRESHOLD`` when it is the only candidate). When the progress text does not
+    repeat the metric (``已完成1处``, ``实际新增17条``), the one candidate of the target's unit
+    that says it is done is the actual, if the task has one target of that unit
+    (``sole_target``). Otherwise there is no actual.
     """
+    target_values = target_values or set()
+    base_spans = baselines_in(progress)
     scored = []
     for cand in find_quantities(progress) if candidates is None else candidates:
         if unit_family(cand.unit) != unit_family(target.quantity.unit):
@@ -305,14 +316,17 @@ def pair_actual(
             continue
         if target.kind != "growth" and cand.growth:
             continue
-        if _is_heading(progress, cand):
+        if _is_heading(progress, cand) or _in_spans(cand, base_spans):
             continue
         sentence_start = max(progress.rfind(p, 0, cand.start) for p in "。；\n")
         clause_start = max(progress.rfind(p, 0, cand.start) for p in "。；\n，,")
-        if PROJECTION.search(progress[sentence_start + 1 : cand.start]):
+        clause = progress[clause_start + 1 : cand.start]
+        if PROJECTION.search(clause):
             continue
-        if NOT_DONE.search(
-            progress[clause_start + 1 : cand.start] + _context_after(progress, cand)
+        if NOT_DONE.search(clause + _context_after(progress, cand)):
+            continue
+        if target.kind != "level" and _restates_target(
+            progress, cand, sentence_start, target_values
         ):
             continue
         said = _context_before(progress, cand, width=200)
@@ -324,8 +338,36 @@ def pair_actual(
     best_score, best = max(scored, key=lambda sc: sc[0])
     threshold = SOLE_CANDIDATE_THRESHOLD if len(scored) == 1 else MATCH_THRESHOLD
     if best_score < threshold:
+        if sole_target and len(scored) == 1 and _says_done(progress, best):
+            return best, best_score
         return None, best_score
     return best, best_score
+
+
+# Words that restate a plan or target before its figure (今年计划…, 任务目标是…, 年度目标（…）).
+PLAN_WORDS = re.compile(
+    r"计划|目标|任务|今年(?!以来|新增|已|累计|共)|全年共?(?:安排|下达)|力争|确保"
+)
+# Words that say a figure is done (已完成1处, 实际新增17条, 累计…, 全部完成).
+DONE_WORDS = re.compile(r"已|完成|实际|累计|建成|竣工|完工|达到|共计|解决|新增|开通|投用|目前|截至")
+
+
+def _restates_target(
+    text: str, cand: Quantity, sentence_start: int, target_values: set[tuple[str, float]]
+) -> bool:
+    """True when ``cand`` repeats one of the task's targets in a plan's words."""
+    family = unit_family(cand.unit)
+    if not any(
+        f == family and abs(cand.value - v) <= 1e-9 * max(abs(v), 1.0) for f, v in target_values
+    ):
+        return False
+    before = text[max(sentence_start + 1, cand.start - 20) : cand.start]
+    return bool(PLAN_WORDS.search(before) or PLAN_WORDS.match(cand.after[:4]))
+
+
+def _says_done(text: str, cand: Quantity) -> bool:
+    clause_start = max(text.rfind(p, 0, cand.start) for p in "。；\n，,")
+    return bool(DONE_WORDS.search(text[clause_start + 1 : cand.start] + cand.after[:4]))
 
 
 def _is_heading(text: str, q: Quantity) -> bool:
@@ -487,8 +529,17 @@ def read_targets(
         prog = text_by_task.get(task.task_id, "")
         targets = extract_targets(normalize(task.task))
         candidates = find_quantities(prog) if targets and prog else []  # once per task
+        values = {(unit_family(t.quantity.unit), t.quantity.value) for t in targets}
         for t in targets:
-            actual, score = pair_actual(t, prog, candidates) if prog else (None, 0.0)
+            sole = (
+                sum(
+                    unit_family(o.quantity.unit) == unit_family(t.quantity.unit)
+                    and (o.kind == "growth") == (t.kind == "growth")
+                    for o in targets
+                )
+                == 1
+            )
+            actual, score = pair_actual(t, prog, candidates, values, sole) if prog else (None, 0.0)
             period = None
             if actual is not None:
                 period = find_period(prog, actual.start)
