@@ -55,6 +55,10 @@ TARGET_COLUMNS = [
     "match_score",
     "source",
     "curation_reason",
+    "baseline",
+    "target_range",
+    "stated_rate",
+    "stated_rate_text",
 ]
 
 
@@ -262,8 +266,8 @@ def _context_before(text: str, q: Quantity, width: int = 24) -> str:
 
 
 def _context_after(text: str, q: Quantity, width: int = 14) -> str:
-    """The words after ``q`` up to the end of its clause, looking through brackets."""
-    m = re.search(r"[，。；,;]", text[q.end :])
+    """The words after ``q`` up to the end of its clause or list item, looking through brackets."""
+    m = re.search(r"[，。；,;、]", text[q.end :])
     end = q.end + m.start() if m else len(text)
     return text[q.end : end][:width]
 
@@ -344,6 +348,73 @@ def pair_actual(
     return best, best_score
 
 
+# 全部完成, 更新完毕, 已全部建成: the whole target done, said in words.
+ALL_DONE = re.compile(
+    r"(?:已|日前|均已|现已)?(?:全部|全面)(?:完成|建成|竣工|完工|投用)|(?:更新|建设|安装)完毕"
+)
+
+
+def pair_all(
+    targets: list[Target], progress: str, candidates: list[Quantity]
+) -> list[tuple[Quantity | None, float]]:
+    """The actual of each of a task's targets (see :func:`pair_actual`).
+
+    Two more readings, both of real report sentences: targets of one unit listed in the task
+    and their figures listed in the same order in the progress (``开工…12万套、建成8万套`` /
+    ``已开工10.48万套、建成7.43万套``) pair by order when the words cannot; and a target the
+    progress says is wholly done in words (``日前全部完成``, ``更新完毕``) has its own value as
+    actual, with the words shown. A figure several metrics share (``4个指标均增长10%``) is not
+    paired: the text does not say which figure is whose.
+    """
+    if not progress:
+        return [(None, 0.0)] * len(targets)
+    values = {(unit_family(t.quantity.unit), t.quantity.value) for t in targets}
+    out = []
+    for t in targets:
+        if "（第" in t.metric:
+            out.append((None, 0.0))
+            continue
+        sole = (
+            sum(
+                unit_family(o.quantity.unit) == unit_family(t.quantity.unit)
+                and (o.kind == "growth") == (t.kind == "growth")
+                for o in targets
+            )
+            == 1
+        )
+        out.append(pair_actual(t, progress, candidates, values, sole))
+    # Pair by order: every target of a family unpaired, as many done figures as targets.
+    families: dict[str, list[int]] = {}
+    for k, t in enumerate(targets):
+        if t.kind == "cumulative" and "（第" not in t.metric:
+            families.setdefault(unit_family(t.quantity.unit), []).append(k)
+    for family, ks in families.items():
+        if len(ks) < 2 or any(out[k][0] is not None for k in ks):
+            continue
+        done = [
+            c
+            for c in candidates
+            if unit_family(c.unit) == family
+            and not c.growth
+            and _says_done(progress, c)
+            and not _restates_target(progress, c, -1, values)
+            and not NOT_DONE.search(progress[max(0, c.start - 8) : c.start])
+            and not PROJECTION.search(progress[max(0, c.start - 8) : c.start])
+        ]
+        if len(done) == len(ks):
+            for k, c in zip(ks, done, strict=True):
+                out[k] = (c, 0.0)
+    # Wholly done in words.
+    m = ALL_DONE.search(progress)
+    if m and len(targets) == 1 and out[0][0] is None and targets[0].kind == "cumulative":
+        sentence = progress[max(progress.rfind(p, 0, m.start()) for p in "。；\n") + 1 : m.end()]
+        if not re.search(r"开工|启动|前期", sentence):
+            q = targets[0].quantity
+            words = Quantity(q.value, q.unit, m.group(0), m.start(), m.end())
+            out[0] = (words, 0.0)
+    return out
+
+
 # Words that restate a plan or target before its figure (今年计划…, 任务目标是…, 年度目标（…）).
 PLAN_WORDS = re.compile(
     r"计划|目标|任务|今年(?!以来|新增|已|累计|共)|全年共?(?:安排|下达)|力争|确保"
@@ -377,6 +448,61 @@ def _is_heading(text: str, q: Quantity) -> bool:
         return False
     item_start = max(text.rfind(p, 0, q.start) for p in "。；\n①②③④⑤⑥⑦⑧⑨")
     return not re.search(r"[，。；,;：]", text[item_start + 1 : q.start])
+
+
+# A 完成率 the text states itself: 完成年度任务的52%, 占年度投资目标的16.22%, 实际完成104%,
+# 完成工程总量的85.6%, 开工率86%, 建成率90.9%, 分别完成年度任务的87.3%、92.9%.
+_RATE_NUM = r"\d+(?:\.\d+)?%"
+STATED_RATE = re.compile(
+    r"(?:(?:完成|占|为|达到?)(?:了)?(?:年度|全年|年)?(?:投资)?(?:目标任务|目标|任务|计划|工程总量|总量)"
+    r"[^，。；%]{0,16}?的?|实际完成|(?:完成|开工|建成|完工|竣工|执行)率(?:分别)?(?:为|达到?)?)"
+    r"(?:分别为)?(?P<rates>" + _RATE_NUM + r"(?:(?:、|和|与)" + _RATE_NUM + r")*)"
+)
+
+
+def stated_rates(text: str) -> list[tuple[int, list[float], str]]:
+    """Every 完成率 the text states: (position, the rates in order, the words).
+
+    >>> [(r[1]) for r in stated_rates("分别完成年度任务的87.3%、92.9%，开工率86%")]
+    [[87.3, 92.9], [86.0]]
+    """
+    out = []
+    for m in STATED_RATE.finditer(text):
+        values = [float(v) for v in re.findall(r"\d+(?:\.\d+)?(?=%)", m.group("rates"))]
+        out.append((m.start(), values, m.group(0)))
+    return out
+
+
+def _assign_stated(
+    targets: list[Target], actuals: list[Quantity | None], text: str
+) -> list[tuple[float, str] | None]:
+    """The stated 完成率 of each cumulative target, in percent, with its words, or None.
+
+    A list (分别…87.3%、92.9%) goes to the targets in order; otherwise a target takes the first
+    rate after its actual in the same sentence, or the one rate of a text with one target.
+    """
+    rates = stated_rates(text)
+    out: list[tuple[float, str] | None] = [None] * len(targets)
+    cumul = [k for k, t in enumerate(targets) if t.kind == "cumulative"]
+    if not rates or not cumul:
+        return out
+    lists = [r for r in rates if len(r[1]) == len(cumul) > 1]
+    if lists:
+        for k, v in zip(cumul, lists[0][1], strict=True):
+            out[k] = (v, lists[0][2])
+        return out
+    for k in cumul:
+        a = actuals[k]
+        if a is not None:
+            end = min(
+                (i for i in (text.find(p, a.end) for p in "。；\n") if i >= 0), default=len(text)
+            )
+            after = [r for r in rates if a.end <= r[0] < end and len(r[1]) == 1]
+            if after:
+                out[k] = (after[0][1][0], after[0][2])
+        elif len(cumul) == 1 and len(rates) == 1 and len(rates[0][1]) == 1:
+            out[k] = (rates[0][1][0], rates[0][2])
+    return out
 
 
 CURATION_COLUMNS = ["task_id", "target_no", "quarter", "field", "value", "reason"]
@@ -529,20 +655,14 @@ def read_targets(
         prog = text_by_task.get(task.task_id, "")
         targets = extract_targets(normalize(task.task))
         candidates = find_quantities(prog) if targets and prog else []  # once per task
-        values = {(unit_family(t.quantity.unit), t.quantity.value) for t in targets}
-        for t in targets:
-            sole = (
-                sum(
-                    unit_family(o.quantity.unit) == unit_family(t.quantity.unit)
-                    and (o.kind == "growth") == (t.kind == "growth")
-                    for o in targets
-                )
-                == 1
-            )
-            actual, score = pair_actual(t, prog, candidates, values, sole) if prog else (None, 0.0)
+        pairs = pair_all(targets, prog, candidates)
+        stated = _assign_stated(targets, [a for a, _ in pairs], prog) if prog else []
+        for k, t in enumerate(targets):
+            actual, score = pairs[k]
             period = None
             if actual is not None:
                 period = find_period(prog, actual.start)
+            rate = stated[k] if stated else None
             rows.append(
                 {
                     "task_id": task.task_id,
@@ -561,6 +681,10 @@ def read_targets(
                     "match_score": round(score, 2),
                     "source": "extracted",
                     "curation_reason": "",
+                    "baseline": t.baseline if t.baseline is not None else float("nan"),
+                    "target_range": t.target_range,
+                    "stated_rate": rate[0] if rate else float("nan"),
+                    "stated_rate_text": rate[1] if rate else "",
                 }
             )
         # Curated additions: targets stated in words (全覆盖) or numbers the reader cannot see.

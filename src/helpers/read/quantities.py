@@ -138,7 +138,8 @@ NOT_PROGRESS = [
     re.compile(r"《[^》]*》"),  # 《…十条举措》
     re.compile(r"[A-Za-z]+\d+(?:\.\d+)?|\d+[A-Za-z]+"),  # PM2.5, 5G, 5A, T3
     re.compile(r"[①-⑳]"),
-    re.compile(r"\d+(?:\.\d+)?(?:万|亿)?元/"),  # prices per something
+    # Prices per something (元/吨); a standard per person (835元/人月) is read, as a level.
+    re.compile(r"\d+(?:\.\d+)?(?:万|亿)?元/(?!人)"),
     re.compile(r"\d+号楼|\d+#楼?"),
     re.compile(r"前三季度|上半年|一季度|二季度|三季度|四季度"),
     re.compile(r"“[" + _CN_NUM + r"\d]+[个项大条]"),  # “四个意识”, “十项全面清理”: names
@@ -179,9 +180,11 @@ def _declines(before: str) -> bool:
 # (萬, 億, 個, 戶 …): mapped one to one, so every offset into the text stays valid.
 TRADITIONAL = str.maketrans(
     "萬億個戶項處條臺張場間輛噸畝計劃預實際達約餘並將於開設業務級區縣幣"
-    "與為從達至減長較類點價標準農舊後產區鄉鎮幾萊無總額資號據數",
+    "與為從達至減長較類點價標準農舊後產區鄉鎮幾萊無總額資號據數"
+    "運動園範積現發環護經濟機構進體會學醫療衛養險參電網線鐵橋廣關問題認識說話語讀書記轉選擇擔負責維決爭畫裝輕鬆齊應當對擴匯築備遷銷費稅貸傳統態歲歸裡這麼們來時過還邊連廠屬眾聯興華壓優補貼規幹試",
     "万亿个户项处条台张场间辆吨亩计划预实际达约余并将于开设业务级区县币"
-    "与为从达至减长较类点价标准农旧后产区乡镇几莱无总额资号据数",
+    "与为从达至减长较类点价标准农旧后产区乡镇几莱无总额资号据数"
+    "运动园范积现发环护经济机构进体会学医疗卫养险参电网线铁桥广关问题认识说话语读书记转选择担负责维决争画装轻松齐应当对扩汇筑备迁销费税贷传统态岁归里这么们来时过还边连厂属众联兴华压优补贴规干试",
 )
 # Full-width digits and punctuation as half-width or the office's own marks, one to one.
 FULLWIDTH = str.maketrans(
