@@ -29,7 +29,7 @@ from helpers.read.quantities import (
 LOWER_WORDS = ("控制在", "以下", "不超过", "以内", "下降", "减少", "降低", "压减")
 # Verbs and fillers that say nothing about *what* is measured; dropped before matching words.
 FILLER = re.compile(
-    r"确保|全年|实现|完成|新建|建成|建设|打造|引进|培育|新增|已|累计|共|目前|截至|开通|达到|达|"
+    r"确保|全年|实现|完成|新建|建成|建设|打造|引进|培育|新增|已|累计|共|目前|截至|开通|达到|达|年度|计划|"
     r"共计|其中|我区|全区|今年|以来|等|约|超|突破|增长|同比|提高|新培育|新改建|已建成|已完成"
 )
 PROJECTION = re.compile(r"预计|计划|拟|将于|争取|力争|有望|将达|可望")
@@ -433,7 +433,15 @@ def _restates_target(
     ):
         return False
     before = text[max(sentence_start + 1, cand.start - 20) : cand.start]
-    return bool(PLAN_WORDS.search(before) or PLAN_WORDS.match(cand.after[:4]))
+    if PLAN_WORDS.search(before) or PLAN_WORDS.match(cand.after[:4]):
+        return True
+    # The target as the subject of its own progress: 120座危桥改造项目已完成87座, 38条，目前完工24条.
+    return bool(SUBJECT_THEN_DONE.match(text[cand.end : cand.end + 24]))
+
+
+SUBJECT_THEN_DONE = re.compile(
+    r"[^。；\d]{0,14}?(?:已|目前|其中|中)[^。；\d]{0,8}?(?:完成|完工|建成|开工|竣工)?[^。；\d]{0,4}?\d"
+)
 
 
 def _says_done(text: str, cand: Quantity) -> bool:
@@ -454,8 +462,9 @@ def _is_heading(text: str, q: Quantity) -> bool:
 # 完成工程总量的85.6%, 开工率86%, 建成率90.9%, 分别完成年度任务的87.3%、92.9%.
 _RATE_NUM = r"\d+(?:\.\d+)?%"
 STATED_RATE = re.compile(
-    r"(?:(?:完成|占|为|达到?)(?:了)?(?:年度|全年|年)?(?:投资)?(?:目标任务|目标|任务|计划|工程总量|总量)"
-    r"[^，。；%]{0,16}?的?|实际完成|(?:完成|开工|建成|完工|竣工|执行)率(?:分别)?(?:为|达到?)?)"
+    r"(?:(?:完成|占|为|达到?)(?:了)?(?:年度|全年|年)?(?:投资)?(?:目标任务|目标|任务|计划|工程总量|总工程量|工程量|总量)"
+    r"[^，。；%]{0,16}?的?|实际完成|(?:完成|开工|建成|完工|竣工|执行)率(?:分别)?(?:为|达到?)?|^\s*|"
+    r"(?:已|累计)?完成(?:了)?(?=\d+(?:\.\d+)?%(?:$|[，。；）|\s])))"
     r"(?:分别为)?(?P<rates>" + _RATE_NUM + r"(?:(?:、|和|与)" + _RATE_NUM + r")*)"
 )
 
@@ -500,7 +509,8 @@ def _assign_stated(
             after = [r for r in rates if a.end <= r[0] < end and len(r[1]) == 1]
             if after:
                 out[k] = (after[0][1][0], after[0][2])
-        elif len(cumul) == 1 and len(rates) == 1 and len(rates[0][1]) == 1:
+        elif len(rates) == 1 and len(rates[0][1]) == 1 and (len(cumul) == 1 or rates[0][0] == 0):
+            # The one rate of a one-target text, or a progress cell that is only a rate (80%).
             out[k] = (rates[0][1][0], rates[0][2])
     return out
 
