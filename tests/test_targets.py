@@ -11,6 +11,7 @@ import math
 import pandas as pd
 import pytest
 
+from helpers.compute.targets import extract_targets
 from tests.conftest import FIXTURES
 
 HAND = pd.read_csv(FIXTURES / "hand_worked_targets.csv", dtype={"target_no": int})
@@ -113,3 +114,157 @@ def test_subtargets_without_actual_are_listed(analysis):
     no_data = analysis.subtargets[analysis.subtargets["status"] == "无数据"]
     assert len(missing) >= len(no_data)
     assert "T048-1 拓展用地落地" in set(missing["item"])
+
+
+# ---- Kinds of sentence seen in other governments' reports (issue 10) ----------------------
+# Each case is a real sentence of data/corpus/ (its item id in the comment) or of the issue.
+
+
+def read_one(task: str, progress: str, months: int = 12) -> pd.DataFrame:
+    from helpers.compute.engine import compute_subtargets
+    from helpers.core.config import load_settings
+
+    tasks = pd.DataFrame({"task_id": ["X"], "task": [task]})
+    prog = pd.DataFrame({"task_id": ["X"], "progress": [progress]})
+    return compute_subtargets(tasks, prog, months, load_settings())
+
+
+def test_restated_target_is_not_the_actual():
+    # A03-005: the progress restates the plan before the figure.
+    r = read_one("计划新增16条公交线", "计划新增16条公交线，到目前实际新增17条。").iloc[0]
+    assert (r["target"], r["actual"]) == (16, 17)
+    # B23-002: the target as the subject of its own progress.
+    r = read_one("加固改造危桥120座", "120座危桥改造项目已完成87座，完成计划的72.5%。").iloc[0]
+    assert r["actual"] == 87
+    # The issue: 20个社区食堂建设已完成12个（60%）.
+    r = read_one("建设20个社区食堂", "20个社区食堂建设已完成12个（60%）").iloc[0]
+    assert r["actual"] == 12
+
+
+def test_actual_without_the_metric_repeated():
+    # A12-001: 已完成1处 names nothing; it is the one done figure of the unit.
+    r = read_one(
+        "今年我市计划修建人行天桥及地下通道10处。",
+        "今年我市计划修建人行天桥及地下通道10处。截至6月底，已完成1处，正在建设3处，其余6处正在进行前期工作。",
+    ).iloc[0]
+    assert r["actual"] == 1
+    # A03-004: 全部完成 is the whole target, said in words.
+    r = read_one(
+        "计划今年在新建居住区补建公交首末站6个",
+        "计划今年在新建居住区补建公交首末站6个,日前全部完成。",
+    )
+    assert r.iloc[0]["actual"] == 6 and "全部完成" in r.iloc[0]["actual_text"]
+
+
+def test_projection_is_never_an_actual():
+    # A06-004
+    r = read_one(
+        "金融业增加值增长6%。", "因全国统一调低了换算系数，金融业增加值预计增长2%，未达到年度目标。"
+    )
+    assert math.isnan(r.iloc[0]["actual"])
+    # A16-002
+    r = read_one(
+        "今年底全省省级以上开发区将达53个左右", "按规划，今年底全省省级以上开发区将达53个左右。"
+    )
+    assert math.isnan(r.iloc[0]["actual"])
+
+
+def test_decline_is_a_negative_growth_actual():
+    # A01-001
+    r = read_one(
+        "地区生产总值增长6%左右。",
+        "2020年度地区生产总值初步核算数50610595万元,增幅-1.1%。",
+    ).iloc[0]
+    assert (r["kind"], r["actual"]) == ("growth", -1.1)
+    r = read_one("地区生产总值增长6%", "1-9月，地区生产总值下降3.5%。").iloc[0]
+    assert r["actual"] == -3.5
+
+
+def test_figures_listed_in_order_pair_in_order():
+    # A04-001: two targets of one unit, two figures in the same order, traditional characters.
+    r = read_one(
+        "河北今年的目標是開工棚改安置房12萬套以上、建成8萬套以上。",
+        "上半年已開工10.48萬套、建成7.43萬套,分別完成年度任務的87.3%、92.9%。",
+    )
+    assert list(r["target"]) == [120_000, 80_000]
+    assert list(r["actual"]) == [104_800, 74_300]
+    assert list(r["stated_rate"]) == [87.3, 92.9]
+
+
+def test_the_number_whose_qualifier_matches():
+    # A05-003: 一级高完中2所, not 幼儿园5所; 運動場9.51萬, not 校舍10.24萬.
+    r = read_one(
+        "目標任務:新增省一級示範幼儿園2所、一級高完中2所,建成校舍7萬平方米、運動場7萬平方米。",
+        "完成情况:新增省一級示範幼儿園5所、一級高完中2所,建成校舍10.24萬平方米、運動場9.51萬平方米。",
+    )
+    assert list(r["actual"]) == [5, 2, 102_400, 95_100]
+
+
+def test_one_figure_shared_by_several_metrics():
+    t = extract_targets("固定资产投资和工业投资均增长10%以上")
+    assert [(x.metric, x.quantity.value, x.kind) for x in t] == [
+        ("固定资产投资", 10, "growth"),
+        ("工业投资", 10, "growth"),
+    ]
+    # B01-002: 4个结构性指标均…: four sub-targets, the count is not one.
+    t = extract_targets("4个结构性指标均实现10%以上增长")
+    assert [x.quantity.value for x in t] == [10, 10, 10, 10]
+
+
+def test_from_to_keeps_the_baseline_and_pairs_lists():
+    # A13-001: 由A、B分别提高到C、D
+    t = extract_targets("将城市低保标准由上年的324元、282元分别提高到356元、310元")
+    assert [(x.metric, x.quantity.value, x.baseline, x.kind) for x in t] == [
+        ("城市低保标准", 356, 324, "level"),
+        ("城市低保标准", 310, 282, "level"),
+    ]
+    t = extract_targets("将低保标准从300元提高到320元")
+    assert [(x.quantity.value, x.baseline) for x in t] == [(320, 300)]
+
+
+def test_range_is_one_target_with_the_range_kept():
+    t = extract_targets("地区生产总值增长5%-6%")
+    assert [(x.quantity.value, x.target_range) for x in t] == [(5, "5-6%")]
+
+
+def test_project_list_context_is_not_a_target():
+    assert extract_targets("总投资120亿元的项目加快建设") == []
+    # A18-002: 计划投资70万元建设的福龙桥 describes a bridge, it sets no target.
+    assert extract_targets("计划投资70万元建设的福龙桥") == []
+    # A15-001: the year's planned investment is a target.
+    assert [x.quantity.value for x in extract_targets("年度计划投资295.16亿元")] == [
+        pytest.approx(29_516_000_000)
+    ]
+
+
+def test_breakdown_in_brackets_is_not_a_target():
+    # B07-001
+    t = extract_targets(
+        "学前教育第三期行动计划23所公办幼儿园新建、扩建(其中,区属3所、石碁镇6所、大石街1所)等"
+    )
+    assert [x.quantity.value for x in t] == [23]
+
+
+def test_stated_rate_is_the_ratio_when_no_figure_is_read():
+    # B08-001: the progress cell is only a rate.
+    r = read_one("新(改、扩)建公办园5所,新增公办幼儿学位1000个。", "80%(新区实验幼儿园进度滞后)")
+    assert list(r["ratio"]) == [0.8, 0.8]
+    assert r["actual"].isna().all()
+    assert "文中所述完成率" in r.iloc[0]["phrase"]
+
+
+def test_stated_rate_disagreeing_with_the_figures_is_listed():
+    from helpers.compute.checks import check_subtargets
+    from helpers.core.config import load_settings
+
+    r = read_one(
+        "新建300个社区蔬菜直销点", "目前已累计新建社区蔬菜直销点153个，占全年任务的61%。", 9
+    )
+    rows = check_subtargets(r, 9, load_settings())
+    assert any(x["check"] == "完成率与文中不符" for x in rows)
+    r = read_one(
+        "新建300个社区蔬菜直销点", "目前已累计新建社区蔬菜直销点153个，占全年任务的51%。", 9
+    )
+    assert not any(
+        x["check"] == "完成率与文中不符" for x in check_subtargets(r, 9, load_settings())
+    )

@@ -59,6 +59,8 @@ TARGET_COLUMNS = [
     "target_range",
     "stated_rate",
     "stated_rate_text",
+    "target_span",
+    "actual_span",
 ]
 
 
@@ -695,6 +697,8 @@ def read_targets(
                     "target_range": t.target_range,
                     "stated_rate": rate[0] if rate else float("nan"),
                     "stated_rate_text": rate[1] if rate else "",
+                    "target_span": t.quantity.raw,
+                    "actual_span": actual.raw if actual is not None else "",
                 }
             )
         # Curated additions: targets stated in words (全覆盖) or numbers the reader cannot see.
