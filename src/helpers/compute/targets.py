@@ -99,6 +99,10 @@ def _metric(q: Quantity) -> str:
         return after[:14]
     before = LEADING_VERBS.sub("", q.before.replace("“", "").replace("”", "")).strip()
     before = re.sub(r"(?:同比)?(?:增长|增速)$", "", before) if q.growth else before
+    # 分散供养孤儿养育标准提高到每人每月1400元: the standard, not the verb and the rate basis.
+    before = re.sub(
+        r"(?:提高|增加|提升|调整|达)(?:到|至)?(?:每人每[月年]|每人年|每[月年])?$", "", before
+    )
     return before[-12:] or q.unit
 
 
@@ -256,7 +260,13 @@ def _split_shared(text: str, targets: list[Target]) -> list[Target]:
     return out
 
 
+# Names written two ways in reports: the progress may use either.
+SYNONYMS = (("GDP", "地区生产总值"), ("生产总值", "地区生产总值"), ("规上", "规模以上"))
+
+
 def _bigrams(text: str) -> set[str]:
+    for short, full in SYNONYMS:
+        text = text.replace(full, short)
     text = FILLER.sub("", re.sub(r"[\s“”\"，。、；：（）()《》]", "", text))
     return {text[i : i + 2] for i in range(len(text) - 1)}
 
@@ -292,6 +302,40 @@ def match_score(target: Target, candidate: Quantity, progress: str = "") -> floa
     return len(want & have) / len(want)
 
 
+def admissible(
+    target: Target,
+    progress: str,
+    cand: Quantity,
+    target_values: set[tuple[str, float]],
+    base_spans: list[tuple[int, int]],
+) -> bool:
+    """Whether ``cand`` may be ``target``'s actual at all (see :func:`pair_actual`)."""
+    if unit_family(cand.unit) != unit_family(target.quantity.unit):
+        return False
+    if (target.kind == "growth") != cand.growth:
+        return False
+    if _is_heading(progress, cand) or _in_spans(cand, base_spans):
+        return False
+    sentence_start = max(progress.rfind(p, 0, cand.start) for p in "。；\n")
+    clause_start = max(progress.rfind(p, 0, cand.start) for p in "。；\n，,")
+    clause = progress[clause_start + 1 : cand.start]
+    if PROJECTION.search(clause):
+        return False
+    if NOT_DONE.search(clause + _context_after(progress, cand)):
+        return False
+    if target.kind != "level" and _restates_target(progress, cand, sentence_start, target_values):
+        return False
+    said = _context_before(progress, cand, width=200)
+    if "建成" in target.quantity.before and "开工" in said and "建成" not in said:
+        return False  # started is not built
+    # 已开工建设公办幼儿园63所 is not 新建70所 done.
+    return not (
+        BUILD_WORDS.search(target.quantity.before)
+        and "开工" not in target.quantity.before
+        and STARTED.search(clause + cand.after[:4])
+    )
+
+
 def pair_actual(
     target: Target,
     progress: str,
@@ -316,28 +360,8 @@ def pair_actual(
     base_spans = baselines_in(progress)
     scored = []
     for cand in find_quantities(progress) if candidates is None else candidates:
-        if unit_family(cand.unit) != unit_family(target.quantity.unit):
+        if not admissible(target, progress, cand, target_values, base_spans):
             continue
-        if target.kind == "growth" and not cand.growth:
-            continue
-        if target.kind != "growth" and cand.growth:
-            continue
-        if _is_heading(progress, cand) or _in_spans(cand, base_spans):
-            continue
-        sentence_start = max(progress.rfind(p, 0, cand.start) for p in "。；\n")
-        clause_start = max(progress.rfind(p, 0, cand.start) for p in "。；\n，,")
-        clause = progress[clause_start + 1 : cand.start]
-        if PROJECTION.search(clause):
-            continue
-        if NOT_DONE.search(clause + _context_after(progress, cand)):
-            continue
-        if target.kind != "level" and _restates_target(
-            progress, cand, sentence_start, target_values
-        ):
-            continue
-        said = _context_before(progress, cand, width=200)
-        if "建成" in target.quantity.before and "开工" in said and "建成" not in said:
-            continue  # started is not built
         scored.append((match_score(target, cand, progress), cand))
     if not scored:
         return None, 0.0
@@ -393,17 +417,18 @@ def pair_all(
     for family, ks in families.items():
         if len(ks) < 2 or any(out[k][0] is not None for k in ks):
             continue
+        base_spans = baselines_in(progress)
         done = [
             c
             for c in candidates
             if unit_family(c.unit) == family
-            and not c.growth
             and _says_done(progress, c)
-            and not _restates_target(progress, c, -1, values)
-            and not NOT_DONE.search(progress[max(0, c.start - 8) : c.start])
-            and not PROJECTION.search(progress[max(0, c.start - 8) : c.start])
+            and admissible(targets[ks[0]], progress, c, values, base_spans)
         ]
-        if len(done) == len(ks):
+        if len(done) == len(ks) and all(
+            admissible(targets[k], progress, c, values, base_spans)
+            for k, c in zip(ks, done, strict=True)
+        ):
             for k, c in zip(ks, done, strict=True):
                 out[k] = (c, 0.0)
     # Wholly done in words.
@@ -437,16 +462,28 @@ def _restates_target(
     before = text[max(sentence_start + 1, cand.start - 20) : cand.start]
     if PLAN_WORDS.search(before) or PLAN_WORDS.match(cand.after[:4]):
         return True
+    # …下降4%、重污染天数同比减少6%的改善目标, 处于7%—7.5%年度预期目标区间: the target named after it.
+    if cand.growth and TARGET_AFTER.match(text[cand.end : cand.end + 30]):
+        return True
     # The target as the subject of its own progress: 120座危桥改造项目已完成87座, 38条，目前完工24条.
     return bool(SUBJECT_THEN_DONE.match(text[cand.end : cand.end + 24]))
 
 
+TARGET_AFTER = re.compile(r"[^，。；]{0,24}?(?:目标|调控目标|预期目标|控制目标)")
 SUBJECT_THEN_DONE = re.compile(
     r"[^。；\d]{0,14}?(?:已|目前|其中|中)[^。；\d]{0,8}?(?:完成|完工|建成|开工|竣工)?[^。；\d]{0,4}?\d"
 )
 
 
+BUILD_WORDS = re.compile(r"新建(?!任务)|建成|改扩建|建设")
+STARTED = re.compile(r"(?:已|全面|全部)?开工(?!.{0,6}(?:建成|完成|完工|竣工))")
+
+
 def _says_done(text: str, cand: Quantity) -> bool:
+    if cand.growth:
+        return (
+            True  # a growth rate reported (增长39.5%) is the period's figure; projections are out
+        )
     clause_start = max(text.rfind(p, 0, cand.start) for p in "。；\n，,")
     return bool(DONE_WORDS.search(text[clause_start + 1 : cand.start] + cand.after[:4]))
 
