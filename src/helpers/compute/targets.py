@@ -332,7 +332,7 @@ def admissible(
     return not (
         BUILD_WORDS.search(target.quantity.before)
         and "开工" not in target.quantity.before
-        and STARTED.search(clause + cand.after[:4])
+        and STARTED.search(clause.split("、")[-1] + cand.after[:4])
     )
 
 
@@ -365,6 +365,10 @@ def pair_actual(
         scored.append((match_score(target, cand, progress), cand))
     if not scored:
         return None, 0.0
+    # A month's own figure (10月单月…3个) gives way to the year-to-date one when both are there.
+    year_to_date = [sc for sc in scored if not _single_period(progress, sc[1])]
+    if year_to_date and len(year_to_date) < len(scored):
+        scored = year_to_date
     best_score, best = max(scored, key=lambda sc: sc[0])
     threshold = SOLE_CANDIDATE_THRESHOLD if len(scored) == 1 else MATCH_THRESHOLD
     if best_score < threshold:
@@ -475,6 +479,14 @@ SUBJECT_THEN_DONE = re.compile(
 )
 
 
+SINGLE_PERIOD = re.compile(r"单月|当月|本月|当季|本季度")
+
+
+def _single_period(text: str, cand: Quantity) -> bool:
+    sentence_start = max(text.rfind(p, 0, cand.start) for p in "。；\n")
+    return bool(SINGLE_PERIOD.search(text[sentence_start + 1 : cand.start]))
+
+
 BUILD_WORDS = re.compile(r"新建(?!任务)|建成|改扩建|建设")
 STARTED = re.compile(r"(?:已|全面|全部)?开工(?!.{0,6}(?:建成|完成|完工|竣工))")
 
@@ -521,6 +533,10 @@ def stated_rates(text: str) -> list[tuple[int, list[float], str]]:
     return out
 
 
+# A rate of the whole task's work (完成总工程量82%) holds for each of its targets.
+WHOLE_TASK = re.compile(r"总工程量|工程总量|总体进度|形象进度")
+
+
 def _assign_stated(
     targets: list[Target], actuals: list[Quantity | None], text: str
 ) -> list[tuple[float, str] | None]:
@@ -548,7 +564,11 @@ def _assign_stated(
             after = [r for r in rates if a.end <= r[0] < end and len(r[1]) == 1]
             if after:
                 out[k] = (after[0][1][0], after[0][2])
-        elif len(rates) == 1 and len(rates[0][1]) == 1 and (len(cumul) == 1 or rates[0][0] == 0):
+        elif (
+            len(rates) == 1
+            and len(rates[0][1]) == 1
+            and (len(cumul) == 1 or rates[0][0] == 0 or WHOLE_TASK.search(rates[0][2]))
+        ):
             # The one rate of a one-target text, or a progress cell that is only a rate (80%).
             out[k] = (rates[0][1][0], rates[0][2])
     return out
