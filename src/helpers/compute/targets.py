@@ -101,7 +101,10 @@ def _metric(q: Quantity) -> str:
     before = re.sub(r"(?:同比)?(?:增长|增速)$", "", before) if q.growth else before
     # 分散供养孤儿养育标准提高到每人每月1400元: the standard, not the verb and the rate basis.
     before = re.sub(
-        r"(?:提高|增加|提升|调整|达)(?:到|至)?(?:每人每[月年]|每人年|每[月年])?$", "", before
+        r"(?:(?:提高|增加|提升|调整|达)(?:到|至))?(?:每人每[月年]|每人年|每[月年])$|"
+        r"(?:提高|增加|提升|调整)(?:到|至)$",
+        "",
+        before,
     )
     return before[-12:] or q.unit
 
@@ -537,6 +540,26 @@ def stated_rates(text: str) -> list[tuple[int, list[float], str]]:
 WHOLE_TASK = re.compile(r"总工程量|工程总量|总体进度|形象进度")
 
 
+RATE_VERB = re.compile(r"(开工|建成|完工|竣工)率")
+
+
+def _rate_fits(target: Target, rate: tuple[int, list[float], str]) -> bool:
+    """开工率 is a rate of starts: it belongs to a target about starting (开工), and so on."""
+    m = RATE_VERB.search(rate[2])
+    return m is None or m.group(1) in target.quantity.before + target.metric
+
+
+def _one_sentence(text: str) -> bool:
+    return len([p for p in re.split(r"[。；\n]", text) if p.strip()]) <= 1
+
+
+def _rate_names(target: Target, rate: tuple[int, list[float], str], text: str) -> bool:
+    start = max(text.rfind(p, 0, rate[0]) for p in "。；\n")
+    want = _bigrams(target.metric)
+    have = _bigrams(text[start + 1 : rate[0] + len(rate[2])])
+    return bool(want) and len(want & have) / len(want) >= MATCH_THRESHOLD
+
+
 def _assign_stated(
     targets: list[Target], actuals: list[Quantity | None], text: str
 ) -> list[tuple[float, str] | None]:
@@ -557,19 +580,23 @@ def _assign_stated(
         return out
     for k in cumul:
         a = actuals[k]
+        mine = [r for r in rates if _rate_fits(targets[k], r)]
         if a is not None:
             end = min(
                 (i for i in (text.find(p, a.end) for p in "。；\n") if i >= 0), default=len(text)
             )
-            after = [r for r in rates if a.end <= r[0] < end and len(r[1]) == 1]
+            after = [r for r in mine if a.end <= r[0] < end and len(r[1]) == 1]
             if after:
                 out[k] = (after[0][1][0], after[0][2])
         elif (
             len(rates) == 1
+            and mine
             and len(rates[0][1]) == 1
             and (len(cumul) == 1 or rates[0][0] == 0 or WHOLE_TASK.search(rates[0][2]))
+            and (rates[0][0] == 0 or _one_sentence(text) or _rate_names(targets[k], rates[0], text))
         ):
-            # The one rate of a one-target text, or a progress cell that is only a rate (80%).
+            # The one rate of a one-target text, or a progress cell that is only a rate (80%);
+            # in a longer text, only where the rate's sentence names the target.
             out[k] = (rates[0][1][0], rates[0][2])
     return out
 
