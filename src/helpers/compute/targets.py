@@ -32,7 +32,10 @@ FILLER = re.compile(
     r"确保|全年|实现|完成|新建|建成|建设|打造|引进|培育|新增|已|累计|共|目前|截至|开通|达到|达|年度|计划|"
     r"共计|其中|我区|全区|今年|以来|等|约|超|突破|增长|同比|提高|新培育|新改建|已建成|已完成"
 )
-PROJECTION = re.compile(r"预计|计划|拟|将于|争取|力争|有望|将达|可望")
+# 计划新开工项目, 计划投资, 计划任务 name things (the planned projects), they do not project.
+PROJECTION = re.compile(
+    r"预计|计划(?!新?开工项目|投产项目|竣工项目|投资|任务|目标|的)|拟|将于|争取|力争|有望|将达|可望"
+)
 # Work under way or proposed is not an actual: 正在开展…4个项目, 推荐73家企业申报.
 NOT_DONE = re.compile(r"正在|在建|待评审|推荐|申报|即将")
 MATCH_THRESHOLD = 0.34
@@ -264,7 +267,12 @@ def _split_shared(text: str, targets: list[Target]) -> list[Target]:
 
 
 # Names written two ways in reports: the progress may use either.
-SYNONYMS = (("GDP", "地区生产总值"), ("生产总值", "地区生产总值"), ("规上", "规模以上"))
+SYNONYMS = (
+    ("GDP", "地区生产总值"),
+    ("GDP", "生产总值"),
+    ("GDP增长", "经济增长"),
+    ("规上", "规模以上"),
+)
 
 
 def _bigrams(text: str) -> set[str]:
@@ -326,7 +334,7 @@ def admissible(
         return False
     if NOT_DONE.search(clause + _context_after(progress, cand)):
         return False
-    if target.kind != "level" and _restates_target(progress, cand, sentence_start, target_values):
+    if _restates_target(progress, cand, sentence_start, target_values, target.kind == "level"):
         return False
     said = _context_before(progress, cand, width=200)
     if "建成" in target.quantity.before and "开工" in said and "建成" not in said:
@@ -454,13 +462,23 @@ PLAN_WORDS = re.compile(
     r"计划|目标|任务|今年(?!以来|新增|已|累计|共)|全年共?(?:安排|下达)|力争|确保"
 )
 # Words that say a figure is done (已完成1处, 实际新增17条, 累计…, 全部完成).
-DONE_WORDS = re.compile(r"已|完成|实际|累计|建成|竣工|完工|达到|共计|解决|新增|开通|投用|目前|截至")
+DONE_WORDS = re.compile(
+    r"已|完成|实际|累计|建成|竣工|完工|达到|共计|解决|新增|开通|投用|目前|截至|惠及|实现"
+)
 
 
 def _restates_target(
-    text: str, cand: Quantity, sentence_start: int, target_values: set[tuple[str, float]]
+    text: str,
+    cand: Quantity,
+    sentence_start: int,
+    target_values: set[tuple[str, float]],
+    level: bool = False,
 ) -> bool:
-    """True when ``cand`` repeats one of the task's targets in a plan's words."""
+    """True when ``cand`` repeats one of the task's targets in a plan's words.
+
+    A level reached is written like the target (标准提高到356元): for a level target only plan
+    words mark a restatement.
+    """
     family = unit_family(cand.unit)
     if not any(
         f == family and abs(cand.value - v) <= 1e-9 * max(abs(v), 1.0) for f, v in target_values
@@ -470,15 +488,15 @@ def _restates_target(
     if PLAN_WORDS.search(before) or PLAN_WORDS.match(cand.after[:4]):
         return True
     # …下降4%、重污染天数同比减少6%的改善目标, 处于7%—7.5%年度预期目标区间: the target named after it.
-    if cand.growth and TARGET_AFTER.match(text[cand.end : cand.end + 30]):
+    if cand.unit == "%" and TARGET_AFTER.match(text[cand.end : cand.end + 30]):
         return True
     # The target as the subject of its own progress: 120座危桥改造项目已完成87座, 38条，目前完工24条.
-    return bool(SUBJECT_THEN_DONE.match(text[cand.end : cand.end + 24]))
+    return not level and bool(SUBJECT_THEN_DONE.match(text[cand.end : cand.end + 24]))
 
 
 TARGET_AFTER = re.compile(r"[^，。；]{0,24}?(?:目标|调控目标|预期目标|控制目标)")
 SUBJECT_THEN_DONE = re.compile(
-    r"[^。；\d]{0,14}?(?:已|目前|其中|中)[^。；\d]{0,8}?(?:完成|完工|建成|开工|竣工)?[^。；\d]{0,4}?\d"
+    r"[^。；\d]{0,14}?(?:已|目前|其中|中|共有)[^。；\d]{0,8}?(?:完成|完工|建成|开工|竣工)?[^。；\d]{0,4}?\d"
 )
 
 

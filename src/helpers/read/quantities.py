@@ -193,6 +193,8 @@ FULLWIDTH = str.maketrans(
 )
 # ASCII punctuation used as Chinese clause marks (pages copied from the web), one to one.
 ASCII_MARKS = str.maketrans({";": "；", ":": "：", "(": "（", ")": "）", "!": "！", "?": "？"})
+# Pinyin a converter left after characters: 項(xiàng)目, 實(shí)現(xiàn).
+PINYIN = re.compile(r"(?<=[\u4e00-\u9fff])[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,7}[)）]")
 INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 SPACES = re.compile("[\u00a0\u3000\u2002\u2003\u2009\u202f]")
 
@@ -216,6 +218,7 @@ def normalize(text: str) -> str:
     if not isinstance(text, str) or not text:
         return text if isinstance(text, str) else ""
     text = INVISIBLE.sub("", text)
+    text = PINYIN.sub("", text)
     text = SPACES.sub(" ", text)
     text = text.translate(FULLWIDTH).translate(TRADITIONAL)
     text = re.sub(r"(?<=\d)，(?=\d{3}(?!\d))", ",", text)
