@@ -268,3 +268,14 @@ def test_stated_rate_disagreeing_with_the_figures_is_listed():
     assert not any(
         x["check"] == "完成率与文中不符" for x in check_subtargets(r, 9, load_settings())
     )
+
+
+def test_shared_figure_metrics_take_the_listed_figures_in_order():
+    # B02-002
+    r = read_one(
+        "确保固定投资增速高于经济增速、4个结构性指标均实现10%以上增长",
+        "4个结构性指标中,民间项目投资同比下降4.7%,交通投资增长6.5%,生态环保投资下降1.3%,"
+        "高新技术产业投资增长8.0%,均居全省中上位次。",
+    )
+    assert list(r["actual"]) == [-4.7, 6.5, -1.3, 8.0]
+    assert list(r["metric"]) == ["民间项目投资", "交通投资", "生态环保投资", "高新技术产业投资"]

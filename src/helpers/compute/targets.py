@@ -424,6 +424,7 @@ def pair_all(
             == 1
         )
         out.append(pair_actual(t, progress, candidates, values, sole))
+    _pair_shared(targets, progress, candidates, out)
     # Pair by order: every target of a family unpaired, as many done figures as targets.
     families: dict[str, list[int]] = {}
     for k, t in enumerate(targets):
@@ -455,6 +456,41 @@ def pair_all(
             words = Quantity(q.value, q.unit, m.group(0), m.start(), m.end())
             out[0] = (words, 0.0)
     return out
+
+
+def _pair_shared(
+    targets: list[Target],
+    progress: str,
+    candidates: list[Quantity],
+    out: list[tuple[Quantity | None, float]],
+) -> None:
+    """Metrics sharing one figure (``4个结构性指标均增长10%``) take the figures the progress lists
+    after naming them (``4个结构性指标中，民间项目投资同比下降4.7%，交通投资增长6.5%…``), in order,
+    when it lists exactly as many; each sub-target is then named after its figure's subject."""
+    groups: dict[str, list[int]] = {}
+    for k, t in enumerate(targets):
+        m = re.match(r"(.+)（第\d+项）$", t.metric)
+        if m:
+            groups.setdefault(m.group(1), []).append(k)
+    for head, ks in groups.items():
+        at = progress.find(head)
+        if at < 0:
+            continue
+        end = progress.find("。", at)
+        end = len(progress) if end < 0 else end
+        figures = [
+            c
+            for c in candidates
+            if c.growth and at < c.start < end and not c.raw.startswith("持平")
+        ]
+        if len(figures) != len(ks):
+            continue
+        for k, c in zip(ks, figures, strict=True):
+            name = re.split(r"[，,；;、：:]", c.before)[-1]
+            name = re.sub(r"(?:同比)?(?:增长|下降|减少|增速|增幅|回落)$", "", name).strip()
+            if len(name) >= 2:
+                targets[k].metric = name[-16:]
+            out[k] = (c, 0.0)
 
 
 # Words that restate a plan or target before its figure (今年计划…, 任务目标是…, 年度目标（…）).
