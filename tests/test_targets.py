@@ -279,3 +279,36 @@ def test_shared_figure_metrics_take_the_listed_figures_in_order():
     )
     assert list(r["actual"]) == [-4.7, 6.5, -1.3, 8.0]
     assert list(r["metric"]) == ["民间项目投资", "交通投资", "生态环保投资", "高新技术产业投资"]
+
+
+def test_a_qualifying_floor_is_not_a_target():
+    # B15-009: 200人以上 says which villages; the target is 97%.
+    t = extract_targets("实现200人以上较大自然村公交通达率97%以上")
+    assert [(x.quantity.value, x.quantity.unit) for x in t] == [(97, "%")]
+    # The issue: 5亿元以上项目 qualifies the projects counted.
+    t = extract_targets("新开工5亿元以上项目8个")
+    assert [(x.quantity.value, x.quantity.unit) for x in t] == [(8, "个")]
+
+
+def test_project_list_count_and_allocation_are_not_targets():
+    # A20-001: 93项 counts the list, 总投资 is its size; 计划完成投资484亿元 is the target.
+    t = extract_targets("自治区民生类重点项目共安排93项，总投资2921亿元，计划完成投资484亿元")
+    assert [x.quantity.value for x in t] == [pytest.approx(48_400_000_000)]
+    # A04-003: 每个县1个 is an allocation; the province's total is the target.
+    t = extract_targets("每个县（市、区）建成1个高品质口袋公园，全省共建成166个")
+    assert [x.quantity.value for x in t] == [166]
+
+
+def test_a_results_sentence_yields_only_its_named_targets():
+    # B17-001: the task cell reports results against control figures.
+    t = extract_targets(
+        "道路交通事故死亡85人，占全年控制指标（177人）的48%；火灾死亡人数3人，"
+        "占全年控制指标（9人）的33.3%"
+    )
+    assert [x.quantity.value for x in t] == [177, 9]
+
+
+def test_a_floor_on_a_part_is_a_target_a_breakdown_is_not():
+    # C06-001
+    t = extract_targets("全市新（扩）建幼儿园80所（其中公办30所以上）")
+    assert [x.quantity.value for x in t] == [80, 30]

@@ -171,11 +171,25 @@ def extract_targets(task_text: str) -> list[Target]:
     ranges = list(RANGE_RE.finditer(task_text))
     used_ranges: set[int] = set()
     out = []
+    marked = [q for q in qs if _names_a_target(task_text, q)]
+    results_text = bool(marked) and bool(RESULT_WORDS.search(task_text))
     for q in qs:
-        if q in bases or _in_spans(q, skip_spans):
-            continue
+        if q in bases or (_in_spans(q, skip_spans) and not q.approx.endswith(FLOOR_WORDS)):
+            continue  # a breakdown (其中，区属3所…) is not a target; a floor on a part (其中公办30所以上) is
+        if results_text and q not in marked:
+            continue  # a results sentence (…下降3.59%，超过3%的年度约束性目标): only the target is one
         if q.unit == "元" and (PROJECT_CONTEXT.search(q.before) or ATTRIBUTE_AFTER.match(q.after)):
             continue
+        if _qualifies_another(task_text, q, qs):
+            continue  # 200人以上较大自然村…97%, 5亿元以上项目8个: the first figure only qualifies
+        if unit_family(q.unit) == "count" and PROJECT_LIST_COUNT.match(
+            task_text[q.end : q.end + 16]
+        ):
+            continue  # 重点项目170个，年度计划投资…: the count of a project list, not a target
+        if PER_UNIT.search(task_text[max(0, q.start - 14) : q.start]) and any(
+            o is not q and unit_family(o.unit) == unit_family(q.unit) for o in qs
+        ):
+            continue  # 每个县建成1个…，全省共建成166个: an allocation; the total is the target
         if q.unit in {"个", "项"} and SHARED_COUNT_AFTER.match(q.after):
             continue  # 4个结构性指标均…: the count of metrics sharing a figure, not a target
         rng = next((m for m in ranges if m.start() <= q.start < m.end()), None)
@@ -207,6 +221,33 @@ def extract_targets(task_text: str) -> list[Target]:
             if t.quantity.unit == q.unit:
                 t.baseline = q.value
     return _split_shared(task_text, out)
+
+
+# A task text that is itself a results sentence names its targets: 占全年控制指标(177人),
+# 超过3%的年度约束性目标, 控制在3.5%左右的物价调控目标.
+RESULT_WORDS = re.compile(r"同比|完成|实现|已|占")
+TARGET_NAME = re.compile(r"目标|控制指标|指标任务|任务数")
+FLOOR_WORDS = ("以上", "不少于", "不低于")
+QUALIFIER_AFTER = re.compile(
+    r"^的?(?:较大|规模)?[^，。；\d]{0,6}?(?:项目|企业|自然村|村|社区|工业企业)"
+)
+PROJECT_LIST_COUNT = re.compile(r"^[^，。；\d]{0,3}[，,]?(?:总投资|年度计划投资)")
+PER_UNIT = re.compile(r"每个|每[县乡镇村区街]")
+
+
+def _names_a_target(text: str, q: Quantity) -> bool:
+    before = text[max(0, q.start - 8) : q.start]
+    after = re.split(r"[，。；]", text[q.end : q.end + 28])[0]
+    return bool(TARGET_NAME.search(before + "|" + after))
+
+
+def _qualifies_another(text: str, q: Quantity, qs: list[Quantity]) -> bool:
+    """``200人以上较大自然村…97%``: a floor that qualifies a noun followed by the real figure."""
+    if not q.approx.endswith(("以上", "以下")) or not QUALIFIER_AFTER.match(q.after):
+        return False
+    clause_end = re.search(r"[，。；]", text[q.end :])
+    end = q.end + clause_end.start() if clause_end else len(text)
+    return any(q.end < o.start < end for o in qs)
 
 
 # 增长5%-6%, 5-6%, 5%至6%: a range, one target.
