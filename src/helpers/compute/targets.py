@@ -98,10 +98,14 @@ LEADING_VERBS = re.compile(
 def _metric(q: Quantity) -> str:
     """A short name for what a target measures: the noun after a classifier, else before it."""
     after = q.after.replace("“", "").replace("”", "").strip()
-    if len(after) >= 2:
+    # A growth rate's subject comes before it (PM2.5平均浓度同比下降4%、…的改善目标).
+    if len(after) >= 2 and not q.growth and not after.startswith("的"):
         return after[:14]
     before = LEADING_VERBS.sub("", q.before.replace("“", "").replace("”", "")).strip()
-    before = re.sub(r"(?:同比)?(?:增长|增速)$", "", before) if q.growth else before
+    if q.growth:
+        before = re.sub(
+            r"(?:力争|确保|实现)?(?:同比)?(?:增长|增速|下降|减少|降低|回落|提高)$", "", before
+        )
     # 分散供养孤儿养育标准提高到每人每月1400元: the standard, not the verb and the rate basis.
     before = re.sub(
         r"(?:(?:提高|增加|提升|调整|达)(?:到|至))?(?:每人每[月年]|每人年|每[月年])$|"
@@ -346,8 +350,10 @@ def match_score(target: Target, candidate: Quantity, progress: str = "") -> floa
     if not want:
         return 0.0
     if progress:
-        before = _context_before(progress, candidate)
-        after = _context_after(progress, candidate)
+        # A growth rate often ends its sentence, far from its subject (收入完成91.75亿元，同比增收
+        # 35.56亿元，增长69.3%): look further back for it.
+        before = _context_before(progress, candidate, width=48 if candidate.growth else 24)
+        after = "" if candidate.growth else _context_after(progress, candidate)
     else:
         before, after = candidate.before[-16:], candidate.after[:12]
     have = _bigrams(before + after)
