@@ -312,3 +312,21 @@ def test_a_floor_on_a_part_is_a_target_a_breakdown_is_not():
     # C06-001
     t = extract_targets("全市新（扩）建幼儿园80所（其中公办30所以上）")
     assert [x.quantity.value for x in t] == [80, 30]
+
+
+def test_share_of_a_control_figure():
+    # B17-001: the figure before 占…控制指标（177人） is the actual; the rate is stated.
+    text = "道路交通事故死亡85人，占全年控制指标（177人）的48%；火灾死亡人数3人，占全年控制指标（9人）的33.3%"
+    r = read_one(text, text)
+    assert list(r["actual"]) == [85, 3]
+
+
+def test_standards_raised_in_the_progress_pair_in_order():
+    # A13-001
+    r = read_one(
+        "将城市低保标准由上年的324元、282元分别提高到356元、310元",
+        "截至6月底，庆阳市将城市低保标准由上年的324元、282元分别提高到356元、310元，"
+        "全市月人均补助水平达到272元。",
+    )
+    assert list(r["actual"]) == [356, 310]
+    assert list(r["kind"]) == ["level", "level"]

@@ -428,10 +428,22 @@ def pair_actual(
     if year_to_date and len(year_to_date) < len(scored):
         scored = year_to_date
     best_score, best = max(scored, key=lambda sc: sc[0])
-    threshold = SOLE_CANDIDATE_THRESHOLD if len(scored) == 1 else MATCH_THRESHOLD
+    # A lone figure needs fewer shared words, if it is counted in the target's own unit.
+    sole = len(scored) == 1 and scored[0][1].unit == target.quantity.unit
+    threshold = SOLE_CANDIDATE_THRESHOLD if sole else MATCH_THRESHOLD
     if best_score < threshold:
         if sole_target and len(scored) == 1 and _says_done(progress, best):
             return best, best_score
+        # The target reached exactly and said done (已完成搬迁入住18695人 for 搬迁18695人).
+        exact = [
+            c
+            for _, c in scored
+            if abs(c.value - target.quantity.value) <= 1e-9 * max(abs(c.value), 1.0)
+            and not c.growth
+            and _says_done(progress, c)
+        ]
+        if len(exact) == 1:
+            return exact[0], best_score
         return None, best_score
     return best, best_score
 
@@ -472,6 +484,8 @@ def pair_all(
         )
         out.append(pair_actual(t, progress, candidates, values, sole))
     _pair_shared(targets, progress, candidates, out)
+    _pair_share_of_target(targets, progress, candidates, out)
+    _pair_from_to(targets, progress, candidates, out)
     # Pair by order: every target of a family unpaired, as many done figures as targets.
     families: dict[str, list[int]] = {}
     for k, t in enumerate(targets):
@@ -503,6 +517,59 @@ def pair_all(
             words = Quantity(q.value, q.unit, m.group(0), m.start(), m.end())
             out[0] = (words, 0.0)
     return out
+
+
+SHARE_OF = re.compile(r"占(?:全年|年度)?(?:控制指标|目标任务|目标|任务|计划)[（(]?$")
+
+
+def _pair_share_of_target(
+    targets: list[Target],
+    progress: str,
+    candidates: list[Quantity],
+    out: list[tuple[Quantity | None, float]],
+) -> None:
+    """``死亡85人，占全年控制指标（177人）的48%``: the figure before 占 is the target's actual."""
+    for k, t in enumerate(targets):
+        if out[k][0] is not None:
+            continue
+        for c in candidates:
+            if c.unit != t.quantity.unit or abs(c.value - t.quantity.value) > 1e-9 * max(
+                abs(c.value), 1.0
+            ):
+                continue
+            if not SHARE_OF.search(progress[max(0, c.start - 12) : c.start]):
+                continue
+            at = progress.rfind("占", 0, c.start)
+            start = max(progress.rfind(p, 0, at) for p in "。；\n")
+            before = [
+                o for o in candidates if o.unit == c.unit and start < o.start < at and not o.growth
+            ]
+            if before:
+                out[k] = (before[-1], 0.0)
+                break
+
+
+def _pair_from_to(
+    targets: list[Target],
+    progress: str,
+    candidates: list[Quantity],
+    out: list[tuple[Quantity | None, float]],
+) -> None:
+    """Standards raised in the progress as in the task (由324元、282元分别提高到356元、310元): the
+    raised values pair with the from-to targets in order."""
+    ft = [k for k, t in enumerate(targets) if t.baseline is not None]
+    if len(ft) < 2:
+        return
+    for m in FROM_TO.finditer(progress):
+        end = re.search(r"[，。；]", progress[m.end() :])
+        stop = m.end() + end.start() if end else len(progress)
+        to = [c for c in candidates if m.end() <= c.start < stop]
+        if len(to) == len(ft) and all(
+            c.unit == targets[k].quantity.unit for k, c in zip(ft, to, strict=True)
+        ):
+            for k, c in zip(ft, to, strict=True):
+                out[k] = (c, 0.0)
+            return
 
 
 def _pair_shared(
@@ -569,6 +636,11 @@ def _restates_target(
         return False
     before = text[max(sentence_start + 1, cand.start - 20) : cand.start]
     if PLAN_WORDS.search(before) or PLAN_WORDS.match(cand.after[:4]):
+        return True
+    # 计划搬迁贫困群众4801户22051人，新建安置点106个: the plan's words reach over its list.
+    sentence = text[sentence_start + 1 : cand.start]
+    since_done = re.split(DONE_WORDS, sentence)[-1]
+    if PLAN_WORDS.search(since_done):
         return True
     # …下降4%、重污染天数同比减少6%的改善目标, 处于7%—7.5%年度预期目标区间: the target named after it.
     if cand.unit == "%" and TARGET_AFTER.match(text[cand.end : cand.end + 30]):
