@@ -229,3 +229,9 @@ def test_normalize_keeps_positions_of_visible_characters():
     text = "截至9月底，累计完成维修改造锅炉118台"
     assert normalize(text) == text
     assert normalize("開工10.48萬套,建成7.43萬套") == "开工10.48万套，建成7.43万套"
+
+
+def test_people_counted_by_the_noun():
+    # A07-001: 180万农村人口 has no classifier; it counts people.
+    q = find_quantities("解决180万农村人口饮水安全问题")[0]
+    assert (q.value, q.unit) == (1_800_000, "人")

@@ -330,3 +330,9 @@ def test_standards_raised_in_the_progress_pair_in_order():
     )
     assert list(r["actual"]) == [356, 310]
     assert list(r["kind"]) == ["level", "level"]
+
+
+def test_target_of_a_results_sentence_is_signed_like_its_result():
+    # B26-001: 下降3.59%，超过3%的年度约束性目标 — the target is a decline of 3%.
+    t = extract_targets("全省单位GDP能耗同比下降3.59%，超过3%的年度约束性目标要求")
+    assert [(x.quantity.value, x.kind) for x in t] == [(-3, "growth")]

@@ -205,6 +205,9 @@ def extract_targets(task_text: str) -> list[Target]:
             (q.unit == "元" and STANDARD_WORDS.search(around)) or STOCK_WORDS.search(q.before[-10:])
         ):
             kind = "level"
+        if results_text and q.unit == "%" and not q.growth:
+            q = _signed_like_its_result(task_text, q, qs)
+            kind = "growth" if q.growth else kind
         metric = _from_to_metric(task_text, q, base_spans) or _metric(q)
         t = Target(len(out) + 1, metric, kind, _direction(q), q)
         if rng is not None:
@@ -237,6 +240,17 @@ QUALIFIER_AFTER = re.compile(
 )
 PROJECT_LIST_COUNT = re.compile(r"^[^，。；\d]{0,3}[，,]?(?:总投资|年度计划投资)")
 PER_UNIT = re.compile(r"每个|每[县乡镇村区街]")
+
+
+def _signed_like_its_result(text: str, q: Quantity, qs: list[Quantity]) -> Quantity:
+    """``能耗同比下降3.59%，超过3%的年度约束性目标``: the target is a decline of 3%, a growth
+    rate signed like the result it is compared with in the same sentence."""
+    start = max(text.rfind(p, 0, q.start) for p in "。；\n")
+    results = [o for o in qs if o.growth and start < o.start < q.start]
+    if not results:
+        return q
+    sign = -1.0 if results[-1].value < 0 else 1.0
+    return Quantity(**{**q.__dict__, "value": sign * abs(q.value), "growth": True})
 
 
 def _names_a_target(text: str, q: Quantity) -> bool:

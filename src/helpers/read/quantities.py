@@ -165,6 +165,10 @@ GROWTH_WORDS = (
 # The last growth word before a rate says its sign: 下降3.5%, 同比减少3.5%, 负增长3.5% are -3.5%.
 DECLINE_RE = re.compile(r"负增长|下降|减少|降低|回落|下滑|降幅")
 RISE_RE = re.compile(r"(?<!负)增长|增速|增幅|提高|上升")
+PEOPLE_NOUN_RE = re.compile(
+    r"(?<![\d.])(\d+(?:\.\d+)?)(万|亿)"
+    r"(?=(?:农村|城镇|城乡|贫困|困难|低收入|规划内)?(?:人口|群众|居民|农民|职工|学生|师生))"
+)
 # 同比持平 / 与上年持平: a growth rate of zero written in words.
 FLAT_RE = re.compile(r"(?:同比|比上年|与上年|较上年|比去年|与去年)(?:同期)?(?:基本)?持平")
 
@@ -359,6 +363,13 @@ def find_quantities(text: str) -> list[Quantity]:
                 multiplier=mult,
             )
         )
+    # 解决180万农村人口…: people counted by the noun, with no classifier.
+    for m in PEOPLE_NOUN_RE.finditer(text):
+        if any(q.start <= m.start() < q.end for q in found) or _overlaps(m.span(1), blocked):
+            continue
+        before, after = _clause(text, m.start(), m.end())
+        value = parse_number(m.group(1)) * MULTIPLIERS[m.group(2)]
+        found.append(Quantity(value, "人", m.group(0), m.start(), m.end(), "", before, after))
     for m in FLAT_RE.finditer(text):
         if any(q.start <= m.start() < q.end for q in found):
             continue
