@@ -336,3 +336,24 @@ def test_target_of_a_results_sentence_is_signed_like_its_result():
     # B26-001: 下降3.59%，超过3%的年度约束性目标 — the target is a decline of 3%.
     t = extract_targets("全省单位GDP能耗同比下降3.59%，超过3%的年度约束性目标要求")
     assert [(x.quantity.value, x.kind) for x in t] == [(-3, "growth")]
+
+
+def test_figure_compared_with_its_target_is_the_actual():
+    # B26-001: 下降3.59%，超过3%的年度约束性目标 — the target is a decline, the actual before it.
+    text = (
+        "今年前三季度，全省单位GDP能耗同比下降3.59%，超过3%的年度约束性目标要求；"
+        "规上工业单位增加值能耗下降5%，超过3.2%的年度约束性目标要求。"
+    )
+    r = read_one(text, text)
+    assert list(r["target"]) == [-3, -3.2]
+    assert list(r["actual"]) == [-3.59, -5]
+    # C01-001: 增长7.4%，处于7%—7.5%年度预期目标区间
+    r = read_one(
+        "处于7%—7.5%年度预期目标区间",
+        "前三季度全省生产总值39055.64亿元，同比增长7.4%，处于7%—7.5%年度预期目标区间范围之内。",
+    )
+    assert (r.iloc[0]["actual"], r.iloc[0]["kind"], r.iloc[0]["target_range"]) == (
+        7.4,
+        "growth",
+        "7-7.5%",
+    )

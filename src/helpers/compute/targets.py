@@ -533,6 +533,7 @@ def pair_all(
     return out
 
 
+COMPARED_WITH = re.compile(r"(?:超过|超出|低于|高于|完成|达到|实现|优于|处于)[^，。；\d]{0,10}$")
 SHARE_OF = re.compile(r"占(?:全年|年度)?(?:控制指标|目标任务|目标|任务|计划)[（(]?$")
 
 
@@ -542,24 +543,36 @@ def _pair_share_of_target(
     candidates: list[Quantity],
     out: list[tuple[Quantity | None, float]],
 ) -> None:
-    """``死亡85人，占全年控制指标（177人）的48%``: the figure before 占 is the target's actual."""
+    """``死亡85人，占全年控制指标（177人）的48%``, ``下降3.59%，超过3%的年度约束性目标``: a
+    target restated as what a figure is measured against; the figure before it is its actual
+    (this sentence form says so more surely than shared words)."""
     for k, t in enumerate(targets):
-        if out[k][0] is not None:
-            continue
         for c in candidates:
-            if c.unit != t.quantity.unit or abs(c.value - t.quantity.value) > 1e-9 * max(
+            if c.unit != t.quantity.unit or abs(abs(c.value) - abs(t.quantity.value)) > 1e-9 * max(
                 abs(c.value), 1.0
             ):
                 continue
-            if not SHARE_OF.search(progress[max(0, c.start - 12) : c.start]):
+            num_start = c.end - len(c.raw)  # 超过3%: the number's own start, after 超过
+            lead = progress[max(0, num_start - 14) : num_start]
+            if SHARE_OF.search(lead):
+                at = progress.rfind("占", 0, c.start)
+            elif COMPARED_WITH.search(lead) and _names_a_target(progress, c):
+                at = c.start  # 下降3.59%，超过3%的年度约束性目标; 增长7.4%，处于7%—7.5%预期目标区间
+            else:
                 continue
-            at = progress.rfind("占", 0, c.start)
             start = max(progress.rfind(p, 0, at) for p in "。；\n")
             before = [
-                o for o in candidates if o.unit == c.unit and start < o.start < at and not o.growth
+                o
+                for o in candidates
+                if o.unit == c.unit
+                and start < o.start < at
+                and (o.growth == (t.kind == "growth") or (c.unit == "%" and o.growth))
+                and not _names_a_target(progress, o)
             ]
             if before:
                 out[k] = (before[-1], 0.0)
+                if before[-1].growth and t.kind != "growth":
+                    t.kind = "growth"  # a rate compared with a growth result is a growth target
                 break
 
 
