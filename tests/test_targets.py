@@ -357,3 +357,12 @@ def test_figure_compared_with_its_target_is_the_actual():
         "growth",
         "7-7.5%",
     )
+
+
+def test_rate_in_a_table_column_of_its_own():
+    # B15-006: the progress cell ends with the 完成率 column.
+    r = read_one(
+        "逐步打通跨乡镇虞南断头路2条",
+        "太平山-雪花谷项目：开展路基开挖等工作，累计形象进度30%；大岙-象田：完成形象进度至45% | 100.0%",
+    )
+    assert r.iloc[0]["ratio"] == 1.0 and r.iloc[0]["stated_rate_text"].startswith("|")

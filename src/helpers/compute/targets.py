@@ -718,6 +718,7 @@ _RATE_NUM = r"\d+(?:\.\d+)?%"
 STATED_RATE = re.compile(
     r"(?:(?:完成|占|为|达到?)(?:了)?(?:年度|全年|年)?(?:投资)?(?:目标任务|目标|任务|计划|工程总量|总工程量|工程量|总量)"
     r"[^，。；%]{0,16}?的?|实际完成|(?:完成|开工|建成|完工|竣工|执行)率(?:分别)?(?:为|达到?)?|^\s*|"
+    r"\|\s*(?=\d+(?:\.\d+)?%\s*(?:\||$))|"
     r"(?:已|累计)?完成(?:了)?(?=\d+(?:\.\d+)?%(?:$|[，。；）|\s])))"
     r"(?:分别为)?(?P<rates>" + _RATE_NUM + r"(?:(?:、|和|与)" + _RATE_NUM + r")*)"
 )
@@ -747,6 +748,11 @@ def _rate_fits(target: Target, rate: tuple[int, list[float], str]) -> bool:
     """开工率 is a rate of starts: it belongs to a target about starting (开工), and so on."""
     m = RATE_VERB.search(rate[2])
     return m is None or m.group(1) in target.quantity.before + target.metric
+
+
+def _whole_cell(rate: tuple[int, list[float], str]) -> bool:
+    """A rate that is a whole cell of its own: the progress cell (80%) or a 完成率 column (| 100.0%)."""
+    return rate[0] == 0 or rate[2].startswith("|")
 
 
 def _one_sentence(text: str) -> bool:
@@ -792,8 +798,12 @@ def _assign_stated(
             len(rates) == 1
             and mine
             and len(rates[0][1]) == 1
-            and (len(cumul) == 1 or rates[0][0] == 0 or WHOLE_TASK.search(rates[0][2]))
-            and (rates[0][0] == 0 or _one_sentence(text) or _rate_names(targets[k], rates[0], text))
+            and (len(cumul) == 1 or _whole_cell(rates[0]) or WHOLE_TASK.search(rates[0][2]))
+            and (
+                _whole_cell(rates[0])
+                or _one_sentence(text)
+                or _rate_names(targets[k], rates[0], text)
+            )
         ):
             # The one rate of a one-target text, or a progress cell that is only a rate (80%);
             # in a longer text, only where the rate's sentence names the target.
