@@ -366,3 +366,29 @@ def test_rate_in_a_table_column_of_its_own():
         "太平山-雪花谷项目：开展路基开挖等工作，累计形象进度30%；大岙-象田：完成形象进度至45% | 100.0%",
     )
     assert r.iloc[0]["ratio"] == 1.0 and r.iloc[0]["stated_rate_text"].startswith("|")
+
+
+def test_a_level_reached_as_written_and_a_stated_rate_is_not_a_level():
+    # B04-001: the standards reached are written as the targets were.
+    r = read_one(
+        "将城镇、农村低保人均最低补差水平从每人每月574元、271元分别提高到每人每月609元、300元。",
+        "已完成。从2020年1月1日起，已将我市城乡低保标准提高到835元/人月；山区县补差水平提高到"
+        "城镇609元/人月、农村300元/人月。",
+    )
+    assert list(r["actual"]) == [609, 300]
+    # A22-002: 控制在4.5%以内 restates the target; 完成目标任务的66.5% is a stated rate.
+    r = read_one(
+        "控制在4.5%以内",
+        "1-6月，全省城镇新增就业42.56万人，完成目标任务的66.5%。6月末，全省城镇登记失业率4.23%，"
+        "控制在4.5%以内。",
+    )
+    assert r.iloc[0]["actual"] == 4.23
+
+
+def test_cancelled_is_not_done():
+    # B09-001
+    r = read_one(
+        "推进67所中小学风雨连廊建设。",
+        "完成63所学校风雨连廊建设。另4所学校经现场核查不适宜建设，经研究决定取消上述4所学校的风雨连廊项目。",
+    )
+    assert r.iloc[0]["actual"] == 63

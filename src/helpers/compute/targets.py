@@ -37,7 +37,7 @@ PROJECTION = re.compile(
     r"预计|计划(?!新?开工项目|投产项目|竣工项目|投资|任务|目标|的)|拟|将于|争取|力争|有望|将达|可望"
 )
 # Work under way or proposed is not an actual: 正在开展…4个项目, 推荐73家企业申报.
-NOT_DONE = re.compile(r"正在|在建|待评审|推荐|申报|即将")
+NOT_DONE = re.compile(r"正在|在建|待评审|推荐|申报|即将|取消|暂缓|停建")
 MATCH_THRESHOLD = 0.34
 # When the progress text holds exactly one figure of the target's unit family, fewer shared
 # words are needed (已完成改厕1157户 for 农村改厕1220户).
@@ -371,7 +371,19 @@ def match_score(target: Target, candidate: Quantity, progress: str = "") -> floa
     else:
         before, after = candidate.before[-16:], candidate.after[:12]
     have = _bigrams(before + after)
-    return len(want & have) / len(want)
+    # Words before a figure name it more surely than words after (67所（其中公办36所）): a
+    # thousandth breaks the tie.
+    return len(want & have) / len(want) + 0.001 * len(want & _bigrams(before))
+
+
+def _is_stated_rate(text: str, cand: Quantity, target: Target) -> bool:
+    """True when ``cand`` is a stated 完成率, unless the target is that very rate (开工率达70%)."""
+    own = target.quantity.before + target.metric
+    for r in stated_rates(text):
+        if r[0] <= cand.end - len(cand.raw) < r[0] + len(r[2]):
+            name = re.search(r"(?:完成|开工|建成|完工|竣工|执行)率", r[2])
+            return not (name and name.group(0) in own)
+    return False
 
 
 def admissible(
@@ -386,6 +398,8 @@ def admissible(
         return False
     if (target.kind == "growth") != cand.growth:
         return False
+    if cand.unit == "%" and _is_stated_rate(progress, cand, target):
+        return False  # 完成年度任务的52%: a 完成率, never a figure of the target's own
     if _is_heading(progress, cand) or _in_spans(cand, base_spans):
         return False
     sentence_start = max(progress.rfind(p, 0, cand.start) for p in "。；\n")
@@ -445,9 +459,25 @@ def pair_actual(
     # A lone figure needs fewer shared words, if it is counted in the target's own unit.
     sole = len(scored) == 1 and scored[0][1].unit == target.quantity.unit
     threshold = SOLE_CANDIDATE_THRESHOLD if sole else MATCH_THRESHOLD
+    if target.kind == "level":
+        # A level reached is written as the target was (提高到城镇609元/人月): the same value.
+        exact = [
+            (sc, c)
+            for sc, c in scored
+            if abs(c.value - target.quantity.value) <= 1e-9 * max(abs(c.value), 1.0)
+        ]
+        if len(exact) == 1 and best_score < threshold:
+            return exact[0][1], exact[0][0]
     if best_score < threshold:
         if sole_target and len(scored) == 1 and _says_done(progress, best):
             return best, best_score
+        if (
+            target.kind == "level"
+            and len(scored) == 1
+            and best.unit == "%"
+            and "率" in _context_before(progress, best, width=12)
+        ):
+            return best, best_score  # 全省城镇登记失业率4.23%: the one rate read in the text
         # The target reached exactly and said done (已完成搬迁入住18695人 for 搬迁18695人).
         exact = [
             c
@@ -636,7 +666,7 @@ def _pair_shared(
 
 # Words that restate a plan or target before its figure (今年计划…, 任务目标是…, 年度目标（…）).
 PLAN_WORDS = re.compile(
-    r"计划|目标|任务|今年(?!以来|新增|已|累计|共)|全年共?(?:安排|下达)|力争|确保"
+    r"计划|目标|任务|今年(?!以来|新增|已|累计|共)|全年共?(?:安排|下达)|力争|确保|控制在"
 )
 # Words that say a figure is done (已完成1处, 实际新增17条, 累计…, 全部完成).
 DONE_WORDS = re.compile(
@@ -661,7 +691,8 @@ def _restates_target(
         f == family and abs(cand.value - v) <= 1e-9 * max(abs(v), 1.0) for f, v in target_values
     ):
         return False
-    before = text[max(sentence_start + 1, cand.start - 20) : cand.start]
+    num_start = cand.end - len(cand.raw)  # after 控制在, 约 …, which the match includes
+    before = text[max(sentence_start + 1, num_start - 20) : num_start]
     if PLAN_WORDS.search(before) or PLAN_WORDS.match(cand.after[:4]):
         return True
     # 计划搬迁贫困群众4801户22051人，新建安置点106个: the plan's words reach over its list.
