@@ -629,6 +629,15 @@ def _pair_from_to(
             return
 
 
+def _sentences(text: str) -> list[tuple[int, int]]:
+    spans, start = [], 0
+    for m in re.finditer(r"[。；\n]", text):
+        spans.append((start, m.start()))
+        start = m.end()
+    spans.append((start, len(text)))
+    return spans
+
+
 def _pair_shared(
     targets: list[Target],
     progress: str,
@@ -643,17 +652,26 @@ def _pair_shared(
         m = re.match(r"(.+)（第\d+项）$", t.metric)
         if m:
             groups.setdefault(m.group(1), []).append(k)
+    used = {id(a) for a, _ in out if a is not None}
     for head, ks in groups.items():
         at = progress.find(head)
-        if at < 0:
-            continue
-        end = progress.find("。", at)
-        end = len(progress) if end < 0 else end
-        figures = [
-            c
-            for c in candidates
-            if c.growth and at < c.start < end and not c.raw.startswith("持平")
-        ]
+        if at >= 0:
+            end = progress.find("。", at)
+            end = len(progress) if end < 0 else end
+            figures = [c for c in candidates if c.growth and at < c.start < end]
+        else:
+            # The progress does not name the group: one sentence listing exactly as many growth
+            # figures as the group has metrics, none of them another target's, is the list.
+            figures = []
+            for sentence in _sentences(progress):
+                inside = [
+                    c
+                    for c in candidates
+                    if c.growth and sentence[0] <= c.start < sentence[1] and id(c) not in used
+                ]
+                if len(inside) == len(ks):
+                    figures = inside
+                    break
         if len(figures) != len(ks):
             continue
         for k, c in zip(ks, figures, strict=True):
