@@ -392,3 +392,17 @@ def test_cancelled_is_not_done():
         "完成63所学校风雨连廊建设。另4所学校经现场核查不适宜建设，经研究决定取消上述4所学校的风雨连廊项目。",
     )
     assert r.iloc[0]["actual"] == 63
+
+
+def test_successive_reports_in_one_cell_the_latest_counts():
+    # B10-026 and B10-024: a table cell holding the earlier and the later report.
+    r = read_one(
+        "新建建筑垃圾中转站8个、建筑垃圾分类池20个。",
+        "已建成建筑垃圾中转站3个、分类池10个；其余点位已启动建设流程。 |\n"
+        "已建成建筑垃圾中转站7个、分类池17个。 |\n是",
+    )
+    assert list(r["actual"]) == [7, 17]
+    r = read_one(
+        "优化提升50条背街后巷交通组织。", "已进场施工，完成30%。 |\n已进场施工，完成60%。 |\n是"
+    )
+    assert r.iloc[0]["ratio"] == 0.6

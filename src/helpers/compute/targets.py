@@ -455,7 +455,8 @@ def pair_actual(
     year_to_date = [sc for sc in scored if not _single_period(progress, sc[1])]
     if year_to_date and len(year_to_date) < len(scored):
         scored = year_to_date
-    best_score, best = max(scored, key=lambda sc: sc[0])
+    # Equal words in successive reports of one cell (…3个 |\n…7个): the later line is the latest.
+    best_score, best = max(scored, key=lambda sc: (round(sc[0], 6), _report_line(progress, sc[1])))
     # A lone figure needs fewer shared words, if it is counted in the target's own unit.
     sole = len(scored) == 1 and scored[0][1].unit == target.quantity.unit
     threshold = SOLE_CANDIDATE_THRESHOLD if sole else MATCH_THRESHOLD
@@ -629,6 +630,11 @@ def _pair_from_to(
             return
 
 
+def _report_line(text: str, q: Quantity) -> int:
+    """Which of a cell's ``|``-separated reports ``q`` is in (0 when the cell has one)."""
+    return text.count("|", 0, q.start)
+
+
 def _sentences(text: str) -> list[tuple[int, int]]:
     spans, start = [], 0
     for m in re.finditer(r"[。；\n]", text):
@@ -799,6 +805,15 @@ def _rate_fits(target: Target, rate: tuple[int, list[float], str]) -> bool:
     return m is None or m.group(1) in target.quantity.before + target.metric
 
 
+def _successive_reports(rates: list[tuple[int, list[float], str]], text: str) -> bool:
+    """Several rates written alike, each on its own line of the cell (a table's later updates)."""
+    if len(rates) < 2 or any(len(r[1]) != 1 for r in rates):
+        return False
+    words = {re.sub(r"[\d.%]", "", r[2]) for r in rates}
+    lines = {len(re.findall(r"[|\n]", text[: r[0]])) for r in rates}
+    return len(words) == 1 and len(lines) == len(rates)
+
+
 def _whole_cell(rate: tuple[int, list[float], str]) -> bool:
     """A rate that is a whole cell of its own: the progress cell (80%) or a 完成率 column (| 100.0%)."""
     return rate[0] == 0 or rate[2].startswith("|")
@@ -833,6 +848,10 @@ def _assign_stated(
         for k, v in zip(cumul, lists[0][1], strict=True):
             out[k] = (v, lists[0][2])
         return out
+    # Successive reports in one cell (完成30%。| 完成60%。): the last is the latest.
+    successive = _successive_reports(rates, text)
+    if successive:
+        rates = rates[-1:]
     for k in cumul:
         a = actuals[k]
         mine = [r for r in rates if _rate_fits(targets[k], r)]
@@ -850,6 +869,7 @@ def _assign_stated(
             and (len(cumul) == 1 or _whole_cell(rates[0]) or WHOLE_TASK.search(rates[0][2]))
             and (
                 _whole_cell(rates[0])
+                or successive
                 or _one_sentence(text)
                 or _rate_names(targets[k], rates[0], text)
             )
