@@ -406,3 +406,10 @@ def test_successive_reports_in_one_cell_the_latest_counts():
         "优化提升50条背街后巷交通组织。", "已进场施工，完成30%。 |\n已进场施工，完成60%。 |\n是"
     )
     assert r.iloc[0]["ratio"] == 0.6
+
+
+def test_a_flow_given_as_a_bare_percentage_is_its_growth():
+    # C03-001: a table row 指标名称 | 预期目标(增速)
+    r = read_one("地区生产总值(简称“GDP”) | 7%", "截至三季度，GDP完成1202.39亿元、增长4.5%。")
+    assert (r.iloc[0]["kind"], r.iloc[0]["actual"]) == ("growth", 4.5)
+    assert extract_targets("民间投资占比60%以上")[0].kind == "level"

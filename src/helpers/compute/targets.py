@@ -116,6 +116,12 @@ def _metric(q: Quantity) -> str:
     return before[-12:] or q.unit
 
 
+# A flow measured in a year (生产总值, 投资, 收入 …) given as a bare percentage is its growth
+# (地区生产总值（简称“GDP”） | 7%); a rate, share or ratio (率, 占比, 比重) is a level.
+FLOW_WORDS = re.compile(r"生产总值|GDP|增加值|投资|收入|零售总额|进出口|产值|营业收入|营收|消费")
+LEVEL_WORDS = re.compile(r"率|占比|比重|比例|占")
+
+
 def _kind(q: Quantity) -> str:
     if q.growth:
         return "growth"
@@ -200,6 +206,10 @@ def extract_targets(task_text: str) -> list[Target]:
         if rng is not None and rng.start() in used_ranges:
             continue  # the high end of 增长5%-6%, already read with its low end
         kind = _kind(q)
+        lead = task_text[max(0, q.start - 20) : q.start]
+        flow = FLOW_WORDS.search(lead) and not LEVEL_WORDS.search(lead)
+        if kind == "level" and q.unit == "%" and flow:
+            kind = "growth"
         around = task_text[max(0, q.start - 30) : q.end + 4]
         if kind == "cumulative" and (
             (q.unit == "元" and STANDARD_WORDS.search(around)) or STOCK_WORDS.search(q.before[-10:])
