@@ -413,3 +413,12 @@ def test_a_flow_given_as_a_bare_percentage_is_its_growth():
     r = read_one("地区生产总值(简称“GDP”) | 7%", "截至三季度，GDP完成1202.39亿元、增长4.5%。")
     assert (r.iloc[0]["kind"], r.iloc[0]["actual"]) == ("growth", 4.5)
     assert extract_targets("民间投资占比60%以上")[0].kind == "level"
+
+
+def test_the_one_progress_rate_for_a_level_target():
+    # B15-004: 完成工程量50%以上; the text's one rate of its own is 进度至53%.
+    r = read_one(
+        "南北中心大道全线高架完成工程量50%以上",
+        "年度任务目标12亿元，累计完成投资12.26亿元，进度至53% | 100.0%",
+    )
+    assert r.iloc[0]["actual"] == 53

@@ -486,9 +486,9 @@ def pair_actual(
             target.kind == "level"
             and len(scored) == 1
             and best.unit == "%"
-            and "率" in _context_before(progress, best, width=12)
+            and re.search(r"率|进度", _context_before(progress, best, width=12))
         ):
-            return best, best_score  # 全省城镇登记失业率4.23%: the one rate read in the text
+            return best, best_score  # 失业率4.23%, 进度至53%: the one rate read in the text
         # The target reached exactly and said done (已完成搬迁入住18695人 for 搬迁18695人).
         exact = [
             c
