@@ -211,7 +211,9 @@ def test_extract_reads_excel_with_chinese_headers_and_shows_each_span(tmp_path, 
 
 def test_extract_accepts_progress_header_synonyms(tmp_path, capsys):
     src = tmp_path / "new.csv"
-    src.write_text("任务内容,任务进展情况\n新建3个口袋公园,已建成1个\n", encoding="utf-8")
+    src.write_text("任务内容,任务进展情况\n受益群众1万人以上,受益群众不足1万人\n", encoding="utf-8")
     assert main(["extract", str(src)]) == 0
     df = pd.read_csv(pd.io.common.StringIO(capsys.readouterr().out))
-    assert (df.iloc[0]["target"], df.iloc[0]["actual"]) == (3, 1)
+    row = df.iloc[0]
+    assert (row["target"], row["actual"]) == (10_000, 10_000)
+    assert (row["target_approx"], row["actual_approx"]) == ("以上", "不足")  # flagged, not exact

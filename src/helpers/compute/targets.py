@@ -64,6 +64,8 @@ TARGET_COLUMNS = [
     "stated_rate_text",
     "target_span",
     "actual_span",
+    "target_approx",
+    "actual_approx",
 ]
 
 
@@ -1072,6 +1074,9 @@ def read_targets(
                     "stated_rate_text": rate[1] if rate else "",
                     "target_span": t.quantity.raw,
                     "actual_span": actual.raw if actual is not None else "",
+                    # 约, 近, 不足, 以上, 左右 …: the figure is approximate or a bound, as written.
+                    "target_approx": t.quantity.approx,
+                    "actual_approx": actual.approx if actual is not None else "",
                 }
             )
         # Curated additions: targets stated in words (全覆盖) or numbers the reader cannot see.

@@ -33,7 +33,9 @@ EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
 # Columns added to the targets.csv layout: where each number came from.
 SPAN_COLUMNS = [
     "target_span",
+    "target_approx",
     "actual_span",
+    "actual_approx",
     "baseline",
     "target_range",
     "stated_rate",
