@@ -422,3 +422,20 @@ def test_the_one_progress_rate_for_a_level_target():
         "年度任务目标12亿元，累计完成投资12.26亿元，进度至53% | 100.0%",
     )
     assert r.iloc[0]["actual"] == 53
+
+
+def test_year_to_date_over_a_period_figure():
+    # A15-001: the year-to-date total, not a part's.
+    r = read_one(
+        "2017年我州重点项目170个，年度计划投资295.16亿元",
+        "1-9月累计完成投资229.68亿元，完成年度计划的77.82%。\n续建项目完成投资144.77亿元，"
+        "完成年度计划的77.7%；新开工项目完成投资84.9亿元，完成年度计划的78.01%。",
+    )
+    assert r.iloc[0]["actual"] == pytest.approx(22_968_000_000)
+    # 上半年 and 1-9月 both named: the longer period; 三季度's own figure gives way.
+    r = read_one(
+        "新增城镇就业2万人", "上半年，新增城镇就业1.2万人；1-9月，新增城镇就业1.8万人。", 9
+    )
+    assert (r.iloc[0]["actual"], r.iloc[0]["actual_period"]) == (18_000, "1-9月")
+    r = read_one("新增城镇就业2万人", "三季度新增城镇就业0.6万人；1-9月，新增城镇就业1.8万人。", 9)
+    assert r.iloc[0]["actual"] == 18_000
