@@ -148,6 +148,10 @@ def test_actual_without_the_metric_repeated():
         "今年我市计划修建人行天桥及地下通道10处。截至6月底，已完成1处，正在建设3处，其余6处正在进行前期工作。",
     ).iloc[0]
     assert r["actual"] == 1
+    # The bare actuals: 已新建18.4公里, 现已完成7条, 达5120例.
+    assert read_one("新建城市道路25公里", "已新建18.4公里。").iloc[0]["actual"] == 18.4
+    assert read_one("改造背街小巷10条", "现已完成7条。").iloc[0]["actual"] == 7
+    assert read_one("完成白内障复明手术6000例", "截至9月底，达5120例。").iloc[0]["actual"] == 5120
     # A03-004: 全部完成 is the whole target, said in words.
     r = read_one(
         "计划今年在新建居住区补建公交首末站6个",

@@ -717,7 +717,7 @@ PLAN_WORDS = re.compile(
 )
 # Words that say a figure is done (已完成1处, 实际新增17条, 累计…, 全部完成).
 DONE_WORDS = re.compile(
-    r"已|完成|实际|累计|建成|竣工|完工|达到|共计|解决|新增|开通|投用|目前|截至|惠及|实现"
+    r"已|完成|实际|累计|建成|竣工|完工|达|共计|解决|新增|开通|投用|目前|截至|惠及|实现"
 )
 
 
@@ -773,12 +773,12 @@ STARTED = re.compile(r"(?:已|全面|全部)?开工(?!.{0,6}(?:建成|完成|完
 
 
 def _says_done(text: str, cand: Quantity) -> bool:
+    """Whether ``cand``'s clause says it is done (已, 完成, 达 …; a growth rate reported is)."""
     if cand.growth:
-        return (
-            True  # a growth rate reported (增长39.5%) is the period's figure; projections are out
-        )
-    clause_start = max(text.rfind(p, 0, cand.start) for p in "。；\n，,")
-    return bool(DONE_WORDS.search(text[clause_start + 1 : cand.start] + cand.after[:4]))
+        return True  # projections were refused before
+    num_start = cand.end - len(cand.raw)  # 达5120例: 达 is part of the match
+    clause_start = max(text.rfind(p, 0, num_start) for p in "。；\n，,")
+    return bool(DONE_WORDS.search(text[clause_start + 1 : num_start] + cand.after[:4]))
 
 
 def _is_heading(text: str, q: Quantity) -> bool:

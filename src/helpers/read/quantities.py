@@ -85,6 +85,11 @@ UNIT_CANON = {
     "盏": "盏",
     "口": "口",
     "元/人": "元",
+    "例": "例",
+    "宗": "宗",
+    "艘": "艘",
+    "架": "架",
+    "头": "头",
 }
 # Units that count distinct things; they may stand for one another when the metric words match
 # (a task says 新建3所学校, a unit reports 建成学校2个).
