@@ -443,3 +443,13 @@ def test_year_to_date_over_a_period_figure():
     assert (r.iloc[0]["actual"], r.iloc[0]["actual_period"]) == (18_000, "1-9月")
     r = read_one("新增城镇就业2万人", "三季度新增城镇就业0.6万人；1-9月，新增城镇就业1.8万人。", 9)
     assert r.iloc[0]["actual"] == 18_000
+
+
+def test_rates_in_brackets_and_named_rates():
+    # The issue: 正在施工中（85%） and 完成率120%.
+    r = read_one("建设社区体育中心1个", "正在施工中（85%）")
+    assert (r.iloc[0]["ratio"], r.iloc[0]["stated_rate"]) == (0.85, 85)
+    r = read_one("建设20个社区食堂", "20个社区食堂建设已完成12个（60%）")
+    assert (r.iloc[0]["actual"], r.iloc[0]["stated_rate"]) == (12, 60)
+    r = read_one("新增就业岗位1000个", "完成率120%")
+    assert r.iloc[0]["ratio"] == 1.2
