@@ -453,3 +453,13 @@ def test_rates_in_brackets_and_named_rates():
     assert (r.iloc[0]["actual"], r.iloc[0]["stated_rate"]) == (12, 60)
     r = read_one("新增就业岗位1000个", "完成率120%")
     assert r.iloc[0]["ratio"] == 1.2
+
+
+def test_a_projection_reaches_over_its_sentence():
+    # B25-002: 超3000个 is done; 6400多个 and 约1200个 are what is expected by 2025.
+    r = read_one(
+        "“十四五”期间，全省规划改造老旧小区5215个，",
+        "已完成改造老旧小区超3000个，约占规划总数的60%。“十四五”期末全省预计可改造老旧小区"
+        "6400多个，比规划数增加约1200个，惠及居民近200万户。",
+    )
+    assert r.iloc[0]["actual"] == 3000
