@@ -463,3 +463,14 @@ def test_a_projection_reaches_over_its_sentence():
         "6400多个，比规划数增加约1200个，惠及居民近200万户。",
     )
     assert r.iloc[0]["actual"] == 3000
+
+
+def test_another_targets_floor_is_not_this_targets_figure():
+    # B01-002: 实现10%以上增长 restates the shared target, not 落地率's figure.
+    r = read_one(
+        "4个结构性指标均实现10%以上增长，市县长项目落地率50%以上。",
+        "4个结构性指标中，生态环保投资增长12.5%，为全省唯一个该指标实现10%以上增长的地市；"
+        "民间项目投资同比下降26.8%、交通投资同比下降4.8%、高新技术产业投资同比下降2.0%。",
+    )
+    assert math.isnan(r.iloc[-1]["actual"])
+    assert list(r["actual"])[:4] == [12.5, -26.8, -4.8, -2.0]

@@ -404,6 +404,19 @@ def _is_stated_rate(text: str, cand: Quantity, target: Target) -> bool:
     return False
 
 
+def _another_targets_floor(
+    target: Target, cand: Quantity, target_values: set[tuple[str, float]]
+) -> bool:
+    """``该指标实现10%以上增长``: another target of the task restated as a floor, not this one's figure."""
+    if not cand.approx.endswith(("以上", "以下")):
+        return False
+    family = unit_family(cand.unit)
+    same = abs(cand.value - target.quantity.value) <= 1e-9 * max(abs(cand.value), 1.0)
+    return not same and any(
+        f == family and abs(cand.value - v) <= 1e-9 * max(abs(v), 1.0) for f, v in target_values
+    )
+
+
 def admissible(
     target: Target,
     progress: str,
@@ -424,6 +437,8 @@ def admissible(
     clause_start = max(progress.rfind(p, 0, cand.start) for p in "。；\n，,")
     clause = progress[clause_start + 1 : cand.start]
     if PROJECTION.search(clause):
+        return False
+    if _another_targets_floor(target, cand, target_values):
         return False
     # …预计可改造6400多个，比规划数增加约1200个: a projection reaches over its sentence until
     # something is said done.
