@@ -11,17 +11,18 @@ import pytest
 
 from helpers.run.accuracy import CORPUS_DIR, report, score, score_builtin, score_corpus
 
-# Measured on data/corpus/ (215 gold sub-targets, 42 governments); floors a little below.
+# Measured on data/corpus/ (215 gold sub-targets, 42 governments); floors a little below
+# (target 99.5%, actual recall 95.6% and precision 92.6%, 完成率 94.6%, extra 0.5%).
 CORPUS_FLOORS = {
-    "target_recall": 0.97,
-    "target_precision": 0.955,
+    "target_recall": 0.99,
+    "target_precision": 0.99,
     "unit": 0.99,
-    "kind": 0.98,
-    "actual_recall": 0.925,
+    "kind": 0.985,
+    "actual_recall": 0.95,
     "actual_precision": 0.92,
     "rate_within_0.5pp": 0.94,
 }
-CORPUS_CEILINGS = {"extra_share": 0.04}
+CORPUS_CEILINGS = {"extra_share": 0.01}
 
 
 @pytest.fixture(scope="module")

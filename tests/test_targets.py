@@ -474,3 +474,13 @@ def test_another_targets_floor_is_not_this_targets_figure():
     )
     assert math.isnan(r.iloc[-1]["actual"])
     assert list(r["actual"])[:4] == [12.5, -26.8, -4.8, -2.0]
+
+
+def test_target_given_as_a_gap_to_the_result():
+    # A23-001: the target is worked from the two stated figures, and says so.
+    text = "1.地区生产总值1519.9亿元，同比增长8.2%、高于计划目标0.7个百分点。"
+    r = read_one(text, text)
+    assert len(r) == 1
+    assert (r.iloc[0]["target"], r.iloc[0]["actual"], r.iloc[0]["kind"]) == (7.5, 8.2, "growth")
+    assert "推得" in r.iloc[0]["metric"]
+    assert r.iloc[0]["target_span"] == "8.2%、高于计划目标0.7个百分点"

@@ -189,6 +189,9 @@ def extract_targets(task_text: str) -> list[Target]:
     ranges = list(RANGE_RE.finditer(task_text))
     used_ranges: set[int] = set()
     out = []
+    derived = _targets_from_gaps(task_text, qs)
+    if derived:
+        return derived
     marked = [q for q in qs if _names_a_target(task_text, q)]
     results_text = bool(marked) and bool(RESULT_WORDS.search(task_text))
     for q in qs:
@@ -258,6 +261,39 @@ QUALIFIER_AFTER = re.compile(
 )
 PROJECT_LIST_COUNT = re.compile(r"^[^，。；\d]{0,3}[，,]?(?:总投资|年度计划投资)")
 PER_UNIT = re.compile(r"每个|每[县乡镇村区街]")
+
+
+# 同比增长8.2%、高于计划目标0.7个百分点: the target is the result less the gap.
+GAP_TO_TARGET = re.compile(
+    r"(?P<side>高于|超过|超出|快于|低于|慢于)(?:年度|全年|计划|预期)*目标(?P<gap>\d+(?:\.\d+)?)个百分点"
+)
+
+
+def _targets_from_gaps(text: str, qs: list[Quantity]) -> list[Target]:
+    """Targets a results sentence gives only as a gap to its result (高于计划目标0.7个百分点).
+
+    The target is worked from the two figures the sentence states (8.2 − 0.7 = 7.5), nothing
+    guessed; the metric says so and the target keeps the words it came from.
+    """
+    out = []
+    for m in GAP_TO_TARGET.finditer(text):
+        start = max(text.rfind(p, 0, m.start()) for p in "。；\n")
+        results = [q for q in qs if q.growth and start < q.start < m.start()]
+        if not results:
+            continue
+        result = results[-1]
+        gap = float(m.group("gap"))
+        value = (
+            result.value - gap
+            if m.group("side") in {"高于", "超过", "超出", "快于"}
+            else result.value + gap
+        )
+        value = round(value, 6)
+        words = text[result.start : m.end()]
+        q = Quantity(value, "%", words, result.start, m.end(), "", result.before, "", growth=True)
+        metric = (_metric(result) or "增速") + "（由完成值与差距推得）"
+        out.append(Target(len(out) + 1, metric, "growth", "higher", q))
+    return out
 
 
 def _signed_like_its_result(text: str, q: Quantity, qs: list[Quantity]) -> Quantity:
