@@ -484,3 +484,13 @@ def test_target_given_as_a_gap_to_the_result():
     assert (r.iloc[0]["target"], r.iloc[0]["actual"], r.iloc[0]["kind"]) == (7.5, 8.2, "growth")
     assert "推得" in r.iloc[0]["metric"]
     assert r.iloc[0]["target_span"] == "8.2%、高于计划目标0.7个百分点"
+
+
+def test_a_plan_figure_in_the_clause_after_the_plan():
+    # A03-010: 总面积251.5万平方米 is the plans' size; 已完成66.6万平方米 is done.
+    r = read_one(
+        "计划今年完成200万平方米既有建筑节能改造",
+        "计划今年完成200万平方米既有建筑节能改造，已下发三批改造计划，总面积251.5万平方米；"
+        "已完成66.6万平方米，在建65.7万平方米，其余项目月底开工。",
+    )
+    assert r.iloc[0]["actual"] == 666_000

@@ -477,9 +477,10 @@ def admissible(
     if _another_targets_floor(target, cand, target_values):
         return False
     # …预计可改造6400多个，比规划数增加约1200个: a projection reaches over its sentence until
-    # something is said done.
+    # something is said done; a plan over the clause before (下发三批改造计划，总面积251.5万平方米).
     since_done = re.split(DONE_WORDS, progress[sentence_start + 1 : cand.start])[-1]
-    if re.search(r"预计|有望|可望", since_done):
+    recent = "，".join(since_done.split("，")[-2:])
+    if re.search(r"预计|有望|可望", since_done) or PROJECTION.search(recent):
         return False
     if NOT_DONE.search(clause + _context_after(progress, cand)):
         return False
