@@ -275,6 +275,13 @@ LABELS = {
 }
 
 
+def _show(value) -> str:
+    """A figure as the list prints it: at most 4 decimals, 无 for no figure."""
+    if isinstance(value, float):
+        return "无" if math.isnan(value) else f"{value:.4f}".rstrip("0").rstrip(".")
+    return str(value) if value != "" else "无"
+
+
 def report(s: Score, show_wrong: bool = True) -> str:
     """The figures and the wrong reads of one gold, as text."""
     f = s.figures()
@@ -291,8 +298,8 @@ def report(s: Score, show_wrong: bool = True) -> str:
             text = w.get("text") or w.get("gold_text") or ""
             text = str(text).replace("\n", " ")[:90]
             lines.append(
-                f"  [{w['field']}] {w['item']}#{w['target_no']} 应为 {w['gold']!s:<14} "
-                f"读作 {w['read']!s:<14} {text}"
+                f"  [{w['field']}] {w['item']}#{w['target_no']} 应为 {_show(w['gold']):<14} "
+                f"读作 {_show(w['read']):<14} {text}"
             )
     return "\n".join(lines)
 
