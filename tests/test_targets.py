@@ -494,3 +494,10 @@ def test_a_plan_figure_in_the_clause_after_the_plan():
         "已完成66.6万平方米，在建65.7万平方米，其余项目月底开工。",
     )
     assert r.iloc[0]["actual"] == 666_000
+
+
+def test_a_multiple_is_a_level_and_a_project_phase_investment_is_not_a_target():
+    # B04-002, B21-003
+    assert extract_targets("不低于当地最低生活保障标准的1.6倍")[0].kind == "level"
+    t = extract_targets("二期计划投资1.65亿元，实施村内主次干道硬化工程359公里")
+    assert [x.quantity.value for x in t] == [359]

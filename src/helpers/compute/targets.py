@@ -133,8 +133,8 @@ LEVEL_WORDS = re.compile(r"率|占比|比重|比例|占")
 def _kind(q: Quantity) -> str:
     if q.growth:
         return "growth"
-    if q.unit in {"%", "个百分点"}:
-        return "level"
+    if q.unit in {"%", "个百分点", "倍"}:
+        return "level"  # a share or a multiple (标准的1.6倍) is a level, never summed
     return "cumulative"
 
 
@@ -149,7 +149,7 @@ FROM_TO = re.compile(
     r"缩小|减少)(?:到|至|为)"
 )
 # A project's size, not a task's target: 总投资120亿元, 计划投资70万元建设的…
-PROJECT_CONTEXT = re.compile(r"(?:总投资|概算)(?:约|达|为)?$")
+PROJECT_CONTEXT = re.compile(r"(?:总投资|概算|[一二三四五]期(?:工程)?计划投资)(?:约|达|为)?$")
 ATTRIBUTE_AFTER = re.compile(r"^(?:的|建设的|用于|实施)")
 # A breakdown of a target by place or part: （其中，区属3所、石碁镇6所…）.
 BREAKDOWN = re.compile(r"（其中[^）]*）")
