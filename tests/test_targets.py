@@ -501,3 +501,13 @@ def test_a_multiple_is_a_level_and_a_project_phase_investment_is_not_a_target():
     assert extract_targets("不低于当地最低生活保障标准的1.6倍")[0].kind == "level"
     t = extract_targets("二期计划投资1.65亿元，实施村内主次干道硬化工程359公里")
     assert [x.quantity.value for x in t] == [359]
+
+
+def test_a_plan_said_with_yao_and_the_done_figure_in_the_targets_unit():
+    # C11-001: 要在…新建2.4万座 restates the plan; 首批3700多座已经改造完成 is done.
+    r = read_one(
+        "要在农村地区新建2.4万座无害化卫生户厕",
+        "其中包括，要在农村地区新建2.4万座无害化卫生户厕。目前，全市首批3700多座已经改造完成，"
+        "提升改造村内公厕100多所，全部工程预计于今年11月底完工。",
+    )
+    assert (r.iloc[0]["actual"], r.iloc[0]["actual_approx"]) == (3700, "多")

@@ -552,6 +552,12 @@ def pair_actual(
     if best_score < threshold:
         if sole_target and len(scored) == 1 and _says_done(progress, best):
             return best, best_score
+        # The one done figure in the target's own specific unit (首批3700多座已经改造完成 for
+        # 2.4万座); 个 and 项 say nothing of what is counted.
+        own_unit = [c for _, c in scored if c.unit == target.quantity.unit]
+        specific = target.quantity.unit not in {"个", "项"}
+        if specific and sole_target and len(own_unit) == 1 and _says_done(progress, own_unit[0]):
+            return own_unit[0], best_score
         if (
             target.kind == "level"
             and len(scored) == 1
@@ -770,7 +776,7 @@ def _pair_shared(
 
 # Words that restate a plan or target before its figure (今年计划…, 任务目标是…, 年度目标（…）).
 PLAN_WORDS = re.compile(
-    r"计划|目标|任务|今年(?!以来|新增|已|累计|共)|全年共?(?:安排|下达)|力争|确保|控制在"
+    r"计划|目标|任务|今年(?!以来|新增|已|累计|共)|全年共?(?:安排|下达)|力争|确保|控制在|要在|将要"
 )
 # Words that say a figure is done (已完成1处, 实际新增17条, 累计…, 全部完成).
 DONE_WORDS = re.compile(
