@@ -10,7 +10,7 @@ JOBS   ?= 2
 STAMP   = $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help venv report test test-fast lab kernel data tables bench lint format clean accuracy-judgement
+.PHONY: help venv report test test-fast lab kernel data tables accuracy accuracy-judgement bench lint format clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-10s %s\n", $$1, $$2}'
@@ -43,6 +43,9 @@ data: $(STAMP) ## Rebuild data/2022 CSVs from the raw report text
 
 tables: $(STAMP) ## Write the engine's CSV tables only, to reports/tables-$(YEAR)-Q$(QUARTER)/
 	$(BIN)/workreport tables --year $(YEAR) --quarter $(QUARTER) --out reports/tables-$(YEAR)-Q$(QUARTER)
+
+accuracy: $(STAMP) ## Score the reader against the hand golds (data/corpus/, built-in source)
+	$(BIN)/python -m helpers.run.accuracy
 
 accuracy-judgement: $(STAMP) ## Score the slippage reading against the hand labels (recall, precision, misses)
 	$(BIN)/python -m helpers.run.judgement_accuracy

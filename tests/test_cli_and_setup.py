@@ -191,3 +191,30 @@ def test_data_readme_documents_every_column():
     for csv in Path(paths.DATA_DIR / "2022").rglob("*.csv"):
         for col in pd.read_csv(csv, nrows=0).columns:
             assert f"`{col}`" in doc, f"{csv.name}: {col}"
+
+
+def test_extract_reads_excel_with_chinese_headers_and_shows_each_span(tmp_path, capsys):
+    src = tmp_path / "其他区县.xlsx"
+    pd.DataFrame(
+        {
+            "序号": ["1", "2"],
+            "工作任务": ["新建30个社区健身点", "地区生产总值增长6%"],
+            "完成情况": ["1-9月，已建成社区健身点12个。", "1-9月，地区生产总值下降3.5%。"],
+        }
+    ).to_excel(src, index=False)
+    assert main(["extract", str(src), "--quarter", "3"]) == 0
+    df = pd.read_csv(pd.io.common.StringIO(capsys.readouterr().out))
+    assert list(df["task_id"]) == [1, 2]
+    assert list(df["actual"]) == [12, -3.5]
+    assert list(df["target_span"]) == ["30个", "6%"]
+    assert list(df["actual_span"]) == ["12个", "3.5%"]
+
+
+def test_extract_accepts_progress_header_synonyms(tmp_path, capsys):
+    src = tmp_path / "new.csv"
+    src.write_text("任务内容,任务进展情况\n受益群众1万人以上,受益群众不足1万人\n", encoding="utf-8")
+    assert main(["extract", str(src)]) == 0
+    df = pd.read_csv(pd.io.common.StringIO(capsys.readouterr().out))
+    row = df.iloc[0]
+    assert (row["target"], row["actual"]) == (10_000, 10_000)
+    assert (row["target_approx"], row["actual_approx"]) == ("以上", "不足")  # flagged, not exact

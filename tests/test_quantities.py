@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from helpers.read.quantities import (
     find_period,
     find_quantities,
+    normalize,
     parse_number,
     read_indicator_progress,
 )
@@ -169,3 +170,68 @@ def test_reader_never_crashes_on_number_like_text(text):
 def test_arabic_integers_read_back(n):
     q = one(f"完成{n}户")
     assert q.value == n
+
+
+# ---- Number forms as real pages write them (issue 10); sentences from data/corpus/ --------
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit"),
+    [
+        ("已拆除违法建筑５６．５万平方米", 565_000, "平方米"),  # full-width digits and point
+        ("完成1，234平方米", 1234, "平方米"),  # full-width thousands separator
+        ("地方一般公共预算收入完成1,211,484万元", 12_114_840_000, "元"),  # B14-002
+        ("已拆除违法建筑56\u200b万平方米", 560_000, "平方米"),  # zero-width space inside
+        ("完成投资1.17\u00a0亿元", 117_000_000, "元"),  # A10-001, no-break space
+        ("已開工10.48萬套", 104_800, "套"),  # A04-001, 萬
+        ("享受扶貧小額到戶貸款13.16億元", 1_316_000_000, "元"),  # A05-001, 億
+        ("拆除违法建筑五十六万平方米", 560_000, "平方米"),  # Chinese numerals, cn2an
+        ("已完成建设淮东路、姚江南路、高峰路、大明道、汾水道五座人行天桥", 5, "座"),  # A03-003
+    ],
+)
+def test_number_forms(text, value, unit):
+    q = find_quantities(normalize(text))[-1]
+    assert (q.value, q.unit) == (pytest.approx(value), unit)
+
+
+def test_approximations_are_flagged_not_exact():
+    q = find_quantities("受益群众不足1万人")[0]
+    assert (q.value, q.approx) == (10_000, "不足")
+    assert find_quantities("近200万户")[0].approx == "近"
+    assert find_quantities("约1200个")[0].approx == "约"
+
+
+def test_five_a_side_pitch_is_not_five_people():
+    assert [(q.value, q.unit) for q in find_quantities("建成5人制足球场3个")] == [(3, "个")]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("地区生产总值下降3.5%", -3.5),
+        ("民间项目投资同比下降26.8%", -26.8),  # B01-002
+        ("生态环保投资下降1.3%", -1.3),  # B02-002
+        ("同比减少3.5%", -3.5),
+        ("负增长3.5%", -3.5),
+        ("增速回落2.1%", -2.1),
+        ("2020年度地区生产总值初步核算数50610595万元，增幅-1.1%", -1.1),  # A01-001
+        ("一般公共预算收入增长-6.8%", -6.8),
+        ("交通投资增长6.5%", 6.5),
+        ("工业投资同比持平", 0.0),
+    ],
+)
+def test_declines_are_negative_growth(text, value):
+    q = [q for q in find_quantities(normalize(text)) if q.growth][-1]
+    assert q.value == pytest.approx(value)
+
+
+def test_normalize_keeps_positions_of_visible_characters():
+    text = "截至9月底，累计完成维修改造锅炉118台"
+    assert normalize(text) == text
+    assert normalize("開工10.48萬套,建成7.43萬套") == "开工10.48万套，建成7.43万套"
+
+
+def test_people_counted_by_the_noun():
+    # A07-001: 180万农村人口 has no classifier; it counts people.
+    q = find_quantities("解决180万农村人口饮水安全问题")[0]
+    assert (q.value, q.unit) == (1_800_000, "人")

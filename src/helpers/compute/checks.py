@@ -195,7 +195,30 @@ def check_subtargets(
             )
         if s.source == "curated":
             out.append(_row("提示", "人工核定", item, s.curation_reason, s.actual_text))
+        out.extend(_stated_rate_rows(s, item))
     return out
+
+
+# A stated 完成率 is usually rounded (93% for 650/700 = 92.86%): only a larger gap is listed.
+STATED_RATE_TOLERANCE_PP = 1.0
+
+
+def _stated_rate_rows(s, item: str) -> list[dict]:
+    """The 完成率 the text states against the one computed from the figures read, if both exist."""
+    stated = getattr(s, "stated_rate", float("nan"))
+    if is_missing(stated) or is_missing(s.actual) or is_missing(s.ratio):
+        return []
+    if abs(s.ratio * 100 - stated) <= STATED_RATE_TOLERANCE_PP:
+        return []
+    return [
+        _row(
+            "警告",
+            "完成率与文中不符",
+            item,
+            f"按读出的数值计算完成率{fmt_pct(s.ratio)}，文中写“{s.stated_rate_text}”",
+            s.actual_text,
+        )
+    ]
 
 
 def check_indicators(indicators: pd.DataFrame, report_months: int) -> list[dict]:

@@ -156,6 +156,21 @@ def compute_progress(
         month = period_end_month(r.actual_period, report_months)
         months.append(month)
         exp = expected_share(month, traj.get((r.task_id, int(r.target_no))))
+        stated = getattr(r, "stated_rate", np.nan)
+        if (
+            is_missing(r.actual)
+            and r.kind == "cumulative"
+            and not is_missing(r.target)
+            and not is_missing(stated)
+        ):
+            # No figure read, but the text states its 完成率 (完成年度任务的52%): use it, said so.
+            ratio = stated / 100
+            status, gap = _status_cumulative(ratio, exp, r.direction, th)
+            ratios.append(ratio)
+            expected.append(exp)
+            gaps.append(gap)
+            statuses.append(status)
+            continue
         if is_missing(r.actual) or is_missing(r.target):
             ratios.append(np.nan)
             expected.append(exp if r.kind == "cumulative" else np.nan)

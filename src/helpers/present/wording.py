@@ -24,6 +24,9 @@ def subtarget_phrase(r) -> str:
     ``r`` has ``kind``, ``direction``, ``actual``, ``actual_period``, ``unit``, ``target``,
     ``ratio``, ``gap_pp`` and ``status`` (a row of ``Analysis.subtargets``).
     """
+    if is_missing(r.actual) and r.kind == "cumulative" and not is_missing(r.ratio):
+        # No figure read, but the text states its own 完成率 (完成年度任务的52%).
+        return f"文中所述完成率{fmt_pct(r.ratio)}（未读出完成值）"
     if is_missing(r.actual) or is_missing(r.target):
         return "未报送可量化的完成值"
     if r.kind == "cumulative":

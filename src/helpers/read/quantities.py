@@ -21,6 +21,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import cn2an
+
 # Canonical unit for each way of writing it. 1972平方米 and 0.1972万平方米 are the same unit;
 # 班 and 列 both count train runs.
 UNIT_CANON = {
@@ -75,6 +77,19 @@ UNIT_CANON = {
     "片": "片",
     "所学校": "所",
     "个点": "个",
+    "份": "份",
+    "本": "本",
+    "只": "只",
+    "株": "株",
+    "棵": "株",
+    "盏": "盏",
+    "口": "口",
+    "元/人": "元",
+    "例": "例",
+    "宗": "宗",
+    "艘": "艘",
+    "架": "架",
+    "头": "头",
 }
 # Units that count distinct things; they may stand for one another when the metric words match
 # (a task says 新建3所学校, a unit reports 建成学校2个).
@@ -99,15 +114,16 @@ COUNT_UNITS = {
 PEOPLE_UNITS = {"人", "人次"}
 # Numbers written with Chinese numerals are read only before one of these classifiers, so that
 # 一是, 一体推进, 一批 and 十条举措 are not taken for quantities.
-CN_CLASSIFIERS = "个家项所条座名支处场位辆户列班栋"
+CN_CLASSIFIERS = "个家项所条座名支处场位辆户列班栋套台"
 
 _UNITS = sorted(UNIT_CANON, key=len, reverse=True)
 _UNIT_RE = "|".join(re.escape(u) for u in _UNITS)
 _CN_NUM = "零一二两三四五六七八九十百千"
 NUMBER_RE = re.compile(
-    r"(?P<pre>(?<![签集节制合契预公条])约|近|超过|超|突破|达到|达|不低于|不少于|控制在|不超过)?"
+    r"(?P<pre>(?<![签集节制合契预公条])约|近|超过|超|突破|达到|达|不低于|不少于|控制在|不超过|不足|"
+    r"不到)?"
     r"(?P<sign>[-－—−])?"
-    r"(?P<num>\d+(?:,\d{3})*(?:\.\d+)?|[" + _CN_NUM + r"]+)"
+    r"(?P<num>\d+(?:,\d{3})*(?:\.\d+)?|[" + _CN_NUM + r"]+(?:点[" + _CN_NUM + r"]+)?)"
     r"\s*(?P<approx1>余|多)?"
     r"(?P<mult>万亿|万|亿|千)?"
     r"(?P<approx2>余|多)?"
@@ -127,16 +143,98 @@ NOT_PROGRESS = [
     re.compile(r"《[^》]*》"),  # 《…十条举措》
     re.compile(r"[A-Za-z]+\d+(?:\.\d+)?|\d+[A-Za-z]+"),  # PM2.5, 5G, 5A, T3
     re.compile(r"[①-⑳]"),
-    re.compile(r"\d+(?:\.\d+)?(?:万|亿)?元/"),  # prices per something
+    # Prices per something (元/吨); a standard per person (835元/人月) is read, as a level.
+    re.compile(r"\d+(?:\.\d+)?(?:万|亿)?元/(?!人)"),
     re.compile(r"\d+号楼|\d+#楼?"),
     re.compile(r"前三季度|上半年|一季度|二季度|三季度|四季度"),
     re.compile(r"“[" + _CN_NUM + r"\d]+[个项大条]"),  # “四个意识”, “十项全面清理”: names
     re.compile(r"[" + _CN_NUM + r"]+(?:支路|横线|纵线|环线|期)"),  # 二支路, 二横线: road names
+    re.compile(r"\d+人制"),  # 5人制足球场: a kind of pitch, not 5 people
     re.compile(r"[" + _CN_NUM + r"]项规定|[" + _CN_NUM + r"]个维护|[" + _CN_NUM + r"]个确立"),
 ]
 CLAUSE_BREAK = re.compile(r"[，。；;：:！？\n（）()、]")
 PERIOD_RE = re.compile(r"(\d{1,2})\s*[-—~至]\s*(\d{1,2})月")
-GROWTH_WORDS = ("增长", "增速", "增幅", "同比", "下降", "提高", "降低", "减少")
+GROWTH_WORDS = (
+    "增长",
+    "增速",
+    "增幅",
+    "同比",
+    "下降",
+    "提高",
+    "降低",
+    "减少",
+    "回落",
+    "下滑",
+    "降幅",
+)
+# The last growth word before a rate says its sign: 下降3.5%, 同比减少3.5%, 负增长3.5% are -3.5%.
+DECLINE_RE = re.compile(r"负增长|下降|减少|降低|回落|下滑|降幅")
+RISE_RE = re.compile(r"(?<!负)增长|增速|增幅|提高|上升")
+PEOPLE_NOUN_RE = re.compile(
+    r"(?<![\d.])(\d+(?:\.\d+)?)(万|亿)"
+    r"(?=(?:农村|城镇|城乡|贫困|困难|低收入|规划内)?(?:人口|群众|居民|农民|职工|学生|师生))"
+)
+# 同比持平 / 与上年持平: a growth rate of zero written in words.
+FLAT_RE = re.compile(r"(?:同比|比上年|与上年|较上年|比去年|与去年)(?:同期)?(?:基本)?持平")
+
+
+def _declines(before: str) -> bool:
+    """True when the last growth word in ``before`` is a decline (下降, 减少, 负增长, 回落 …)."""
+    down = [m.end() for m in DECLINE_RE.finditer(before)]
+    up = [m.end() for m in RISE_RE.finditer(before)]
+    return bool(down) and (not up or max(down) >= max(up))
+
+
+# Traditional characters that carry numbers, units and the words the reader looks for
+# (萬, 億, 個, 戶 …): mapped one to one, so every offset into the text stays valid.
+TRADITIONAL = str.maketrans(
+    "萬億個戶項處條臺張場間輛噸畝計劃預實際達約餘並將於開設業務級區縣幣"
+    "與為從達至減長較類點價標準農舊後產區鄉鎮幾萊無總額資號據數"
+    "運動園範積現發環護經濟機構進體會學醫療衛養險參電網線鐵橋廣關問題認識說話語讀書記轉選擇擔負責維決爭畫裝輕鬆齊應當對擴匯築備遷銷費稅貸傳統態歲歸裡這麼們來時過還邊連廠屬眾聯興華壓優補貼規幹試",
+    "万亿个户项处条台张场间辆吨亩计划预实际达约余并将于开设业务级区县币"
+    "与为从达至减长较类点价标准农旧后产区乡镇几莱无总额资号据数"
+    "运动园范积现发环护经济机构进体会学医疗卫养险参电网线铁桥广关问题认识说话语读书记转选择担负责维决争画装轻松齐应当对扩汇筑备迁销费税贷传统态岁归里这么们来时过还边连厂属众联兴华压优补贴规干试",
+)
+# Full-width digits and punctuation as half-width or the office's own marks, one to one.
+FULLWIDTH = str.maketrans(
+    "０１２３４５６７８９．％＋－",
+    "0123456789.%+-",
+)
+# ASCII punctuation used as Chinese clause marks (pages copied from the web), one to one.
+ASCII_MARKS = str.maketrans({";": "；", ":": "：", "(": "（", ")": "）", "!": "！", "?": "？"})
+# Pinyin a converter left after characters: 項(xiàng)目, 實(shí)現(xiàn).
+PINYIN = re.compile(r"(?<=[\u4e00-\u9fff])[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,7}[)）]")
+INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+SPACES = re.compile("[\u00a0\u3000\u2002\u2003\u2009\u202f]")
+
+
+def normalize(text: str) -> str:
+    """Text as the reader reads it: half-width digits, simplified number words, no invisible marks.
+
+    Zero-width and soft-hyphen characters are removed; no-break and ideographic spaces become
+    spaces; full-width digits and marks become half-width; ``1，234`` keeps its thousands
+    separator as ``1,234``; an ASCII comma, colon, semicolon or bracket used as a Chinese mark
+    becomes the Chinese one (``,`` between digits stays a thousands separator); 萬/億/個/戶 …
+    become 万/亿/个/户. Apart from the removed invisible marks, every character keeps its place.
+
+    >>> normalize("５６．５万平方米，1，234平方米")
+    '56.5万平方米，1,234平方米'
+    >>> normalize("56\u200b万平方米")
+    '56万平方米'
+    >>> normalize("開工10.48萬套,建成7.43萬套")
+    '开工10.48万套，建成7.43万套'
+    """
+    if not isinstance(text, str) or not text:
+        return text if isinstance(text, str) else ""
+    text = INVISIBLE.sub("", text)
+    text = PINYIN.sub("", text)
+    text = SPACES.sub(" ", text)
+    text = text.translate(FULLWIDTH).translate(TRADITIONAL)
+    text = re.sub(r"(?<=\d)，(?=\d{3}(?!\d))", ",", text)
+    text = re.sub(r",(?!\d{3}(?!\d))|(?<!\d),", "，", text)
+    if re.search(r"[\u4e00-\u9fff]", text):
+        text = text.translate(ASCII_MARKS)
+    return text
 
 
 @dataclass
@@ -161,7 +259,9 @@ class Quantity:
 
 
 def parse_number(text: str) -> float:
-    """Parse an Arabic or Chinese numeral: ``'1,234.5'``, ``'三'``, ``'两'``, ``'二十三'``.
+    """Parse an Arabic or Chinese numeral: ``'1,234.5'``, ``'三'``, ``'两'``, ``'二十三'``, ``'三点五'``.
+
+    Chinese numerals are read by cn2an, a maintained converter.
 
     Raises
     ------
@@ -173,30 +273,12 @@ def parse_number(text: str) -> float:
         raise ValueError("empty number")
     if re.fullmatch(r"\d+(?:\.\d+)?", text):
         return float(text)
-    digits = {
-        "零": 0,
-        "一": 1,
-        "二": 2,
-        "两": 2,
-        "三": 3,
-        "四": 4,
-        "五": 5,
-        "六": 6,
-        "七": 7,
-        "八": 8,
-        "九": 9,
-    }
-    units = {"十": 10, "百": 100, "千": 1000}
-    total, current = 0, 0
-    for ch in text:
-        if ch in digits:
-            current = digits[ch]
-        elif ch in units:
-            total += (current or 1) * units[ch]
-            current = 0
-        else:
-            raise ValueError(f"not a number: {text!r}")
-    return float(total + current)
+    if not re.fullmatch("[" + _CN_NUM + "点]+", text):
+        raise ValueError(f"not a number: {text!r}")
+    try:
+        return float(cn2an.cn2an(text, "normal"))
+    except (ValueError, KeyError, IndexError) as exc:
+        raise ValueError(f"not a number: {text!r}") from exc
 
 
 def _blocked_spans(text: str) -> list[tuple[int, int]]:
@@ -243,7 +325,10 @@ def find_quantities(text: str) -> list[Quantity]:
             continue
         num = m.group("num")
         is_cn = not num[0].isdigit()
-        if is_cn and (m.group("mult") or m.group("unit")[0] not in CN_CLASSIFIERS):
+        # A Chinese numeral is a quantity before a classifier (五座), or with 万/亿 (五十六万).
+        if is_cn and not (
+            m.group("unit")[0] in CN_CLASSIFIERS or (m.group("mult") and len(num) > 1)
+        ):
             continue
         # A digit glued to a letter or another digit run (5G, A3) is a name, not a quantity.
         if num_span[0] > 0 and re.match(r"[A-Za-z.]", text[num_span[0] - 1]):
@@ -257,7 +342,7 @@ def find_quantities(text: str) -> list[Quantity]:
         # A sign is only a sign right after 增长 / 为 / a colon; elsewhere a dash is a range.
         if m.group("sign"):
             lead = text[max(0, m.start() - 2) : m.start()]
-            if not lead.endswith(("增长", "长", "为", "：", ":")):
+            if not lead.endswith(("长", "为", "：", ":", "幅", "速", "达", "是")):
                 sign = 1.0
         unit = UNIT_CANON[m.group("unit")]
         before, after = _clause(text, m.start(), m.end())
@@ -267,8 +352,8 @@ def find_quantities(text: str) -> list[Quantity]:
             if g
         )
         growth = unit == "%" and any(w in before[-8:] for w in GROWTH_WORDS)
-        if unit == "%" and ("下降" in before[-6:] or "降低" in before[-6:]) and sign > 0:
-            sign = -1.0 if "同比下降" in before[-6:] else sign
+        if growth and sign > 0 and _declines(before[-8:]):
+            sign = -1.0
         found.append(
             Quantity(
                 value=sign * value * mult,
@@ -283,6 +368,21 @@ def find_quantities(text: str) -> list[Quantity]:
                 multiplier=mult,
             )
         )
+    # 解决180万农村人口…: people counted by the noun, with no classifier.
+    for m in PEOPLE_NOUN_RE.finditer(text):
+        if any(q.start <= m.start() < q.end for q in found) or _overlaps(m.span(1), blocked):
+            continue
+        before, after = _clause(text, m.start(), m.end())
+        value = parse_number(m.group(1)) * MULTIPLIERS[m.group(2)]
+        found.append(Quantity(value, "人", m.group(0), m.start(), m.end(), "", before, after))
+    for m in FLAT_RE.finditer(text):
+        if any(q.start <= m.start() < q.end for q in found):
+            continue
+        before, after = _clause(text, m.start(), m.end())
+        found.append(
+            Quantity(0.0, "%", m.group(0), m.start(), m.end(), "", before, after, growth=True)
+        )
+    found.sort(key=lambda q: q.start)
     return found
 
 

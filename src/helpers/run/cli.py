@@ -49,8 +49,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--settings", default="", help="settings TOML overriding the defaults")
     p.add_argument("--out", required=True, help="output folder")
 
-    p = sub.add_parser("extract", help="read targets and actuals from a CSV of task/progress")
-    p.add_argument("csv", help="a CSV with columns task and progress (UTF-8)")
+    p = sub.add_parser(
+        "extract", help="read targets and actuals from a CSV or Excel sheet of task/progress"
+    )
+    p.add_argument(
+        "csv",
+        help="a CSV (UTF-8) or .xlsx with a task column (task/工作任务/任务内容) and a progress "
+        "column (progress/进展情况/完成情况/任务进展情况)",
+    )
+    p.add_argument("--sheet", default=None, help="Excel sheet name (default: the first)")
     p.add_argument("--quarter", type=int, default=3, help="quarter the progress covers, 1-4")
     p.add_argument("--out", default=None, help="write the result as CSV here (default: print)")
 
@@ -168,7 +175,7 @@ def _dispatch(args) -> int:
     if args.command == "extract":
         from helpers.run.extract import extract_csv
 
-        df = extract_csv(args.csv, args.quarter)
+        df = extract_csv(args.csv, args.quarter, args.sheet)
         if args.out:
             from helpers.run.extract import write_extract
 
