@@ -413,7 +413,9 @@ def format_period(months: tuple[int, int] | None) -> str:
     return f"{months[0]}-{months[1]}月"
 
 
-RANK_RE = re.compile(r"主城区第(\d+)名")
+# A ranking among peers, however the peers are named (全市排名第3位, 全省第12名, 某城区第6名):
+# the group's name, if any, is up to six characters of the clause just before 第.
+RANK_RE = re.compile(r"(?:[^\d，,。；;（）()]{0,6}?)(?:排名|排)?第(\d+)(?:名|位)")
 
 
 def read_indicator_progress(text: str) -> dict:
@@ -424,6 +426,8 @@ def read_indicator_progress(text: str) -> dict:
     ('1-8月', 7.59, '%', 6)
     >>> read_indicator_progress("1-9月，一般公共预算收入增长-6.8%（扣除留抵退税因素后增长-3.6%，主城区第3名）。")["notes"]
     '扣除留抵退税因素后增长-3.6%'
+    >>> read_indicator_progress("1-9月，地区生产总值增长5.1%，全市排名第3位。")["rank"]
+    3
     """
     text = text or ""
     period = find_period(text)
