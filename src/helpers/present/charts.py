@@ -779,8 +779,8 @@ def scorecard_chart(
     _legend_below(
         fig,
         [
-            Patch(color=lag_colour, label=f"{lag_word}任务"),
-            Patch(color=ok_colour, label=f"{ok_word}任务"),
+            Patch(color=lag_colour, label=f"测算为{lag_word}的任务"),
+            Patch(color=ok_colour, label="其余任务"),
         ],
     )
     return fig
