@@ -340,3 +340,20 @@ def test_a_table_continued_on_the_next_page_keeps_its_annex_status_and_section(t
     assert list(progress["reported_status"]) == ["推进较为滞后"] * 2
     assert list(tasks["section"]) == ["城市建设"] * 2
     assert "上一表格的续表" in str(result)
+
+
+def test_a_progress_cell_excel_took_for_a_formula_keeps_the_units_words(tmp_path):
+    # A unit typed "=1-9月改造12个": Excel stores a formula with no value. The words are kept
+    # (neutralised when written), never dropped so that the unit looks as if it sent nothing.
+    path = _xlsx(
+        tmp_path / "t.xlsx",
+        [["序号", "工作任务", "进展情况"], [1, "改造老旧小区20个", "=1-9月改造12个"]],
+    )
+    data = tmp_path / "d"
+    import_files([path], data, 2023, 3)
+    a = analyse(2023, 3, data)
+    assert a.tasks.loc[0, "progress"] == "=1-9月改造12个"
+    assert a.tasks.loc[0, "computed_status"] != "未报送"
+    assert "'=1-9月改造12个" in (data / "2023" / "Q3" / "progress.csv").read_text(
+        encoding="utf-8-sig"
+    )

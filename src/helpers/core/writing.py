@@ -137,7 +137,10 @@ def write_csv(df: pd.DataFrame, target: str | Path, bom: bool = True) -> Path:
     Windows opens the file as UTF-8 rather than GBK. The pack's own data files have no BOM.
     Text cells that a spreadsheet would read as a formula are neutralised (``neutralise``).
     """
-    text = neutralise_frame(df).to_csv(index=False, lineterminator="\n")
+    # Outputs carry 12 significant digits: the figures without binary noise (-15.000000000000002
+    # → -15). The pack's own data files keep pandas' exact form, so rebuilding them is byte-stable.
+    fmt = "%.12g" if bom else None
+    text = neutralise_frame(df).to_csv(index=False, lineterminator="\n", float_format=fmt)
     return write_text(("\ufeff" if bom else "") + text, target)
 
 

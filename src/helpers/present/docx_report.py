@@ -421,6 +421,9 @@ def add_table(
 
 
 # --- the document ------------------------------------------------------------------------------
+PATH_PARAMETERS = {"data_dir", "settings_file"}
+
+
 def provenance_text(provenance: dict) -> str:
     """One line saying what made the document: pack version, time, parameters.
 
@@ -442,9 +445,15 @@ def provenance_text(provenance: dict) -> str:
     本文件由 workreport-progress 0.1.0 生成
     生成时间：2022-10-10T09:00
     参数：year=2022，quarter=3，settings_file=（默认）
+    >>> provenance_text({"parameters": {"data_dir": "/home/ana/宁远数据"}}).split("；")[-1]
+    '参数：data_dir=宁远数据'
     """
     params = provenance.get("parameters", {}) or {}
-    shown = "，".join(f"{k}={v if v not in ('', None) else '（默认）'}" for k, v in params.items())
+    # A document that is sent out names files, never the folders of the machine that made it.
+    shown = "，".join(
+        f"{k}={Path(str(v)).name if k in PATH_PARAMETERS and v else v if v not in ('', None) else '（默认）'}"
+        for k, v in params.items()
+    )
     return (
         f"本文件由 workreport-progress {provenance.get('pack_version', MISSING)} 生成；"
         f"生成时间：{provenance.get('generated_at', MISSING)}；参数：{shown or MISSING}"

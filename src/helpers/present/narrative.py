@@ -276,9 +276,11 @@ def build_memo(analysis: Analysis, office: str = "") -> Memo:
             wording.split_units(t.lead_units),
         )
 
+    # Filed as 正常推进, or not judged by the office yet: the reading that they may lag is for
+    # the office to check; the letter keeps to the filing.
     possible = tasks[
         (tasks["computed_status"] == TaskStatus.LAGGING)
-        & (tasks["reported_status"] == TaskStatus.NORMAL)
+        & tasks["reported_status"].isin([TaskStatus.NORMAL, TaskStatus.UNJUDGED])
     ]
     partial = tasks[(tasks["slippage"] == Slippage.PART)]
     unsupported = tasks[

@@ -150,10 +150,7 @@ def annex_tasks(analysis: Analysis, reported_status: str) -> pd.DataFrame:
     rows = []
     for k, t in enumerate(tasks.itertuples(), start=1):
         mine = subs[subs["task_id"] == t.task_id]
-        ratio = "；".join(
-            f"{s.metric} {fmt_pct(s.ratio) if s.kind == 'cumulative' else fmt_value(s.actual, s.unit)}"
-            for s in mine.itertuples()
-        )
+        ratio = "；".join(wording.annex_figure(s) for s in mine.itertuples())
         expected = "；".join(
             fmt_pct(s.expected_ratio) for s in mine.itertuples() if s.kind == "cumulative"
         )

@@ -18,6 +18,17 @@ CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"
 # ---------------------------------------------------------------- sub-targets (tables, annex)
 
 
+def annex_figure(s) -> str:
+    """A sub-target in the annex's 完成率 column: a cumulative target's 完成率; a growth or level
+    target's figure said as what it is (``增加值增长-3.5%（目标8%）``), never as if a 完成率."""
+    if s.kind == "cumulative":
+        return f"{s.metric} {fmt_pct(s.ratio)}"
+    if is_missing(s.actual):
+        return f"{s.metric} —"
+    verb = "增长" if s.kind == "growth" else "达"
+    return f"{s.metric}{verb}{fmt_value(s.actual, s.unit)}（目标{fmt_value(s.target, s.unit)}）"
+
+
 def subtarget_phrase(r) -> str:
     """A sub-target's figures as one phrase (``1-9月完成56万平方米，完成年度目标的37.3%…``).
 

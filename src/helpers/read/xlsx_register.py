@@ -41,6 +41,9 @@ def read_xlsx_sheets(path: str | Path) -> list[Grid]:
         raise DataError.at(path, "找不到文件")
     try:
         wb = load_workbook(path, data_only=True)
+        # A cell Excel took for a formula (a unit typed "=1-9月改造12个") has no computed value:
+        # its words are in the formula, read from the second copy, never dropped as empty.
+        formulas = load_workbook(path, data_only=False)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
         raise DataError.at(
             path, f"不是 Excel .xlsx 文件（{exc}）；.xls 文件请在 Excel 中另存为 .xlsx 后再导入"
@@ -49,7 +52,18 @@ def read_xlsx_sheets(path: str | Path) -> list[Grid]:
     for ws in wb.worksheets:
         if ws.sheet_state != "visible":
             continue
-        rows = [[_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
+        typed = formulas[ws.title]
+        rows = [
+            [
+                _text(v)
+                if v is not None
+                else _text(typed.cell(r, c).value)
+                if isinstance(typed.cell(r, c).value, str)
+                else ""
+                for c, v in enumerate(row, start=1)
+            ]
+            for r, row in enumerate(ws.iter_rows(values_only=True), start=1)
+        ]
         for rng in ws.merged_cells.ranges:
             top = _text(ws.cell(rng.min_row, rng.min_col).value)
             for r in range(rng.min_row, rng.max_row + 1):
