@@ -438,9 +438,7 @@ def test_status_outside_the_two_words_is_rejected(data_dir, filled_q4):
 
 def test_return_without_progress_words_is_rejected(data_dir, filled_q4):
     _set(filled_q4, "T004", 1, "任务进展情况", None)
-    with pytest.raises(
-        DataError, match=r"第6行，列“任务进展情况”：T004：任务进展情况为空"
-    ):
+    with pytest.raises(DataError, match=r"第6行，列“任务进展情况”：T004：任务进展情况为空"):
         intake(data_dir, 2022, 4, [filled_q4])
 
 
@@ -536,9 +534,7 @@ def test_register_changed_after_the_form_was_written_is_reported(data_dir, fille
         intake(data_dir, 2022, 4, [filled_q4])
     text = str(err.value)
     assert "填报表生成后任务台账" in text
-    assert re.search(
-        r"列“工作任务”：锁定的单元格被改动：表中为“新建3个社区体育公园", text
-    )
+    assert re.search(r"列“工作任务”：锁定的单元格被改动：表中为“新建3个社区体育公园", text)
 
 
 # --- all or nothing, or partial ---------------------------------------------------------------

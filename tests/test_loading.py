@@ -278,9 +278,7 @@ def test_blank_rows_excel_leaves_at_the_end_are_ignored(data_copy):
 def test_percent_sign_in_a_number_cell_says_what_to_do(data_copy):
     path = data_copy / "2022" / "Q3" / "indicator_progress.csv"
     rewrite(path, lambda df: df.loc.__setitem__((0, "value"), "2.6%"))
-    with pytest.raises(
-        DataError, match=r"“2\.6%”不是数字；填数字时不要带 % 号"
-    ):
+    with pytest.raises(DataError, match=r"“2\.6%”不是数字；填数字时不要带 % 号"):
         load_quarter(data_copy, 2022, 3)
 
 
@@ -291,7 +289,5 @@ def test_missing_indicator_figures_say_how_to_make_them(data_copy):
     shutil.copy(
         data_copy / "2022" / "Q3" / "progress.csv", data_copy / "2022" / "Q4" / "progress.csv"
     )
-    with pytest.raises(
-        DataError, match=r"indicator_progress\.csv：找不到文件.*须手工填入"
-    ):
+    with pytest.raises(DataError, match=r"indicator_progress\.csv：找不到文件.*须手工填入"):
         load_quarter(data_copy, 2022, 4)

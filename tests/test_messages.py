@@ -42,9 +42,7 @@ def test_no_template_is_an_english_sentence():
 
 def test_every_template_is_used_in_src():
     code = "\n".join(
-        p.read_text(encoding="utf-8")
-        for p in SRC.rglob("*.py")
-        if p.name != "messages.py"
+        p.read_text(encoding="utf-8") for p in SRC.rglob("*.py") if p.name != "messages.py"
     )
     unused = [k for k in MESSAGES if f'"{k}"' not in code]
     assert not unused, unused

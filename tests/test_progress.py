@@ -128,7 +128,9 @@ def test_task_trajectory_changes_the_judgement(tmp_path):
 def test_trajectory_that_falls_is_rejected(tmp_path):
     path = tmp_path / "trajectories.csv"
     path.write_text("task_id,target_no,Q1,Q2,Q3,Q4\nX1,1,0.5,0.4,0.9,1\n", encoding="utf-8")
-    with pytest.raises(DataError, match=r"trajectories.csv，第2行：序时进度不能一个季度比一个季度低"):
+    with pytest.raises(
+        DataError, match=r"trajectories.csv，第2行：序时进度不能一个季度比一个季度低"
+    ):
         load_trajectories(path)
 
 
