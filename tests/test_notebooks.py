@@ -236,7 +236,7 @@ def test_failed_notebook_fails_the_run_and_keeps_the_last_good_report(report, tm
     )
     assert status == 1
     err = capsys.readouterr().err
-    assert "失败：2022年第3季度 01_indicators.ipynb" in err and "RuntimeError: 故意失败" in err
+    assert "失败：2022年第3季度 01_indicators.ipynb" in err and "RuntimeError：故意失败" in err
     assert (report / "index.html").read_bytes() == before  # the last good report is untouched
     kept = list((report.parent / "_failed").glob("2022-Q3-*/01_indicators.ipynb"))
     assert kept, "the failed executed notebook is kept for inspection"
