@@ -67,6 +67,8 @@ def test_data_error_exits_2_with_one_message_and_no_traceback(tmp_path, capsys):
     assert main(["tables", "--year", "2022", "--quarter", "4", "--out", str(tmp_path / "o")]) == 2
     err = capsys.readouterr().err
     assert "没有2022年第4季度的进展" in err and "Traceback" not in err
+    assert err.startswith("错误：")  # the command line speaks Chinese: no "error:"
+    assert "error" not in err.lower()
     assert not (tmp_path / "o").exists()  # nothing half-written
 
 
