@@ -66,7 +66,9 @@ def test_tables_command_writes_every_output_with_a_bom(tmp_path, capsys):
 def test_data_error_exits_2_with_one_message_and_no_traceback(tmp_path, capsys):
     assert main(["tables", "--year", "2022", "--quarter", "4", "--out", str(tmp_path / "o")]) == 2
     err = capsys.readouterr().err
-    assert "no progress for 2022 Q4" in err and "Traceback" not in err
+    assert "没有2022年第4季度的进展" in err and "Traceback" not in err
+    assert err.startswith("错误：")  # the command line speaks Chinese: no "error:"
+    assert "error" not in err.lower()
     assert not (tmp_path / "o").exists()  # nothing half-written
 
 
@@ -91,7 +93,7 @@ def test_extract_command_rejects_a_file_without_the_columns(tmp_path, capsys):
     src = tmp_path / "bad.csv"
     src.write_text("任务,进展\n新建3个,已建成1个\n", encoding="utf-8")
     assert main(["extract", str(src)]) == 2
-    assert "missing column(s) task, progress" in capsys.readouterr().err
+    assert "缺少列 task、progress" in capsys.readouterr().err
 
 
 def test_module_entry_point_runs():

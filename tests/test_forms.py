@@ -296,7 +296,7 @@ def test_round_trip_result_counts_files_rows_and_tasks(data_dir, filled_q4):
         _q4(data_dir) / "progress.csv",
         _q4(data_dir) / "returned_actuals.csv",
     ]
-    assert f"{n_tasks} of {n_tasks}" in str(result)
+    assert f"已接收任务：{n_tasks} 项（共 {n_tasks} 项）" in str(result)
 
 
 def test_round_trip_engine_runs_on_the_intake(data_dir, form_q4, tmp_path):
@@ -357,15 +357,14 @@ def test_unknown_task_id_is_rejected_with_file_row_and_column(data_dir, filled_q
     _set(filled_q4, "T004", 1, "任务编号", "T999")
     with pytest.raises(
         DataError,
-        match=r"filled\.xlsx, sheet '填报', row 6, column '任务编号': task id 'T999' is "
-        r"not in the register",
+        match=r"filled\.xlsx，工作表“填报”，第6行，列“任务编号”：任务编号“T999”不在任务台账",
     ):
         intake(data_dir, 2022, 4, [filled_q4])
 
 
 def test_altered_task_text_is_rejected(data_dir, filled_q4):
     _set(filled_q4, "T004", 1, "工作任务", "拆除100万平方米违法建筑")
-    with pytest.raises(DataError, match=r"row 6, column '工作任务': locked cell changed"):
+    with pytest.raises(DataError, match=r"第6行，列“工作任务”：锁定的单元格被改动"):
         intake(data_dir, 2022, 4, [filled_q4])
 
 
@@ -373,15 +372,14 @@ def test_altered_annual_target_is_rejected(data_dir, filled_q4):
     _set(filled_q4, "T004", 1, "年度目标", 1000000)
     with pytest.raises(
         DataError,
-        match=r"row 6, column '年度目标': locked cell changed: the form "
-        r"has '1000000', the register has '1500000'",
+        match=r"第6行，列“年度目标”：锁定的单元格被改动：表中为“1000000”，台账中为“1500000”",
     ):
         intake(data_dir, 2022, 4, [filled_q4])
 
 
 def test_figure_with_words_is_not_a_number(data_dir, filled_q4):
     _set(filled_q4, "T004", 1, "完成值", "140万")
-    with pytest.raises(DataError, match=r"row 6, column '完成值': '140万' is not a number"):
+    with pytest.raises(DataError, match=r"第6行，列“完成值”：“140万”不是数字"):
         intake(data_dir, 2022, 4, [filled_q4])
 
 
@@ -394,13 +392,13 @@ def test_figure_typed_as_text_digits_is_read_as_a_number(data_dir, filled_q4):
 
 def test_negative_figure_is_rejected(data_dir, filled_q4):
     _set(filled_q4, "T004", 1, "完成值", -5)
-    with pytest.raises(DataError, match=r"row 6, column '完成值': -5 is negative"):
+    with pytest.raises(DataError, match=r"第6行，列“完成值”：-5 是负数"):
         intake(data_dir, 2022, 4, [filled_q4])
 
 
 def test_figure_for_a_task_without_subtarget_is_rejected(data_dir, filled_q4):
     _set(filled_q4, "T001", None, "完成值", 3)
-    with pytest.raises(DataError, match=r"row 2, column '完成值': this task has no numeric"):
+    with pytest.raises(DataError, match=r"第2行，列“完成值”：此任务没有数值子目标"):
         intake(data_dir, 2022, 4, [filled_q4])
 
 
@@ -408,15 +406,14 @@ def test_period_not_like_1_to_n_months_is_rejected(data_dir, filled_q4):
     _set(filled_q4, "T004", 1, "数据期间", "第四季度")
     with pytest.raises(
         DataError,
-        match=r"row 6, column '数据期间': period '第四季度' is not "
-        r"like '1-12月'",
+        match=r"第6行，列“数据期间”：数据期间“第四季度”应写作“1-12月”",
     ):
         intake(data_dir, 2022, 4, [filled_q4])
 
 
 def test_period_not_from_january_is_rejected(data_dir, filled_q4):
     _set(filled_q4, "T004", 1, "数据期间", "10-12月")
-    with pytest.raises(DataError, match=r"period '10-12月' is not like '1-12月' \(year to date"):
+    with pytest.raises(DataError, match=r"数据期间“10-12月”应写作“1-12月”（自 1 月起累计）"):
         intake(data_dir, 2022, 4, [filled_q4])
 
 
@@ -425,8 +422,7 @@ def test_period_after_the_quarter_is_rejected(data_dir, tmp_path):
     filled = _fill(form_q3, tmp_path / "filled_q3.xlsx", actuals={("T004", 1): (1400000, "1-12月")})
     with pytest.raises(
         DataError,
-        match=r"row 6, column '数据期间': period '1-12月' ends after the "
-        r"quarter's last month \(1-9月\)",
+        match=r"第6行，列“数据期间”：数据期间“1-12月”晚于本季度的最后一个月（1-9月）",
     ):
         intake(data_dir, 2022, 3, [filled])
 
@@ -435,17 +431,14 @@ def test_status_outside_the_two_words_is_rejected(data_dir, filled_q4):
     _set(filled_q4, "T004", 1, "本单位评估", "基本完成")
     with pytest.raises(
         DataError,
-        match=r"row 6, column '本单位评估': status '基本完成' is not one "
-        r"of 正常推进 / 推进较为滞后",
+        match=r"第6行，列“本单位评估”：状态“基本完成”不是可用的用语（正常推进、推进较为滞后",
     ):
         intake(data_dir, 2022, 4, [filled_q4])
 
 
 def test_return_without_progress_words_is_rejected(data_dir, filled_q4):
     _set(filled_q4, "T004", 1, "任务进展情况", None)
-    with pytest.raises(
-        DataError, match=r"row 6, column '任务进展情况': T004: 任务进展情况 is empty"
-    ):
+    with pytest.raises(DataError, match=r"第6行，列“任务进展情况”：T004：任务进展情况为空"):
         intake(data_dir, 2022, 4, [filled_q4])
 
 
@@ -456,8 +449,7 @@ def test_same_task_returned_in_two_files_with_different_content_is_rejected(
     second = _fill(form_q4, tmp_path / "b.xlsx", text={"T004": "另一个版本"})
     with pytest.raises(
         DataError,
-        match=r"T004 is returned in 2 workbooks with different content "
-        r"\(a\.xlsx row 6; b\.xlsx row 6\)",
+        match=r"T004 由 2 个工作簿报送且内容不同（a\.xlsx 第6行；b\.xlsx 第6行）",
     ):
         intake(data_dir, 2022, 4, [first, second])
 
@@ -482,8 +474,7 @@ def test_same_task_twice_in_one_file_with_different_content_is_rejected(data_dir
     wb.save(filled_q4)
     with pytest.raises(
         DataError,
-        match=rf"T004 sub-target 1 appears twice in this file with "
-        rf"different content \(rows 6 and {row}\)",
+        match=rf"T004 第 1 个子目标在本文件中出现两次且内容不同（第6行和第{row}行）",
     ):
         intake(data_dir, 2022, 4, [filled_q4])
 
@@ -493,8 +484,8 @@ def test_missing_returns_are_listed_by_unit(data_dir, form_q4, tmp_path):
     with pytest.raises(DataError) as err:
         intake(data_dir, 2022, 4, [filled])
     text = str(err.value)
-    assert "no return (未报送) from 区体育局: T007" in text
-    assert "no return (未报送) from 区城管局（区整违办）: T004" in text
+    assert "区体育局 未报送：T007" in text
+    assert "区城管局（区整违办） 未报送：T004" in text
     assert len(err.value.problems) == 2
 
 
@@ -512,8 +503,7 @@ def test_workbook_for_another_quarter_is_rejected(data_dir, tmp_path):
     filled = _fill(form_q3, tmp_path / "filled_q3.xlsx", actuals={})
     with pytest.raises(
         DataError,
-        match=r"sheet '_meta'.*this form is for 2022 Q3; the intake is "
-        r"for 2022 Q4",
+        match=r"工作表“_meta”.*这是2022年第3季度的填报表，本次收取的是2022年第4季度",
     ):
         intake(data_dir, 2022, 4, [filled])
 
@@ -524,14 +514,14 @@ def test_workbook_that_is_not_a_form_is_rejected(data_dir, tmp_path):
     wb.active.append(["任务编号", "任务进展情况"])
     wb.active.append(["T004", "已拆除"])
     wb.save(other)
-    with pytest.raises(DataError, match=r"other\.xlsx: not a form written by 'workreport form'"):
+    with pytest.raises(DataError, match=r"other\.xlsx：不是“workreport form”生成的填报表"):
         intake(data_dir, 2022, 4, [other])
 
 
 def test_file_that_is_not_xlsx_is_rejected(data_dir, tmp_path):
     fake = tmp_path / "fake.xlsx"
     fake.write_text("task_id,progress\nT004,已拆除\n", encoding="utf-8")
-    with pytest.raises(DataError, match=r"fake\.xlsx: cannot be read as an \.xlsx workbook"):
+    with pytest.raises(DataError, match=r"fake\.xlsx：无法作为 \.xlsx 工作簿读取"):
         intake(data_dir, 2022, 4, [fake])
 
 
@@ -543,10 +533,8 @@ def test_register_changed_after_the_form_was_written_is_reported(data_dir, fille
     with pytest.raises(DataError) as err:
         intake(data_dir, 2022, 4, [filled_q4])
     text = str(err.value)
-    assert "has changed since this form was written" in text
-    assert re.search(
-        r"column '工作任务': locked cell changed: the form has '新建3个社区体育公园", text
-    )
+    assert "填报表生成后任务台账" in text
+    assert re.search(r"列“工作任务”：锁定的单元格被改动：表中为“新建3个社区体育公园", text)
 
 
 # --- all or nothing, or partial ---------------------------------------------------------------
@@ -567,8 +555,7 @@ def test_partial_writes_valid_tasks_and_lists_the_bad_one(data_dir, filled_q4):
     result = intake(data_dir, 2022, 4, [filled_q4], partial=True)
     assert result.tasks_rejected == ["T004"]
     assert [str(p) for p in result.rejected] == [
-        f"{filled_q4}, sheet '填报', row 6, column '完成值': -5 is negative; only a growth rate "
-        "(增速) may be negative"
+        f"{filled_q4}，工作表“填报”，第6行，列“完成值”：-5 是负数；只有增速（增长率）可以为负"
     ]
     progress = pd.read_csv(_q4(data_dir) / "progress.csv", dtype=str)
     assert "T004" not in set(progress["task_id"])

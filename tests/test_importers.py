@@ -190,7 +190,7 @@ def test_xlsx_status_outside_the_vocabulary_names_sheet_row_and_column(tmp_path)
     with pytest.raises(DataError) as err:
         import_files([path], tmp_path / "d", 2023, 3)
     message = str(err.value)
-    assert "t.xlsx，工作表“附件2”，第2行，“状态”列" in message
+    assert "t.xlsx，工作表“附件2”，第2行，列“状态”" in message
     assert "状态“基本完成”不是可用的用语" in message
 
 

@@ -34,42 +34,42 @@ BAD_INPUT = {
     "missing column": (
         "tasks.csv",
         lambda df: df.drop(columns=["task"]),
-        r"tasks.csv, row 1, column 'task': missing column",
+        r"tasks.csv，第1行，列“task”：缺少列 task",
     ),
     "renamed column": (
         "Q3/progress.csv",
         lambda df: df.rename(columns={"progress": "进展"}),
-        r"missing column\(s\) progress; the file has: task_id",
+        r"缺少列 progress；文件中的列有：task_id",
     ),
     "duplicate id": (
         "tasks.csv",
         _set(5, "task_id", "T001"),
-        r"row 7, column 'task_id': duplicate id 'T001' \(first at row 2\)",
+        r"第7行，列“task_id”：编号“T001”重复（首次出现在第2行）",
     ),
     "progress for an unknown task": (
         "Q3/progress.csv",
         _set(0, "task_id", "T999"),
-        r"progress.csv, row 2, column 'task_id': task id 'T999' is not in the register",
+        r"progress.csv，第2行，列“task_id”：任务编号“T999”不在任务台账",
     ),
     "status outside the vocabulary": (
         "Q3/progress.csv",
         _set(3, "reported_status", "基本完成"),
-        r"row 5, column 'reported_status': status '基本完成' is not one of",
+        r"第5行，列“reported_status”：状态“基本完成”不是可用的用语",
     ),
     "text in a number column": (
         "Q3/indicator_progress.csv",
         _set(1, "value", "二点九"),
-        r"row 3, column 'value': '二点九' is not a number",
+        r"第3行，列“value”：“二点九”不是数字",
     ),
     "period later than the report": (
         "Q3/indicator_progress.csv",
         _set(0, "period", "1-10月"),
-        r"row 2, column 'period': period '1-10月' ends after",
+        r"第2行，列“period”：数据期间“1-10月”晚于本期报告的期间 1-9月",
     ),
     "empty required cell": (
         "tasks.csv",
         _set(9, "task", ""),
-        r"row 11, column 'task': empty; a value is required",
+        r"第11行，列“task”：不能为空，须填写",
     ),
 }
 
@@ -90,7 +90,7 @@ def test_bad_input_gets_one_message_naming_file_row_and_column(data_copy, case):
 def test_file_in_gbk(data_copy):
     path = data_copy / "2022" / "tasks.csv"
     path.write_bytes(path.read_text(encoding="utf-8").encode("gb18030"))
-    with pytest.raises(DataError, match=r"tasks.csv, row \d+: not UTF-8 .* GBK/GB18030"):
+    with pytest.raises(DataError, match=r"tasks.csv，第\d+行：不是 UTF-8 文本.*GBK/GB18030"):
         load_quarter(data_copy, 2022, 3)
 
 
@@ -102,7 +102,7 @@ def test_file_with_a_bom_is_fine(data_copy):
 
 def test_empty_file(data_copy):
     (data_copy / "2022" / "Q3" / "progress.csv").write_text("", encoding="utf-8")
-    with pytest.raises(DataError, match=r"progress.csv: the file is empty"):
+    with pytest.raises(DataError, match=r"progress.csv：文件是空的"):
         load_quarter(data_copy, 2022, 3)
 
 
@@ -110,14 +110,14 @@ def test_header_only(data_copy):
     (data_copy / "2022" / "Q3" / "progress.csv").write_text(
         "task_id,reported_status,progress\n", encoding="utf-8"
     )
-    with pytest.raises(DataError, match=r"row 2: the file has a header but no data rows"):
+    with pytest.raises(DataError, match=r"第2行：文件只有表头，没有数据行"):
         load_quarter(data_copy, 2022, 3)
 
 
 def test_empty_required_cell(data_copy):
     path = data_copy / "2022" / "tasks.csv"
     rewrite(path, lambda df: df.loc.__setitem__((9, "task"), ""))
-    with pytest.raises(DataError, match=r"row 11, column 'task': empty; a value is required"):
+    with pytest.raises(DataError, match=r"第11行，列“task”：不能为空，须填写"):
         load_quarter(data_copy, 2022, 3)
 
 
@@ -129,7 +129,7 @@ def test_all_problems_in_a_file_are_listed_together(data_copy):
         df.loc[1, "reported_status"] = "完成"
 
     rewrite(path, two_errors)
-    with pytest.raises(DataError, match="2 problems") as err:
+    with pytest.raises(DataError, match="共 2 个问题") as err:
         load_quarter(data_copy, 2022, 3)
     assert len(err.value.problems) == 2
 
@@ -144,25 +144,25 @@ def test_task_without_a_return_is_not_reported_not_zero(data_copy):
 
 
 def test_missing_quarter_names_what_exists(data_copy):
-    with pytest.raises(DataError, match=r"no progress for 2022 Q4; quarters available: \['Q3'\]"):
+    with pytest.raises(DataError, match=r"没有2022年第4季度的进展；已有季度：Q3"):
         load_quarter(data_copy, 2022, 4)
 
 
 def test_missing_file_is_named(tmp_path):
-    with pytest.raises(DataError, match=r"nothing\.csv: file not found"):
+    with pytest.raises(DataError, match=r"nothing\.csv：找不到文件"):
         read_csv_checked(tmp_path / "nothing.csv", "tasks")
 
 
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"year": 2022, "quarter": 5}, "quarter must be 1-4, got 5"),
-        ({"year": 2022, "quarter": "three"}, "quarter must be a whole number 1-4, got 'three'"),
-        ({"year": "2022年", "quarter": 3}, "year must be a whole number"),
-        ({"year": 2022, "quarter": True}, "quarter must be a whole number"),
+        ({"year": 2022, "quarter": 5}, "quarter 须在 1-4 之间，实为 5"),
+        ({"year": 2022, "quarter": "three"}, "quarter 须是 1-4 之间的整数，实为“three”"),
+        ({"year": "2022年", "quarter": 3}, "year 须是.*整数"),
+        ({"year": 2022, "quarter": True}, "quarter 须是.*整数"),
         (
             {"year": 2022, "quarter": 3, "data_dir": "/no/such/folder"},
-            "data_dir '/no/such/folder' is not a folder",
+            "数据文件夹“/no/such/folder”不是文件夹",
         ),
     ],
 )
@@ -176,7 +176,7 @@ def test_curation_with_a_target_that_does_not_exist(data_copy):
     with path.open("a", encoding="utf-8") as f:
         f.write("T004,9,3,actual,1,测试\n")
     with pytest.raises(
-        DataError, match=r"curation.csv, row \d+, column 'target_no': T004 has no sub-target 9"
+        DataError, match=r"curation.csv，第\d+行，列“target_no”：T004 没有第 9 个子目标"
     ):
         analyse(2022, 3, data_copy)
 
@@ -185,7 +185,7 @@ def test_curation_without_a_reason(data_copy):
     path = data_copy / "2022" / "curation.csv"
     with path.open("a", encoding="utf-8") as f:
         f.write("T004,1,3,actual,1,\n")
-    with pytest.raises(DataError, match="every curated value needs a reason"):
+    with pytest.raises(DataError, match="每个校订值都须写明理由"):
         analyse(2022, 3, data_copy)
 
 
@@ -193,7 +193,7 @@ def test_curated_figure_without_its_quarter(data_copy):
     path = data_copy / "2022" / "curation.csv"
     with path.open("a", encoding="utf-8") as f:
         f.write("T004,1,,actual,1,测试\n")
-    with pytest.raises(DataError, match=r"column 'quarter': field 'actual' is a quarter's figure"):
+    with pytest.raises(DataError, match=r"列“quarter”：字段“actual”是某一季度的数"):
         analyse(2022, 3, data_copy)
 
 
@@ -201,7 +201,7 @@ def test_curated_target_of_zero(data_copy):
     path = data_copy / "2022" / "curation.csv"
     with path.open("a", encoding="utf-8") as f:
         f.write("T004,1,,target,0,测试\n")
-    with pytest.raises(DataError, match=r"column 'value': target 0 must be above zero"):
+    with pytest.raises(DataError, match=r"列“value”：目标值 0 须大于零"):
         analyse(2022, 3, data_copy)
 
 
@@ -227,7 +227,7 @@ def test_absurd_ratio_stops_the_report_with_the_source_text(data_copy):
     )
     path.write_text(text, encoding="utf-8")
     with pytest.raises(
-        DataError, match=r"T004 sub-target 1 \(违法建筑\): 完成率 13333% .* exceeds 10000%"
+        DataError, match=r"T004 第 1 个子目标（违法建筑）：完成率 13333%.*超过 10000%"
     ):
         analyse(2022, 3, data_copy)
 
@@ -257,7 +257,7 @@ def test_figure_for_a_later_month_than_the_report_is_an_error(data_copy):
 def test_curation_in_gbk_is_named(data_copy):
     path = data_copy / "2022" / "curation.csv"
     path.write_bytes(path.read_text(encoding="utf-8").encode("gb18030"))
-    with pytest.raises(DataError, match=r"curation\.csv, row \d+: not UTF-8 text .* GBK"):
+    with pytest.raises(DataError, match=r"curation\.csv，第\d+行：不是 UTF-8 文本.*GBK"):
         analyse(2022, 3, data_copy)
 
 
@@ -265,7 +265,7 @@ def test_trajectories_without_a_column(data_copy):
     (data_copy / "2022" / "trajectories.csv").write_text(
         "task_id,target_no,Q1,Q2,Q3\n", encoding="utf-8"
     )
-    with pytest.raises(DataError, match=r"trajectories\.csv, row 1, column 'Q4': missing column"):
+    with pytest.raises(DataError, match=r"trajectories\.csv，第1行，列“Q4”：缺少列"):
         analyse(2022, 3, data_copy)
 
 
@@ -278,9 +278,7 @@ def test_blank_rows_excel_leaves_at_the_end_are_ignored(data_copy):
 def test_percent_sign_in_a_number_cell_says_what_to_do(data_copy):
     path = data_copy / "2022" / "Q3" / "indicator_progress.csv"
     rewrite(path, lambda df: df.loc.__setitem__((0, "value"), "2.6%"))
-    with pytest.raises(
-        DataError, match=r"'2\.6%' is not a number; write the number without the % sign"
-    ):
+    with pytest.raises(DataError, match=r"“2\.6%”不是数字；填数字时不要带 % 号"):
         load_quarter(data_copy, 2022, 3)
 
 
@@ -291,7 +289,5 @@ def test_missing_indicator_figures_say_how_to_make_them(data_copy):
     shutil.copy(
         data_copy / "2022" / "Q3" / "progress.csv", data_copy / "2022" / "Q4" / "progress.csv"
     )
-    with pytest.raises(
-        DataError, match=r"indicator_progress\.csv: file not found .* entered by hand"
-    ):
+    with pytest.raises(DataError, match=r"indicator_progress\.csv：找不到文件.*须手工填入"):
         load_quarter(data_copy, 2022, 4)

@@ -107,7 +107,7 @@ def test_parameters_are_recorded_and_used(tmp_path, data_copy):
 
 def test_parameter_of_the_wrong_type_fails_with_a_clear_message(tmp_path):
     with pytest.raises(
-        pm.PapermillExecutionError, match="quarter must be a whole number 1-4, got 'three'"
+        pm.PapermillExecutionError, match="quarter 须是 1-4 之间的整数，实为“three”"
     ):
         execute("00_report.ipynb", tmp_path, quarter="three")
 
@@ -233,7 +233,7 @@ def test_failed_notebook_fails_the_run_and_keeps_the_last_good_report(report, tm
     )
     assert status == 1
     err = capsys.readouterr().err
-    assert "FAILED 2022-Q3 01_indicators.ipynb" in err and "RuntimeError: 故意失败" in err
+    assert "失败：2022年第3季度 01_indicators.ipynb" in err and "RuntimeError：故意失败" in err
     assert (report / "index.html").read_bytes() == before  # the last good report is untouched
     kept = list((report.parent / "_failed").glob("2022-Q3-*/01_indicators.ipynb"))
     assert kept, "the failed executed notebook is kept for inspection"

@@ -128,7 +128,9 @@ def test_task_trajectory_changes_the_judgement(tmp_path):
 def test_trajectory_that_falls_is_rejected(tmp_path):
     path = tmp_path / "trajectories.csv"
     path.write_text("task_id,target_no,Q1,Q2,Q3,Q4\nX1,1,0.5,0.4,0.9,1\n", encoding="utf-8")
-    with pytest.raises(DataError, match=r"trajectories.csv, row 2: a trajectory must not fall"):
+    with pytest.raises(
+        DataError, match=r"trajectories.csv，第2行：序时进度不能一个季度比一个季度低"
+    ):
         load_trajectories(path)
 
 
@@ -156,12 +158,12 @@ def test_custom_thresholds_change_the_status(tmp_path):
 def test_settings_with_a_wrong_type_are_rejected(tmp_path):
     path = tmp_path / "s.toml"
     path.write_text('[thresholds]\nred_below_pp = "thirty"\n', encoding="utf-8")
-    with pytest.raises(DataError, match="red_below_pp must be a number"):
+    with pytest.raises(DataError, match="red_below_pp 应是数字"):
         load_settings(path)
 
 
 def test_settings_with_an_unknown_key_are_rejected(tmp_path):
     path = tmp_path / "s.toml"
     path.write_text("[thresholds]\nred_below = 30\n", encoding="utf-8")
-    with pytest.raises(DataError, match="unknown key 'red_below'"):
+    with pytest.raises(DataError, match="没有“red_below”这一项"):
         load_settings(path)

@@ -437,7 +437,7 @@ def test_workbook_with_too_many_rows_is_refused(data_copy, filled_q4):
     wb.save(filled_q4)
     with pytest.raises(DataError, match="不要追加行") as err:
         intake(data_copy, 2022, 4, [filled_q4])
-    assert "sheet '填报'" in str(err.value)
+    assert "工作表“填报”" in str(err.value)
     assert not _q4(data_copy).exists()
 
 
@@ -448,7 +448,7 @@ def test_cell_longer_than_the_limit_is_refused(data_copy, filled_q4):
     wb.save(filled_q4)
     with pytest.raises(DataError, match="超过每格上限") as err:
         intake(data_copy, 2022, 4, [filled_q4])
-    assert "row 2" in str(err.value) and "任务进展情况" in str(err.value)
+    assert "第2行" in str(err.value) and "任务进展情况" in str(err.value)
     assert not _q4(data_copy).exists()
 
 
@@ -461,7 +461,7 @@ def test_many_problems_of_one_kind_are_capped_at_20_then_counted(data_copy, fill
     with pytest.raises(DataError) as err:
         intake(data_copy, 2022, 4, [filled_q4])
     text = str(err.value)
-    assert text.count("column '工作任务': locked cell changed") == 20
+    assert text.count("列“工作任务”：锁定的单元格被改动") == 20
     assert "另有" in text and "条同类问题未列出" in text
     assert len(text.splitlines()) < 40
     assert not _q4(data_copy).exists()
@@ -599,7 +599,7 @@ def test_indicator_value_with_a_decimal_comma_is_refused(data_copy, value):
     path = _set_indicator(data_copy, "value", value)
     with pytest.raises(DataError, match="小数点请用") as err:
         analyse(2022, 3, data_dir=data_copy)
-    assert f"{path}, row 2, column 'value'" in str(err.value)
+    assert f"{path}，第2行，列“value”" in str(err.value)
 
 
 @pytest.mark.parametrize("value", ["inf", "-inf", "nan", "NaN", "infinity"])
@@ -609,7 +609,7 @@ def test_indicator_value_nan_or_inf_is_refused(data_copy, value):
     _set_indicator(data_copy, "value", value)
     with pytest.raises(DataError, match="不是一个有限的数") as err:
         analyse(2022, 3, data_dir=data_copy)
-    assert "row 2, column 'value'" in str(err.value)
+    assert "第2行，列“value”" in str(err.value)
 
 
 def test_thousands_separators_are_still_read(data_copy):
@@ -661,7 +661,7 @@ def test_row_number_in_a_half_utf8_half_gbk_file_matches_excel(tmp_path):
     with pytest.raises(DataError) as err:
         read_text_csv(path, ["task_id"])
     # Excel: header row 1, T1 row 2 (one row, two lines), blank row 3, T2 row 4, T3 row 5.
-    assert f"{path}, row 5:" in str(err.value)
+    assert f"{path}，第5行：" in str(err.value)
     assert "GBK" in str(err.value)
 
 
@@ -672,7 +672,7 @@ def test_blank_line_keeps_row_numbers_as_excel_shows_them(tmp_path):
 
     with pytest.raises(DataError) as err:
         extract_csv(path)
-    assert "row 4, column 'task'" in str(err.value)
+    assert "第4行，列“task”" in str(err.value)
 
 
 # === 7. Labels safe in charts ==================================================================
@@ -726,7 +726,7 @@ def test_91_character_unit_name_does_not_stop_form_per_unit(data_copy, tmp_path)
 
 def test_problem_text_keeps_the_file_row_and_column():
     p = Problem("a.csv", "bad", row=3, column="value")
-    assert str(p) == "a.csv, row 3, column 'value': bad"
+    assert str(p) == "a.csv，第3行，列“value”：bad"
 
 
 @pytest.mark.parametrize("typed", ["2,6", "inf", "nan"])
@@ -739,9 +739,9 @@ def test_returned_figure_with_a_decimal_comma_or_inf_is_refused(data_copy, tmp_p
     row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, col["任务编号"]).value == "T007")
     ws.cell(row, col["完成值"]).value = typed
     wb.save(filled)
-    with pytest.raises(DataError, match="is not a number") as err:
+    with pytest.raises(DataError, match="不是数字") as err:
         intake(data_copy, 2022, 4, [filled])
-    assert f"row {row}, column '完成值'" in str(err.value)
+    assert f"第{row}行，列“完成值”" in str(err.value)
     assert ("小数点请用" in str(err.value)) == (typed == "2,6")
     assert not _q4(data_copy).exists()
 

@@ -110,12 +110,12 @@ def test_people_and_units_splitting():
 def test_report_without_annexes_is_an_error(tmp_path):
     bad = tmp_path / "bad.txt"
     bad.write_text("区政府：\n只有正文。\n", encoding="utf-8")
-    with pytest.raises(DataError, match="annex heading"):
+    with pytest.raises(DataError, match="找不到附件标题"):
         parse_report(bad)
 
 
 def test_report_in_gbk_is_an_error(tmp_path):
     bad = tmp_path / "gbk.txt"
     bad.write_bytes("附件1\n标题\n".encode("gbk"))
-    with pytest.raises(DataError, match="not UTF-8"):
+    with pytest.raises(DataError, match="不是 UTF-8 文本"):
         parse_report(bad)

@@ -24,6 +24,7 @@ from helpers.compute.targets import load_curation, load_returned, read_targets
 from helpers.core import paths
 from helpers.core.config import Settings, load_settings
 from helpers.core.errors import DataError, Problem
+from helpers.core.messages import say
 from helpers.core.vocab import Period, TaskStatus
 from helpers.read.loading import COLUMN_NAMES, MISSING_FILE, QuarterData, load_quarter
 
@@ -97,27 +98,31 @@ def validate_parameters(year, quarter, data_dir=None, settings_file=None) -> tup
     def as_int(name, value, lo, hi):
         if isinstance(value, bool):
             raise DataError.at(
-                "parameters", f"{name} must be a whole number, got {value!r}", column=name
+                "parameters", say("param.not_whole", name=name, value=value), column=name
             )
         try:
             number = int(str(value).strip())
         except (TypeError, ValueError):
             raise DataError.at(
-                "parameters", f"{name} must be a whole number {lo}-{hi}, got {value!r}", column=name
+                "parameters",
+                say("param.not_whole_in", name=name, lo=lo, hi=hi, value=value),
+                column=name,
             ) from None
         if not lo <= number <= hi:
-            raise DataError.at("parameters", f"{name} must be {lo}-{hi}, got {number}", column=name)
+            raise DataError.at(
+                "parameters",
+                say("param.out_of_range", name=name, lo=lo, hi=hi, value=number),
+                column=name,
+            )
         return number
 
     y = as_int("year", year, 2000, 2100)
     q = as_int("quarter", quarter, 1, 4)
     if data_dir and not Path(data_dir).is_dir():
-        raise DataError.at(
-            "parameters", f"data_dir {str(data_dir)!r} is not a folder", column="data_dir"
-        )
+        raise DataError.at("parameters", say("param.no_data_dir", path=data_dir), column="data_dir")
     if settings_file and not Path(settings_file).is_file():
         raise DataError.at(
-            "parameters", f"settings_file {str(settings_file)!r} not found", column="settings_file"
+            "parameters", say("param.no_settings", path=settings_file), column="settings_file"
         )
     return y, q
 
@@ -141,9 +146,17 @@ def _refuse_absurd(subtargets: pd.DataFrame, settings: Settings, files: dict) ->
                 if r.source == "curated"
                 else "progress.csv"
             ),
-            f"{r.task_id} sub-target {r.target_no} ({r.metric}): 完成率 {r.ratio:.0%} of the "
-            f"annual target {r.target:g}{r.unit} exceeds {limit:.0%}; a unit or data error? "
-            f"Correct the figure or curate it in curation.csv. Source text: {r.actual_text!r}",
+            say(
+                "data.ratio_too_high",
+                task=r.task_id,
+                target_no=r.target_no,
+                metric=r.metric,
+                ratio=r.ratio,
+                target=r.target,
+                unit=r.unit,
+                limit=limit,
+                text=r.actual_text,
+            ),
             column="actual",
         )
         for r in bad.itertuples()

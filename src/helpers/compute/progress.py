@@ -19,6 +19,7 @@ import pandas as pd
 from helpers.core.config import Settings
 from helpers.core.errors import ProblemList
 from helpers.core.fmt import is_missing
+from helpers.core.messages import say
 from helpers.core.vocab import SubtargetStatus
 from helpers.read.loading import read_optional_csv
 
@@ -51,18 +52,18 @@ def load_trajectories(path: str | Path | None) -> pd.DataFrame:
             try:
                 v = float(text.rstrip("%")) / (100 if text.endswith("%") else 1)
             except ValueError:
-                problems.add(path, f"{text!r} is not a share (0.9 or 90%)", row=i + 2, column=q)
+                problems.add(path, say("data.not_share", value=text), row=i + 2, column=q)
                 v = float("nan")
             if v == v and not 0 <= v <= 1:  # v == v: not NaN
-                problems.add(path, f"{text!r} is outside 0-100%", row=i + 2, column=q)
+                problems.add(path, say("data.share_out_of_range", value=text), row=i + 2, column=q)
             vals.append(v)
             parsed[q].append(v)
         if vals != sorted(vals):
-            problems.add(path, "a trajectory must not fall from one quarter to the next", row=i + 2)
+            problems.add(path, say("data.trajectory_falls"), row=i + 2)
         if not r["target_no"].strip().isdigit():
             problems.add(
                 path,
-                f"target_no {r['target_no']!r} is not a whole number",
+                say("data.bad_target_no", value=r["target_no"]),
                 row=i + 2,
                 column="target_no",
             )

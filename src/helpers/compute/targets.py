@@ -20,6 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from helpers.core.errors import ProblemList
+from helpers.core.messages import say
 from helpers.read.loading import read_optional_csv
 from helpers.read.quantities import (
     COUNT_UNITS,
@@ -999,16 +1000,20 @@ def load_curation(path: str | Path | None) -> pd.DataFrame:
         if r["field"] not in CURATION_FIELDS:
             problems.add(
                 path,
-                f"field {r['field']!r} is not one of {sorted(CURATION_FIELDS)}",
+                say(
+                    "curation.bad_field",
+                    value=r["field"],
+                    allowed="、".join(sorted(CURATION_FIELDS)),
+                ),
                 row=i + 2,
                 column="field",
             )
         if not r["reason"].strip():
-            problems.add(path, "every curated value needs a reason", row=i + 2, column="reason")
+            problems.add(path, say("curation.reason_required"), row=i + 2, column="reason")
         if not r["target_no"].isdigit():
             problems.add(
                 path,
-                f"target_no {r['target_no']!r} is not a whole number",
+                say("data.bad_target_no", value=r["target_no"]),
                 row=i + 2,
                 column="target_no",
             )
@@ -1016,26 +1021,37 @@ def load_curation(path: str | Path | None) -> pd.DataFrame:
             try:
                 number = float(r["value"])
             except ValueError:
-                problems.add(path, f"{r['value']!r} is not a number", row=i + 2, column="value")
+                problems.add(
+                    path,
+                    say("data.not_number", value=r["value"], hint=""),
+                    row=i + 2,
+                    column="value",
+                )
             else:
                 if r["field"] == "target" and number <= 0:
                     problems.add(
-                        path, f"target {r['value']} must be above zero", row=i + 2, column="value"
+                        path,
+                        say("curation.target_not_positive", value=r["value"]),
+                        row=i + 2,
+                        column="value",
                     )
                 if r["field"] == "actual" and number < 0:
                     problems.add(
-                        path, f"actual {r['value']} is negative", row=i + 2, column="value"
+                        path,
+                        say("curation.actual_negative", value=r["value"]),
+                        row=i + 2,
+                        column="value",
                     )
         if r["field"] in QUARTER_FIELDS and r["quarter"] not in {"1", "2", "3", "4"}:
             problems.add(
                 path,
-                f"field {r['field']!r} is a quarter's figure: give its quarter (1-4)",
+                say("curation.quarter_required", value=r["field"]),
                 row=i + 2,
                 column="quarter",
             )
         if r["field"] not in QUARTER_FIELDS and r["quarter"] not in {"", "1", "2", "3", "4"}:
             problems.add(
-                path, f"quarter {r['quarter']!r} is not 1-4 or empty", row=i + 2, column="quarter"
+                path, say("curation.bad_quarter", value=r["quarter"]), row=i + 2, column="quarter"
             )
     problems.raise_if_any()
     df.attrs["source_file"] = str(path)
@@ -1054,7 +1070,12 @@ def load_returned(path: str | Path | None) -> pd.DataFrame:
             try:
                 float(r["actual"])  # sign is checked against the sub-target's kind later
             except ValueError:
-                problems.add(path, f"{r['actual']!r} is not a number", row=i + 2, column="actual")
+                problems.add(
+                    path,
+                    say("data.not_number", value=r["actual"], hint=""),
+                    row=i + 2,
+                    column="actual",
+                )
     problems.raise_if_any()
     df.attrs["source_file"] = str(path)
     return df
@@ -1106,7 +1127,7 @@ def read_targets(
     for i, tid in curation["task_id"].items():
         if tid not in known_tasks:
             problems.add(
-                cfile, f"task id {tid!r} is not in the register", row=i + 2, column="task_id"
+                cfile, say("data.unknown_task_plain", value=tid), row=i + 2, column="task_id"
             )
     problems.raise_if_any()
     rows = []
@@ -1209,7 +1230,7 @@ def _apply_returned(df: pd.DataFrame, returned: pd.DataFrame, report_months: int
         if pos is None:
             problems.add(
                 rfile,
-                f"{r['task_id']} has no sub-target {r['target_no']}",
+                say("data.no_sub_target", task=r["task_id"], target_no=r["target_no"]),
                 row=i + 2,
                 column="target_no",
             )
@@ -1221,7 +1242,7 @@ def _apply_returned(df: pd.DataFrame, returned: pd.DataFrame, report_months: int
             # Negative growth is normal data (区级税收增长-29.16%); a negative count is not.
             problems.add(
                 rfile,
-                f"actual {r['actual']} is negative; only a growth rate may be",
+                say("data.actual_negative", value=r["actual"]),
                 row=i + 2,
                 column="actual",
             )
@@ -1259,7 +1280,7 @@ def _apply_curation(df: pd.DataFrame, curation: pd.DataFrame, report_months: int
         if pos is None:
             problems.add(
                 cfile,
-                f"{c['task_id']} has no sub-target {c['target_no']}",
+                say("data.no_sub_target", task=c["task_id"], target_no=c["target_no"]),
                 row=i + 2,
                 column="target_no",
             )

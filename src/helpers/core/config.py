@@ -23,6 +23,7 @@ from pathlib import Path
 
 from helpers.core import paths
 from helpers.core.errors import DataError
+from helpers.core.messages import say
 from helpers.core.vocab import STATUS_ORDER, SubtargetStatus
 
 
@@ -158,27 +159,29 @@ def _convert(value, hint, where: str, file, key: str):
     """Return ``value`` as type ``hint``, or raise a DataError naming file and key."""
 
     def bad(expected: str) -> DataError:
-        return DataError.at(file, f"{where} must be {expected}, got {value!r}", column=key)
+        return DataError.at(
+            file, say("settings.bad_value", where=where, expected=expected, value=value), column=key
+        )
 
     if hint is float:
         if isinstance(value, bool) or not isinstance(value, int | float):
-            raise bad("a number")
+            raise bad(say("settings.expect.number"))
         return float(value)
     if hint is str:
         if not isinstance(value, str) or not value.strip():
-            raise bad("a non-empty text")
+            raise bad(say("settings.expect.text"))
         return value
     if typing.get_origin(hint) is tuple:
         (item,) = {a for a in typing.get_args(hint) if a is not Ellipsis}
         if not isinstance(value, list):
-            raise bad("a list")
+            raise bad(say("settings.expect.list"))
         if item is str:
             if not all(isinstance(v, str) and v for v in value):
-                raise bad("a list of non-empty texts")
+                raise bad(say("settings.expect.texts"))
             return tuple(value)
         allowed = [m.value for m in item]
         if not all(v in allowed for v in value):
-            raise bad(f"a list of words from {', '.join(allowed)}")
+            raise bad(say("settings.expect.words", allowed="、".join(allowed)))
         return tuple(item(v) for v in value)
     raise TypeError(f"no converter for {hint!r}")  # a programming error, not bad input
 
@@ -190,25 +193,25 @@ def _section(cls, values: Mapping, file, name: str):
     if unknown:
         raise DataError.at(
             file,
-            f"unknown key {unknown[0]!r} in [{name}]; known: {', '.join(known)}",
+            say("settings.unknown_key", section=name, key=unknown[0], known="、".join(known)),
             column=unknown[0],
         )
     missing = [k for k in known if k not in values]
     if missing:
-        raise DataError.at(file, f"[{name}] is missing {', '.join(missing)}", column=missing[0])
+        raise DataError.at(
+            file,
+            say("settings.missing_keys", section=name, missing="、".join(missing)),
+            column=missing[0],
+        )
     return cls(**{k: _convert(values[k], hints[k], f"[{name}] {k}", file, k) for k in known})
 
 
 def _colours(values: Mapping, file) -> Mapping[str, str]:
     for key, value in values.items():
         if key not in _COLOUR_KEYS:
-            raise DataError.at(
-                file, f"[colours] {key!r} is not a status word or target_line", column=key
-            )
+            raise DataError.at(file, say("settings.bad_colour_key", key=key), column=key)
         if not isinstance(value, str) or not _HEX.fullmatch(value):
-            raise DataError.at(
-                file, f"[colours] {key} must be a colour like #D55E00, got {value!r}", column=key
-            )
+            raise DataError.at(file, say("settings.bad_colour", key=key, value=value), column=key)
     return FrozenMap(values)
 
 
@@ -224,13 +227,13 @@ def _merge(base: dict, override: dict) -> dict:
 
 def _read_toml(path: Path) -> dict:
     if not path.is_file():
-        raise DataError.at(path, "settings file not found")
+        raise DataError.at(path, say("settings.not_found"))
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except UnicodeDecodeError as exc:
-        raise DataError.at(path, "not UTF-8 text; save it as UTF-8") from exc
+        raise DataError.at(path, say("file.not_utf8")) from exc
     except tomllib.TOMLDecodeError as exc:
-        raise DataError.at(path, f"not valid TOML: {exc}") from exc
+        raise DataError.at(path, say("settings.bad_toml", detail=exc)) from exc
 
 
 def parse_settings(raw: Mapping, file: str | Path = "settings") -> Settings:
@@ -238,27 +241,25 @@ def parse_settings(raw: Mapping, file: str | Path = "settings") -> Settings:
     known = [*_SECTIONS, "colours"]
     for section, values in raw.items():
         if section not in known:
-            raise DataError.at(file, f"unknown section [{section}]; known: {', '.join(known)}")
+            raise DataError.at(
+                file, say("settings.unknown_section", section=section, known="、".join(known))
+            )
         if not isinstance(values, dict):
-            raise DataError.at(file, f"[{section}] must be a table of keys")
+            raise DataError.at(file, say("settings.not_table", section=section))
     parts = {name: _section(cls, raw.get(name, {}), file, name) for name, cls in _SECTIONS.items()}
     settings = Settings(**parts, colours=_colours(raw.get("colours", {}), file))
     th = settings.thresholds
     if th.red_below_pp < th.on_track_tolerance_pp:
-        raise DataError.at(file, "[thresholds] red_below_pp must be ≥ on_track_tolerance_pp")
+        raise DataError.at(file, say("settings.red_below"))
     if not 1 < th.suspicious_ratio <= th.absurd_ratio:
-        raise DataError.at(
-            file, "[thresholds] suspicious_ratio must be above 1 and at most absurd_ratio"
-        )
+        raise DataError.at(file, say("settings.ratios"))
     if len(settings.cues.fold) % 2:
-        raise DataError.at(
-            file, "[cues] fold must be pairs of characters (開开啟启…)", column="fold"
-        )
+        raise DataError.at(file, say("settings.fold"), column="fold")
     unknown_kinds = [k for k in settings.cues.lagging_kinds if k not in CUE_KINDS]
     if unknown_kinds:
         raise DataError.at(
             file,
-            f"[cues] lagging_kinds: {unknown_kinds[0]!r} is not a kind; known: {', '.join(CUE_KINDS)}",
+            say("settings.bad_kind", value=unknown_kinds[0], known="、".join(CUE_KINDS)),
             column="lagging_kinds",
         )
     return settings

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from helpers.core.messages import located, say, where
+
 
 @dataclass
 class Problem:
@@ -17,14 +19,11 @@ class Problem:
     sheet: str | None = None
 
     def __str__(self) -> str:
-        where = [self.file]
-        if self.sheet:
-            where.append(f"sheet {self.sheet!r}")
-        if self.row is not None:
-            where.append(f"row {self.row}")
-        if self.column:
-            where.append(f"column {self.column!r}")
-        return f"{', '.join(where)}: {self.message}"
+        return located(self.where(), self.message)
+
+    def where(self) -> str:
+        """File, sheet, row and column, in Chinese: ``tasks.csv，第7行，列“task_id”``."""
+        return where(self.file, self.sheet, self.row, self.column)
 
 
 class DataError(ValueError):
@@ -41,7 +40,7 @@ class DataError(ValueError):
     def _text(self) -> str:
         if len(self.problems) == 1:
             return str(self.problems[0])
-        head = f"{len(self.problems)} problems:"
+        head = say("problems.head", count=len(self.problems))
         return "\n".join([head, *(f"  - {line}" for line in capped_lines(self.problems))])
 
     @classmethod
@@ -67,7 +66,7 @@ def capped_lines(problems: list[Problem], limit: int = MAX_OF_A_KIND) -> list[st
     >>> ps = [Problem("f.xlsx", "bad", row=r, column="完成值") for r in range(2, 30)]
     >>> lines = capped_lines(ps, limit=3)
     >>> len(lines), lines[-1]
-    (4, "f.xlsx, column '完成值': 另有 25 条同类问题未列出（共 28 条）")
+    (4, 'f.xlsx，列“完成值”：另有 25 条同类问题未列出（共 28 条）')
     """
     total: dict[tuple, int] = {}
     for p in problems:
@@ -81,10 +80,9 @@ def capped_lines(problems: list[Problem], limit: int = MAX_OF_A_KIND) -> list[st
         if shown[key] <= limit:
             lines.append(str(p))
         elif shown[key] == limit + 1:
-            where = Problem(p.file, "", sheet=p.sheet, column=p.column)
-            lines.append(
-                f"{str(where)[:-2]}: 另有 {total[key] - limit} 条同类问题未列出（共 {total[key]} 条）"
-            )
+            place = Problem(p.file, "", sheet=p.sheet, column=p.column).where()
+            more = say("problems.more", more=total[key] - limit, total=total[key])
+            lines.append(located(place, more))
     return lines
 
 

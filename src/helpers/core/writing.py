@@ -32,6 +32,7 @@ from pathlib import Path
 import pandas as pd
 
 from helpers.core.errors import DataError
+from helpers.core.messages import say
 
 OUTPUT_MARKER = ".workreport-output"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -174,13 +175,13 @@ def refuse_inside_data(out: str | Path, data_dir: str | Path | None, holds: bool
     if _inside(Path(out), Path(data_dir)):
         raise DataError.at(
             out,
-            f"输出位置在数据文件夹（{Path(data_dir)}）之内，会覆盖数据；请另选数据文件夹以外的位置",
+            say("out.inside_data", data_dir=Path(data_dir)),
             column="--out",
         )
     if holds and _inside(Path(data_dir), Path(out)):
         raise DataError.at(
             out,
-            f"数据文件夹（{Path(data_dir)}）在这个输出位置之内，替换输出会牵动数据；请另选位置",
+            say("out.contains_data", data_dir=Path(data_dir)),
             column="--out",
         )
 
@@ -230,12 +231,11 @@ def claim_dir(out: str | Path, data_dir: str | Path | None = None) -> Path:
     out = Path(out)
     refuse_inside_data(out, data_dir)
     if out.exists() and not out.is_dir():
-        raise DataError.at(out, "这是一个文件，不是文件夹；请给出输出文件夹", column="--out")
+        raise DataError.at(out, say("out.is_file"), column="--out")
     if out.is_dir() and any(out.iterdir()) and owned_files(out) is None:
         raise DataError.at(
             out,
-            f"文件夹不是空的，且不是本工具建立的（没有 {OUTPUT_MARKER} 标记）；为免覆盖或删除"
-            "其中的文件，请指定一个新的或空的文件夹",
+            say("out.foreign_folder", marker=OUTPUT_MARKER),
             column="--out",
         )
     out.mkdir(parents=True, exist_ok=True)
@@ -254,7 +254,7 @@ def write_owned(out: Path, writers: list[tuple[str, object]]) -> list[Path]:
     if foreign:
         raise DataError.at(
             out / foreign[0],
-            "文件已存在，且不是本工具写的；不会覆盖，请先移走它或另选文件夹",
+            say("out.foreign_file"),
             column="--out",
         )
     # The marker lists the files before they are written: a run stopped half-way (a full disk)
@@ -322,12 +322,11 @@ def staged_dir(target: str | Path, data_dir: str | Path | None = None) -> Iterat
     target = Path(target)
     refuse_inside_data(target, data_dir)
     if target.exists() and not target.is_dir():
-        raise DataError.at(target, "这是一个文件，不是文件夹；请给出输出文件夹", column="--out")
+        raise DataError.at(target, say("out.is_file"), column="--out")
     if target.is_dir() and any(target.iterdir()) and owned_files(target) is None:
         raise DataError.at(
             target,
-            f"文件夹不是空的，且不是本工具建立的（没有 {OUTPUT_MARKER} 标记）；为免删除其中的"
-            "文件，请指定一个新的或空的文件夹",
+            say("out.foreign_folder", marker=OUTPUT_MARKER),
             column="--out",
         )
     target.parent.mkdir(parents=True, exist_ok=True)

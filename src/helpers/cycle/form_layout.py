@@ -17,6 +17,7 @@ import pandas as pd
 
 from helpers.compute.targets import load_curation, read_targets
 from helpers.core import paths
+from helpers.core.messages import say
 from helpers.core.vocab import TaskStatus
 from helpers.read.loading import read_csv_checked
 
@@ -292,9 +293,9 @@ def _same(got, want) -> bool:
 
 def _show(value) -> str:
     if _blank(value):
-        return "(empty)"
+        return say("intake.empty_cell")
     text = str(_plain_number(value) if isinstance(value, float) else value)
-    return repr(text if len(text) <= 40 else text[:40] + "…")
+    return say("intake.quoted", text=text if len(text) <= 40 else text[:40] + "…")
 
 
 def _row_content(row: dict) -> tuple:
@@ -302,4 +303,5 @@ def _row_content(row: dict) -> tuple:
 
 
 def _short_list(ids: list[str], limit: int = 12) -> str:
-    return ", ".join(ids[:limit]) + (f" … (+{len(ids) - limit})" if len(ids) > limit else "")
+    more = say("intake.more_ids", more=len(ids) - limit) if len(ids) > limit else ""
+    return "、".join(ids[:limit]) + more

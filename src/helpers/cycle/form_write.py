@@ -26,6 +26,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from helpers.compute.engine import validate_parameters
 from helpers.core import paths
 from helpers.core.errors import DataError
+from helpers.core.messages import say
 from helpers.core.writing import (
     atomic_path,
     claim_dir,
@@ -98,12 +99,12 @@ def write_form(
         if out.is_dir():
             out = out / f"填报表_{suffix}"
         elif out.suffix.lower() != ".xlsx":
-            raise DataError.at(out, "填报表须写成 .xlsx 文件（或给出一个文件夹）", column="--out")
+            raise DataError.at(out, say("out.form_xlsx"), column="--out")
         # Never over an existing file (it may be a filled return): number the new one.
         with _gc_paused():
             return [_save(build_workbook(register, register.rows, unit=""), free_path(out))]
     if out.exists() and not out.is_dir():
-        raise DataError.at(out, "按单位分别生成时，--out 须是文件夹（每个单位一个工作簿）")
+        raise DataError.at(out, say("out.form_by_unit"))
     out = claim_dir(out, paths.DATA_DIR if data_dir is None else data_dir)
     by_unit: dict[str, set[str]] = {}
     for tid, cell in zip(register.tasks["task_id"], register.tasks["lead_units"], strict=True):

@@ -19,6 +19,7 @@ from openpyxl import load_workbook
 from helpers.compute.engine import validate_parameters
 from helpers.core import paths
 from helpers.core.errors import DataError, Problem, capped_lines
+from helpers.core.messages import say
 from helpers.core.writing import atomic_path, free_path, neutralise_frame, restore, write_bytes
 from helpers.cycle.form_layout import (
     _DASHES,
@@ -59,6 +60,11 @@ MAX_EXTRA_ROWS = 1_000  # rows beyond the register's (Excel keeps some formatted
 MAX_CELL_CHARS = 5_000
 
 
+def _ids(ids: list[str]) -> str:
+    """A short list of task ids in brackets, or nothing."""
+    return say("intake.summary.ids", ids=_short_list(ids)) if ids else ""
+
+
 def _unpacked_too_big(data: bytes) -> str:
     """A message when the .xlsx (a zip) would unpack to more than the limit; "" otherwise."""
     try:
@@ -67,9 +73,11 @@ def _unpacked_too_big(data: bytes) -> str:
     except (zipfile.BadZipFile, ValueError):
         return ""  # not a zip: load_workbook says so in its own words
     if total > MAX_UNPACKED_BYTES:
-        return (
-            f"工作簿解压后有 {total / 1e6:.0f} MB，超过上限 {MAX_UNPACKED_BYTES / 1e6:.0f} MB"
-            f"（文件本身 {len(data) / 1e3:.0f} KB）；请用下发的原表填写"
+        return say(
+            "intake.unpacked_too_big",
+            size_mb=total / 1e6,
+            limit_mb=MAX_UNPACKED_BYTES / 1e6,
+            file_kb=len(data) / 1e3,
         )
     return ""
 
@@ -97,27 +105,38 @@ class IntakeResult:
 
     def __str__(self) -> str:
         lines = [
-            f"填报汇总 / intake {self.year} Q{self.quarter} (1-{self.quarter * 3}月)",
-            f"  读取文件 / files read: {len(self.files_read)}",
-            f"  接收行数 / rows accepted: {self.rows_accepted}",
-            f"  已接收任务 / tasks accepted: {len(self.tasks_returned)} of "
-            f"{self.tasks_in_register}",
-            f"  未报送任务 / tasks not returned: {len(self.tasks_missing)}"
-            + (f" ({_short_list(self.tasks_missing)})" if self.tasks_missing else ""),
-            f"  退回任务 / tasks rejected: {len(self.tasks_rejected)}"
-            + (f" ({_short_list(self.tasks_rejected)})" if self.tasks_rejected else ""),
+            say(
+                "intake.summary.head", year=self.year, quarter=self.quarter, months=self.quarter * 3
+            ),
+            say("intake.summary.files", count=len(self.files_read)),
+            say("intake.summary.rows", count=self.rows_accepted),
+            say(
+                "intake.summary.accepted",
+                count=len(self.tasks_returned),
+                total=self.tasks_in_register,
+            ),
+            say(
+                "intake.summary.missing",
+                count=len(self.tasks_missing),
+                ids=_ids(self.tasks_missing),
+            ),
+            say(
+                "intake.summary.rejected",
+                count=len(self.tasks_rejected),
+                ids=_ids(self.tasks_rejected),
+            ),
         ]
         if self.rejected:
-            lines.append(f"  问题 / problems: {len(self.rejected)}")
+            lines.append(say("intake.summary.problems", count=len(self.rejected)))
             lines.extend(f"    - {line}" for line in capped_lines(self.rejected))
         if self.written:
-            lines.append("  写入 / written:")
+            lines.append(say("intake.summary.written"))
             lines.extend(f"    {p}" for p in self.written)
             if self.backups:
-                lines.append("  原文件备份 / previous files kept as:")
+                lines.append(say("intake.summary.backups"))
                 lines.extend(f"    {p}" for p in self.backups)
         else:
-            lines.append("  写入 / written: nothing (old files, if any, left as they were)")
+            lines.append(say("intake.summary.nothing"))
         return "\n".join(lines)
 
 
@@ -197,7 +216,7 @@ def intake(
     register = load_register(data_dir, year, quarter)
     files = [Path(f) for f in files]
     if not files:
-        raise DataError.at(paths.quarter_dir(data_dir, year, quarter), "no workbooks given to read")
+        raise DataError.at(paths.quarter_dir(data_dir, year, quarter), say("intake.no_files"))
     issues: list[_Issue] = []
     returns: list[_Return] = []
     rows_in: dict[tuple[Path, str], int] = {}
@@ -257,13 +276,10 @@ def read_workbook(path: Path, register: FormRegister) -> tuple[list[_Return], li
         return [], issues
 
     if not path.is_file():
-        return whole("file not found")
+        return whole(say("file.not_found"))
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
-        return whole(
-            f"文件有 {size / 1e6:.1f} MB，超过填报表的上限 {MAX_FILE_BYTES / 1e6:.0f} MB；"
-            "请用下发的原表填写，不要粘贴图片或大段内容"
-        )
+        return whole(say("intake.too_big", size_mb=size / 1e6, limit_mb=MAX_FILE_BYTES / 1e6))
     data = path.read_bytes()
     too_big = _unpacked_too_big(data)
     if too_big:
@@ -274,15 +290,16 @@ def read_workbook(path: Path, register: FormRegister) -> tuple[list[_Return], li
             # read_only: rows are streamed, so memory stays small whatever the sheet holds.
             wb = load_workbook(io.BytesIO(data), data_only=True, read_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a file that is not .xlsx
-        return whole(
-            f"cannot be read as an .xlsx workbook ({type(exc).__name__}); "
-            "save the form as Excel .xlsx"
-        )
+        return whole(say("intake.not_xlsx", detail=type(exc).__name__))
     if META_SHEET not in wb.sheetnames or FORM_SHEET not in wb.sheetnames:
         return whole(
-            f"not a form written by 'workreport form' (no {META_SHEET!r} or "
-            f"{FORM_SHEET!r} sheet); use the form sent for {register.year} "
-            f"Q{register.quarter}"
+            say(
+                "intake.not_form",
+                meta=META_SHEET,
+                form=FORM_SHEET,
+                year=register.year,
+                quarter=register.quarter,
+            )
         )
     meta = {
         str(k).strip(): v
@@ -291,20 +308,24 @@ def read_workbook(path: Path, register: FormRegister) -> tuple[list[_Return], li
     }
     if meta.get("form") != FORM_MARKER:
         return whole(
-            f"not a form written by 'workreport form' (sheet {META_SHEET!r} has no form marker)",
+            say("intake.no_marker", meta=META_SHEET),
             sheet=META_SHEET,
         )
     if str(meta.get("form_version")) != FORM_VERSION:
         return whole(
-            f"form version {meta.get('form_version')!r}; this pack reads version "
-            f"{FORM_VERSION}: re-issue the form",
+            say("intake.version", version=meta.get("form_version"), expected=FORM_VERSION),
             sheet=META_SHEET,
         )
     form_year, form_quarter = _as_int(meta.get("year")), _as_int(meta.get("quarter"))
     if (form_year, form_quarter) != (register.year, register.quarter):
         return whole(
-            f"this form is for {meta.get('year')} Q{meta.get('quarter')}; the intake "
-            f"is for {register.year} Q{register.quarter}: use this quarter's form",
+            say(
+                "intake.wrong_quarter",
+                form_year=meta.get("year"),
+                form_quarter=meta.get("quarter"),
+                year=register.year,
+                quarter=register.quarter,
+            ),
             sheet=META_SHEET,
         )
     if meta.get("register_fingerprint") != register.fingerprint:
@@ -313,9 +334,7 @@ def read_workbook(path: Path, register: FormRegister) -> tuple[list[_Return], li
             _Issue(
                 Problem(
                     str(path),
-                    f"the register ({register.tasks_file.name}) has changed since this form "
-                    "was written, or the form's locked cells were edited; re-issue the form if the "
-                    "register changed",
+                    say("intake.register_changed", register=register.tasks_file.name),
                     sheet=META_SHEET,
                     column="register_fingerprint",
                 )
@@ -330,8 +349,7 @@ def read_workbook(path: Path, register: FormRegister) -> tuple[list[_Return], li
     absent = [c.header for c in COLUMNS if c.header not in where]
     if absent:
         return whole(
-            f"header changed: column(s) {', '.join(absent)} not found in row 1; "
-            "do not rename, move or delete columns",
+            say("intake.header_changed", absent="、".join(absent)),
             sheet=FORM_SHEET,
             row=1,
             column=absent[0],
@@ -350,8 +368,7 @@ def read_workbook(path: Path, register: FormRegister) -> tuple[list[_Return], li
     for i, values in enumerate(ws.iter_rows(min_row=2, values_only=True), start=2):
         if i > max_rows + 1:
             return whole(
-                f"表中超过 {max_rows} 行（任务清单共 {len(register.rows)} 行）；请用下发的原表填写，"
-                "不要追加行",
+                say("intake.too_many_rows", max_rows=max_rows, rows=len(register.rows)),
                 sheet=FORM_SHEET,
                 row=i,
             )
@@ -359,8 +376,11 @@ def read_workbook(path: Path, register: FormRegister) -> tuple[list[_Return], li
         if long:
             for c in long:
                 add(
-                    f"内容有 {len(str(values[where[c.header]]))} 个字符，超过每格上限 "
-                    f"{MAX_CELL_CHARS} 字；请精简",
+                    say(
+                        "intake.cell_too_long",
+                        chars=len(str(values[where[c.header]])),
+                        limit=MAX_CELL_CHARS,
+                    ),
                     i,
                     c.key,
                 )
@@ -373,17 +393,17 @@ def read_workbook(path: Path, register: FormRegister) -> tuple[list[_Return], li
             continue
         tid = _text(cells["task_id"])
         if not tid:
-            add("任务编号 is empty; rows must keep their task id", i, "task_id")
+            add(say("intake.no_task_id"), i, "task_id")
             continue
         if tid not in known:
             add(
-                f"task id {tid!r} is not in the register ({register.tasks_file.name})", i, "task_id"
+                say("data.unknown_task", value=tid, register=register.tasks_file.name), i, "task_id"
             )
             continue
         tno = _target_no(cells["target_no"])
         if tno is False or (tid, tno) not in expected:
             add(
-                f"task {tid} has no sub-target {cells['target_no']!r} in the register",
+                say("intake.no_sub_target", task=tid, value=cells["target_no"]),
                 i,
                 "target_no",
                 tid,
@@ -393,8 +413,7 @@ def read_workbook(path: Path, register: FormRegister) -> tuple[list[_Return], li
         for key in LOCKED_KEYS:
             if not _same(cells[key], exp[key]):
                 add(
-                    f"locked cell changed: the form has {_show(cells[key])}, the register has "
-                    f"{_show(exp[key])}",
+                    say("intake.locked_changed", form=_show(cells[key]), register=_show(exp[key])),
                     i,
                     key,
                     tid,
@@ -404,7 +423,7 @@ def read_workbook(path: Path, register: FormRegister) -> tuple[list[_Return], li
         row["period"] = _read_period(cells["period"], register.months, i, add, tid)
         if row["period"] and row["actual"] is None and _blank(cells["actual"]):
             add(
-                "数据期间 given but 完成值 is empty; give the figure or clear the period",
+                say("intake.period_without_actual"),
                 i,
                 "period",
                 tid,
@@ -412,7 +431,7 @@ def read_workbook(path: Path, register: FormRegister) -> tuple[list[_Return], li
         status = _text(cells["status"])
         if status and status not in STATUS_WORDS:
             add(
-                f"status {status!r} is not one of {' / '.join(STATUS_WORDS)} (or empty)",
+                say("data.bad_status", value=status, allowed="、".join(STATUS_WORDS)),
                 i,
                 "status",
                 tid,
@@ -427,8 +446,13 @@ def read_workbook(path: Path, register: FormRegister) -> tuple[list[_Return], li
             first_row, first = seen[key]
             if _row_content(first) != _row_content(row):
                 add(
-                    f"{tid} sub-target {tno if tno is not None else '-'} appears twice in this "
-                    f"file with different content (rows {first_row} and {i})",
+                    say(
+                        "intake.row_twice",
+                        task=tid,
+                        target_no=tno if tno is not None else "-",
+                        first=first_row,
+                        row=i,
+                    ),
                     i,
                     "task_id",
                     tid,
@@ -445,8 +469,12 @@ def read_workbook(path: Path, register: FormRegister) -> tuple[list[_Return], li
             given = {r[key]: n for n, r in rows if r[key]}
             if len(given) > 1:
                 add(
-                    f"{tid} is returned twice in this file with different {HEADER[key]} "
-                    f"(rows {', '.join(map(str, sorted(given.values())))})",
+                    say(
+                        "intake.task_twice",
+                        task=tid,
+                        column=HEADER[key],
+                        rows="、".join(map(str, sorted(given.values()))),
+                    ),
                     max(given.values()),
                     key,
                     tid,
@@ -454,8 +482,7 @@ def read_workbook(path: Path, register: FormRegister) -> tuple[list[_Return], li
             answers[key] = next(iter(given), "")
         if not answers["progress"]:
             add(
-                f"{tid}: 任务进展情况 is empty; a return needs the progress in words "
-                "(a number alone is not a return)",
+                say("intake.no_progress", task=tid),
                 rows[0][0],
                 "progress",
                 tid,
@@ -487,8 +514,7 @@ def _read_actual(value, exp: dict, row: int, add, tid: str) -> float | None:
         return None
     if exp["target_no"] is None:
         add(
-            "this task has no numeric sub-target: leave 完成值 empty and give the progress in "
-            "words",
+            say("intake.no_numeric_target"),
             row,
             "actual",
             tid,
@@ -498,12 +524,11 @@ def _read_actual(value, exp: dict, row: int, add, tid: str) -> float | None:
     if number is None:
         hint = ""
         if isinstance(value, str) and ("," in value or "，" in value):
-            hint = "；逗号像是小数点，小数点请用“.”（如 2.6），千位分隔只能每三位一个逗号"
+            hint = say("intake.hint.comma")
         elif isinstance(value, str) and value.strip().lower() in {"inf", "-inf", "nan", "infinity"}:
-            hint = "；NaN、inf 不是数值，没有数据请留空"
+            hint = say("intake.hint.nan")
         add(
-            f"{_show(value)} is not a number; type the figure alone, in the unit of column 单位 "
-            f"({exp['unit'] or '-'}), without words or units{hint}",
+            say("intake.not_number", value=_show(value), unit=exp["unit"] or "-", hint=hint),
             row,
             "actual",
             tid,
@@ -511,7 +536,7 @@ def _read_actual(value, exp: dict, row: int, add, tid: str) -> float | None:
         return None
     if number < 0 and exp["kind"] != "growth":
         add(
-            f"{_plain_number(number)} is negative; only a growth rate (增速) may be negative",
+            say("intake.negative", value=_plain_number(number)),
             row,
             "actual",
             tid,
@@ -525,8 +550,7 @@ def _read_period(value, months: int, row: int, add, tid: str) -> str:
         return ""
     if isinstance(value, datetime | date | time):
         add(
-            "数据期间 is a date (Excel turned '1-12' into a date); type it as text like "
-            f"1-{months}月",
+            say("intake.period_is_date", months=months),
             row,
             "period",
             tid,
@@ -535,7 +559,7 @@ def _read_period(value, months: int, row: int, add, tid: str) -> str:
     period = parse_period(str(value))
     if period is None:
         add(
-            f"period {_show(value)} is not like '1-{months}月' (year to date, from 1月)",
+            say("intake.bad_period", value=_show(value), months=months),
             row,
             "period",
             tid,
@@ -544,7 +568,7 @@ def _read_period(value, months: int, row: int, add, tid: str) -> str:
     end = int(_PERIOD.match(period).group(2))
     if end > months:
         add(
-            f"period {period!r} ends after the quarter's last month (1-{months}月)",
+            say("intake.period_too_late", value=period, months=months),
             row,
             "period",
             tid,
@@ -575,14 +599,13 @@ def _conflicts(returns: list[_Return]) -> list[_Issue]:
     for tid, rs in by_task.items():
         if len({r.content() for r in rs}) <= 1:
             continue
-        where = "; ".join(f"{r.file.name} row {r.rows[0]}" for r in rs)
+        where = "；".join(say("intake.returned_where", file=r.file.name, row=r.rows[0]) for r in rs)
         for r in rs:
             issues.append(
                 _Issue(
                     Problem(
                         str(r.file),
-                        f"{tid} is returned in {len(rs)} workbooks with different content "
-                        f"({where}); agree one return and send it once",
+                        say("intake.returned_twice", task=tid, count=len(rs), where=where),
                         r.rows[0],
                         "任务编号",
                         FORM_SHEET,
@@ -604,8 +627,7 @@ def _missing_issues(register: FormRegister, missing: list[str]) -> list[_Issue]:
         _Issue(
             Problem(
                 str(register.tasks_file),
-                f"no return (未报送) from {unit}: "
-                f"{', '.join(ids)}; these tasks show as 未报送 in the report",
+                say("intake.not_returned", unit=unit, tasks="、".join(ids)),
                 column="task_id",
             )
         )

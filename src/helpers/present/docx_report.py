@@ -502,7 +502,8 @@ def build_docx(
     props = doc.core_properties
     props.title = _clean("".join(body.title))
     props.author = "workreport-progress"
-    props.comments = _clean(provenance_text(analysis.provenance))
+    # Word's core properties hold at most 255 characters; a long data folder path would pass that.
+    props.comments = _clean(provenance_text(analysis.provenance))[:255]
 
     section = doc.sections[0]
     _portrait(section)

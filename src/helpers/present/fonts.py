@@ -10,6 +10,8 @@ import matplotlib as mpl
 import seaborn as sns
 from matplotlib import font_manager
 
+from helpers.core.messages import say
+
 FONT_FILE = "NotoSansCJKsc-Regular.otf"
 """The font file looked for inside the installed ``mplfonts`` package (SIL Open Font License)."""
 
@@ -33,14 +35,10 @@ def find_font_file() -> Path:
     RuntimeError
         If ``mplfonts`` is not installed or does not contain the font.
     """
-    hint = (
-        f"Chinese labels need the font {FONT_FILE} from the PyPI package 'mplfonts'. "
-        "Install the pack's requirements (pip install -e . or pip install mplfonts) "
-        "and try again. Do not run 'mplfonts init'."
-    )
+    hint = say("fonts.hint", font=FONT_FILE)
     spec = importlib.util.find_spec("mplfonts")
     if spec is None:
-        raise RuntimeError(f"The package 'mplfonts' is not installed. {hint}")
+        raise RuntimeError(say("fonts.no_package", hint=hint))
     roots = [Path(p) for p in (spec.submodule_search_locations or [])]
     if not roots and spec.origin:
         roots = [Path(spec.origin).parent]
@@ -52,7 +50,9 @@ def find_font_file() -> Path:
         found = sorted(root.rglob(FONT_FILE))
         if found:
             return found[0]
-    raise RuntimeError(f"{FONT_FILE} was not found under {[str(r) for r in roots]}. {hint}")
+    raise RuntimeError(
+        say("fonts.no_font", roots="、".join(str(r) for r in roots), font=FONT_FILE, hint=hint)
+    )
 
 
 def _one_weight_filter(record: logging.LogRecord) -> bool:

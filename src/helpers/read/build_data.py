@@ -14,6 +14,7 @@ import pandas as pd
 
 from helpers.core import paths
 from helpers.core.errors import DataError
+from helpers.core.messages import say
 from helpers.core.vocab import TaskStatus
 from helpers.core.writing import write_csv, write_json
 from helpers.read.quantities import read_indicator_progress
@@ -41,15 +42,18 @@ def _task_rows(rows: list[Row], annex: str, path: str) -> list[dict]:
         else:
             raise DataError.at(
                 path,
-                f"{ANNEX_NAME[annex]} row {k}: expected 7 cells (or 5-6 for a merged row), "
-                f"found {len(cells)}: {[c[:12] for c in cells]}",
+                say(
+                    "source.bad_cells",
+                    annex=ANNEX_NAME[annex],
+                    k=k,
+                    found=len(cells),
+                    cells="｜".join(c[:12] for c in cells),
+                ),
                 row=row.line,
             )
         section = sec.replace("\n", "") or section
         if not section:
-            raise DataError.at(
-                path, "first task row has no 工作板块", row=row.line, column="section"
-            )
+            raise DataError.at(path, say("source.no_section"), row=row.line, column="section")
         out.append(
             {
                 "section": section,
@@ -81,7 +85,7 @@ def tables_from_report(parsed: ParsedReport, year: int, quarter: int) -> dict[st
         if len(row.cells) != 5:
             raise DataError.at(
                 parsed.path,
-                f"附件1 row {k}: expected 5 cells, found {len(row.cells)}",
+                say("source.bad_cells_annex1", k=k, found=len(row.cells)),
                 row=row.line,
             )
         _seq, target, leaders, units, progress = row.cells

@@ -15,6 +15,7 @@ from docx.opc.exceptions import PackageNotFoundError
 from docx.table import Table
 
 from helpers.core.errors import DataError
+from helpers.core.messages import say
 from helpers.read.importers import Grid
 
 CONTEXT_PARAGRAPHS = 4  # paragraphs above a table read as its title
@@ -44,13 +45,11 @@ def read_docx_tables(path: str | Path) -> list[Grid]:
     """
     path = Path(path)
     if not path.is_file():
-        raise DataError.at(path, "找不到文件")
+        raise DataError.at(path, say("file.not_found"))
     try:
         doc = Document(str(path))
     except (PackageNotFoundError, KeyError, ValueError) as exc:
-        raise DataError.at(
-            path, f"不是 Word .docx 文件（{exc}）；.doc 文件请在 Word 中另存为 .docx 后再导入"
-        ) from exc
+        raise DataError.at(path, say("file.not_docx", detail=exc)) from exc
     grids: list[Grid] = []
     context: list[str] = []
     body = doc.element.body
@@ -72,7 +71,5 @@ def read_docx_tables(path: str | Path) -> list[Grid]:
             )
             context = []
     if not grids:
-        raise DataError.at(
-            path, "文件中没有表格：任务台账须是 Word 表格（序号、工作任务、责任单位……）"
-        )
+        raise DataError.at(path, say("file.no_docx_table"))
     return grids

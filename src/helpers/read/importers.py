@@ -25,6 +25,7 @@ import pandas as pd
 
 from helpers.core import paths
 from helpers.core.errors import DataError, Problem
+from helpers.core.messages import located, say, where
 from helpers.core.vocab import TaskStatus
 from helpers.core.writing import write_csv
 from helpers.read.quantities import read_indicator_progress
@@ -141,17 +142,13 @@ class Grid:
 
     def where(self, row: int | None = None, header: str | None = None) -> str:
         """Where something is, in Chinese: ``台账.xlsx，工作表“附件2”，第5行，“责任单位”列``."""
-        kind = "工作表" if self.sheet else "表格"
-        text = f"{self.file.name}，{kind}“{self.name}”"
-        if row is not None:
-            text += f"，第{row}行"
-        if header is not None:
-            text += f"，“{header}”列"
-        return text
+        if self.sheet:
+            return where(self.file.name, sheet=self.name, row=row, column=header)
+        return where(self.file.name, table=self.name, row=row, column=header)
 
 
 def _problem(grid: Grid, message: str, row: int | None = None, header: str | None = None):
-    return Problem(str(grid.file), f"{grid.where(row, header)}：{message}")
+    return Problem(str(grid.file), located(grid.where(row, header), message))
 
 
 @dataclass
@@ -255,8 +252,7 @@ def read_grid(
             problems.append(
                 _problem(
                     grid,
-                    f"表头“{name.strip()}”无法对应到台账的任何一列；可用的表头有：{words}……"
-                    f"（完整列表见 helpers/read/importers.py 的 HEADER_WORDS），请改为其中之一或删除该列",
+                    say("import.bad_header", header=name.strip(), words=words),
                     row=header_row,
                     header=name.strip(),
                 )
@@ -301,8 +297,13 @@ def read_grid(
             problems.append(
                 _problem(
                     grid,
-                    f"这一行没有{'工作任务' if kind == 'tasks' else '预期目标'}，"
-                    f"却有其他内容（{'、'.join(distinct)[:40]}）；请补全或删除该行",
+                    say(
+                        "import.row_without_main",
+                        main=say(
+                            "import.main.tasks" if kind == "tasks" else "import.main.indicators"
+                        ),
+                        content="、".join(distinct)[:40],
+                    ),
                     row=number,
                     header=mapping.names[main[0]],
                 )
@@ -327,7 +328,7 @@ def read_grid(
                 problems.append(
                     _problem(
                         grid,
-                        f"状态“{word}”不是可用的用语（{'、'.join(STATUS_WORDS)}，或留空）",
+                        say("data.bad_status", value=word, allowed="、".join(STATUS_WORDS)),
                         row=number,
                         header=mapping.names[status_cols[0]],
                     )
@@ -364,8 +365,7 @@ def read_grids(files: list[Path]) -> list[Grid]:
         else:
             raise DataError.at(
                 path,
-                f"不能导入“{suffix or '无扩展名'}”文件：请给出 Word（.docx）或 Excel（.xlsx）文件；"
-                "内置区的纯文本（.txt）单独导入",
+                say("import.bad_suffix", suffix=suffix or say("import.no_suffix")),
             )
     return grids
 
@@ -382,35 +382,46 @@ class ImportResult:
     written: list[Path]
 
     def __str__(self) -> str:
-        lines = ["列映射：", *(f"  {m}" for m in self.mapping)]
+        lines = [say("import.summary.mapping"), *(f"  {m}" for m in self.mapping)]
         lines.append(
-            f"任务 {len(self.tasks)} 项；预期目标 {0 if self.indicators is None else len(self.indicators)} 项"
+            say(
+                "import.summary.counts",
+                tasks=len(self.tasks),
+                indicators=0 if self.indicators is None else len(self.indicators),
+            )
         )
-        lines.append("已写入：")
+        lines.append(say("import.summary.written"))
         lines.extend(f"  {p}" for p in self.written)
         return "\n".join(lines)
 
 
 def _mapping_line(gr: GridRecords) -> str:
     pairs = [
-        f"“{n.strip()}”→{FIELD_NAMES[f]}"
+        say("import.summary.pair", header=n.strip(), field=FIELD_NAMES[f])
         for n, f in zip(gr.mapping.names, gr.mapping.fields, strict=True)
         if f and n.strip()
     ]
     pairs = list(dict.fromkeys(pairs))  # a header merged over two columns is named once
     status = {
-        "column": "督查办认定状态取自状态列",
-        "title": f"督查办认定状态取自表格标题：{gr.records[0]['reported_status'] if gr.records else ''}",
-        "": "无督查办认定状态（显示为未认定）",
+        "column": say("import.summary.status_column"),
+        "title": say(
+            "import.summary.status_title",
+            status=gr.records[0]["reported_status"] if gr.records else "",
+        ),
+        "": say("import.summary.status_none"),
     }[gr.status_from]
     head = "、".join(str(r + 1) for r in gr.mapping.header_rows)
-    what = "任务" if gr.kind == "tasks" else "预期目标"
+    what = say("import.what.tasks" if gr.kind == "tasks" else "import.what.indicators")
     if gr.continued:
-        what = "上一表格的续表，" + what
-    return (
-        f"{gr.grid.where()}：表头在第{head}行，{what}{len(gr.records)}项；"
-        + "，".join(pairs)
-        + f"；{status}"
+        what = say("import.summary.continued") + what
+    return say(
+        "import.summary.grid",
+        place=gr.grid.where(),
+        head=head,
+        what=what,
+        count=len(gr.records),
+        pairs="，".join(pairs),
+        status=status,
     )
 
 
@@ -429,8 +440,12 @@ def parse_columns(columns: dict[str, str]) -> dict[str, str]:
         if field_name is None:
             raise DataError.at(
                 "parameters",
-                f"--column {header}={target}：“{target}”不是台账的列；可用："
-                f"{'、'.join(k for k in fields if k != IGNORE)}",
+                say(
+                    "param.column_target",
+                    header=header,
+                    target=target,
+                    allowed="、".join(k for k in fields if k != IGNORE),
+                ),
                 column="column",
             )
         out[_norm(header)] = field_name
@@ -477,18 +492,23 @@ def import_files(
             read.append(gr)
             lines.append(_mapping_line(gr))
         else:
-            lines.append(f"{g.where()}：没有“工作任务”或“预期目标”表头，未读取")
+            lines.append(say("import.summary.skipped", place=g.where()))
     if problems:
         raise DataError(problems)
     task_grids = [gr for gr in read if gr.kind == "tasks"]
     if not task_grids:
         seen = "；".join(
-            f"{g.where()}首行：{'、'.join(c for c in g.rows[0] if c)[:60]}" for g in grids if g.rows
+            say(
+                "import.summary.first_row",
+                place=g.where(),
+                cells="、".join(c for c in g.rows[0] if c)[:60],
+            )
+            for g in grids
+            if g.rows
         )
         raise DataError.at(
             files[0],
-            "没有找到任务台账表：表头须有“工作任务”（或任务内容、项目内容等）和至少一个其他列"
-            f"（责任单位、进展情况……）。读到的表格：{seen or '无'}",
+            say("import.no_register", seen=seen or say("data.none")),
         )
     records = [(gr, r) for gr in task_grids for r in gr.records]
     has = {
@@ -539,9 +559,13 @@ def import_files(
         if unknown or len(old) != len(tasks):
             raise DataError.at(
                 tasks_file,
-                f"{year}年的任务台账已存在，且与导入的任务不同（例如“{(unknown or ['（任务数不同）'])[0][:30]}”"
-                f"不在原台账中；原台账{len(old)}项，导入{len(tasks)}项）。"
-                "若要以导入的文件替换原台账，请加 --replace",
+                say(
+                    "import.register_differs",
+                    year=year,
+                    example=(unknown or [say("import.count_differs")])[0][:30],
+                    old=len(old),
+                    new=len(tasks),
+                ),
             )
         write_register = False  # same register: keep its ids, write only the quarter
         mapped = new_keys.map(ids)
@@ -549,9 +573,7 @@ def import_files(
             progress["task_id"] = mapped.to_numpy()
     out_progress = qdir / "progress.csv"
     if progress is not None and out_progress.is_file() and not replace:
-        raise DataError.at(
-            out_progress, f"{year}年第{quarter}季度的进展已存在；若要替换，请加 --replace"
-        )
+        raise DataError.at(out_progress, say("import.progress_exists", year=year, quarter=quarter))
 
     indicators = indicator_progress = None
     ind_records = [(gr, r) for gr in read if gr.kind == "indicators" for r in gr.records]

@@ -18,6 +18,7 @@ import pandas as pd
 
 from helpers.core import paths
 from helpers.core.errors import DataError, ProblemList
+from helpers.core.messages import say
 from helpers.core.vocab import TaskStatus
 from helpers.core.writing import restore
 
@@ -111,11 +112,10 @@ def read_csv_checked(path: str | Path, kind: str) -> pd.DataFrame:
     schema = SCHEMAS[kind]
     if not path.is_file():
         how = {
-            "indicator_progress": "; the quarter's indicator figures are entered by hand, in the "
-            "columns of data/2022/Q3/indicator_progress.csv (see data/README.md)",
-            "progress": "; `workreport intake` writes it from the units' returned forms",
+            "indicator_progress": say("file.hint.indicator_progress"),
+            "progress": say("file.hint.progress"),
         }.get(kind, "")
-        raise DataError.at(path, f"file not found (expected the {kind} table){how}")
+        raise DataError.at(path, say("file.table_not_found", kind=kind, how=how))
     optional = OPTIONAL_COLUMNS[kind]
     df = read_text_csv(path, [c for c in schema if c not in optional])
     absent = [c for c in optional if c not in df.columns]
@@ -123,14 +123,14 @@ def read_csv_checked(path: str | Path, kind: str) -> pd.DataFrame:
         df[col] = ""
     problems = ProblemList()
     if df.empty:
-        raise DataError.at(path, "the file has a header but no data rows", row=2)
+        raise DataError.at(path, say("file.header_only"), row=2)
     out = pd.DataFrame(index=df.index)
     for col in df.columns:
         values = df[col].map(lambda v: v.strip() if isinstance(v, str) else v)
         dtype, required = schema.get(col, ("str", False))
         if required:
             for i in values.index[values == ""]:
-                problems.add(path, "empty; a value is required", row=i + 2, column=col)
+                problems.add(path, say("data.required"), row=i + 2, column=col)
         if dtype == "float":
             out[col] = _to_numbers(values, path, col, problems, integer=False)
         elif dtype == "int":
@@ -143,7 +143,7 @@ def read_csv_checked(path: str | Path, kind: str) -> pd.DataFrame:
         if value and not ID_PATTERN.match(str(value)):
             problems.add(
                 path,
-                f"id {value!r} may hold only letters, digits, '-', '_', '.'",
+                say("data.bad_id", value=value),
                 row=i + 2,
                 column=id_col,
             )
@@ -151,7 +151,7 @@ def read_csv_checked(path: str | Path, kind: str) -> pd.DataFrame:
     for i, value in dup.items():
         first = ids.index[ids == value][0]
         problems.add(
-            path, f"duplicate id {value!r} (first at row {first + 2})", row=i + 2, column=id_col
+            path, say("data.duplicate_id", value=value, first=first + 2), row=i + 2, column=id_col
         )
     problems.raise_if_any()
     out.attrs["source_file"] = str(path)
@@ -169,8 +169,7 @@ def _to_numbers(values, path, col, problems, integer: bool):
         if "," in text and not _THOUSANDS.match(text):
             problems.add(
                 path,
-                f"“{v}”中的逗号像是小数点（或分隔位置不对）；小数点请用“.”，如 2.6，"
-                "千位分隔只能每三位一个逗号",
+                say("data.comma_decimal", value=v),
                 row=i + 2,
                 column=col,
             )
@@ -179,21 +178,21 @@ def _to_numbers(values, path, col, problems, integer: bool):
         try:
             number = float(text.replace(",", ""))
         except ValueError:
-            hint = "; write the number without the % sign" if text.endswith("%") else ""
-            problems.add(path, f"{v!r} is not a number{hint}", row=i + 2, column=col)
+            hint = say("data.hint.percent") if text.endswith("%") else ""
+            problems.add(path, say("data.not_number", value=v, hint=hint), row=i + 2, column=col)
             result.append(pd.NA)
             continue
         if not math.isfinite(number):
             problems.add(
                 path,
-                f"“{v}”不是一个有限的数（NaN、inf 不能作为数值）；没有数据请留空",
+                say("data.not_finite", value=v),
                 row=i + 2,
                 column=col,
             )
             result.append(pd.NA)
             continue
         if integer and not number.is_integer():
-            problems.add(path, f"{v!r} is not a whole number", row=i + 2, column=col)
+            problems.add(path, say("data.not_whole", value=v), row=i + 2, column=col)
             result.append(pd.NA)
             continue
         result.append(int(number) if integer else number)
@@ -235,11 +234,19 @@ def load_quarter(data_dir: str | Path | None, year: int, quarter: int) -> Quarte
     qdir = paths.quarter_dir(data_dir, year, quarter)
     if not ydir.is_dir():
         have = sorted(p.name for p in data_dir.glob("[0-9][0-9][0-9][0-9]") if p.is_dir())
-        raise DataError.at(ydir, f"no register for {year}; years available: {have or 'none'}")
+        raise DataError.at(
+            ydir, say("data.no_year", year=year, have="、".join(have) or say("data.none"))
+        )
     if not qdir.is_dir():
         have = sorted(p.name for p in ydir.glob("Q[1-4]") if p.is_dir())
         raise DataError.at(
-            qdir, f"no progress for {year} Q{quarter}; quarters available: {have or 'none'}"
+            qdir,
+            say(
+                "data.no_quarter",
+                year=year,
+                quarter=quarter,
+                have="、".join(have) or say("data.none"),
+            ),
         )
     files = {
         "tasks": ydir / "tasks.csv",
@@ -267,7 +274,7 @@ def load_quarter(data_dir: str | Path | None, year: int, quarter: int) -> Quarte
         if tid not in known:
             problems.add(
                 files["progress"],
-                f"task id {tid!r} is not in the register ({files['tasks'].name})",
+                say("data.unknown_task", value=tid, register=files["tasks"].name),
                 row=i + 2,
                 column="task_id",
             )
@@ -275,8 +282,11 @@ def load_quarter(data_dir: str | Path | None, year: int, quarter: int) -> Quarte
         if status not in REPORTED_STATUSES:
             problems.add(
                 files["progress"],
-                f"status {status!r} is not one of "
-                f"{', '.join(s for s in REPORTED_STATUSES if s)} (or empty)",
+                say(
+                    "data.bad_status",
+                    value=status,
+                    allowed="、".join(s for s in REPORTED_STATUSES if s),
+                ),
                 row=i + 2,
                 column="reported_status",
             )
@@ -286,7 +296,7 @@ def load_quarter(data_dir: str | Path | None, year: int, quarter: int) -> Quarte
         if iid not in known_ind:
             problems.add(
                 files["indicator_progress"],
-                f"indicator id {iid!r} is not in the register ({files['indicators'].name})",
+                say("data.unknown_indicator", value=iid, register=files["indicators"].name),
                 row=i + 2,
                 column="indicator_id",
             )
@@ -297,14 +307,14 @@ def load_quarter(data_dir: str | Path | None, year: int, quarter: int) -> Quarte
         if not m or not (1 <= int(m.group(1)) <= int(m.group(2)) <= 12):
             problems.add(
                 files["indicator_progress"],
-                f"period {period!r} is not like '1-9月'",
+                say("data.bad_period", value=period),
                 row=i + 2,
                 column="period",
             )
         elif int(m.group(2)) > quarter * 3:
             problems.add(
                 files["indicator_progress"],
-                f"period {period!r} ends after the report's period 1-{quarter * 3}月",
+                say("data.period_too_late", value=period, months=quarter * 3),
                 row=i + 2,
                 column="period",
             )
@@ -384,27 +394,26 @@ def read_text_csv(path: Path, columns: list[str]) -> pd.DataFrame:
     if size > MAX_CSV_BYTES:
         raise DataError.at(
             path,
-            f"文件有 {size / 1e6:.0f} MB，超过上限 {MAX_CSV_BYTES / 1e6:.0f} MB；请检查是否选错了文件",
+            say("file.too_big", size_mb=size / 1e6, limit_mb=MAX_CSV_BYTES / 1e6),
         )
     raw = path.read_bytes()
     if not raw.strip(b"\xef\xbb\xbf \r\n\t"):
-        raise DataError.at(path, "the file is empty; expected a header row and data rows")
+        raise DataError.at(path, say("file.empty"))
     try:
         raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         hint = ""
-        for part, where in ((raw, ""), (raw[exc.start :], "from this row on, ")):
+        for part, where in ((raw, ""), (raw[exc.start :], say("file.gbk_hint_from_here"))):
             try:
                 part.decode("gb18030")
             except UnicodeDecodeError:
                 continue
-            hint = f" {where}It looks like GBK/GB18030 (Excel's plain 'CSV' on Chinese Windows);"
+            hint = say("file.gbk_hint", where=where)
             break
         line = _excel_row(raw[: exc.start].decode("utf-8-sig"))
         raise DataError.at(
             path,
-            f"not UTF-8 text (first bad byte at offset {exc.start}).{hint} "
-            "re-save it as 'CSV UTF-8'",
+            say("file.not_utf8_csv", offset=exc.start, hint=hint),
             row=line,
         ) from exc
     try:
@@ -413,7 +422,7 @@ def read_text_csv(path: Path, columns: list[str]) -> pd.DataFrame:
             path, dtype=str, keep_default_na=False, encoding="utf-8-sig", skip_blank_lines=False
         )
     except pd.errors.ParserError as exc:
-        raise DataError.at(path, f"not a well-formed CSV: {exc}") from exc
+        raise DataError.at(path, say("file.bad_csv", detail=exc)) from exc
     # The pack's own CSVs neutralise text that a spreadsheet would run ("'=…"): read it back as
     # it was typed.
     df = df.map(restore)
@@ -423,7 +432,11 @@ def read_text_csv(path: Path, columns: list[str]) -> pd.DataFrame:
     if missing:
         raise DataError.at(
             path,
-            f"missing column(s) {', '.join(missing)}; the file has: {', '.join(map(str, df.columns))}",
+            say(
+                "file.missing_columns",
+                missing="、".join(missing),
+                have="、".join(map(str, df.columns)),
+            ),
             row=1,
             column=missing[0],
         )

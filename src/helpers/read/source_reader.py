@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from helpers.core.errors import DataError
+from helpers.core.messages import say
 
 ANNEX_HEADINGS = {"附件1": "indicators", "附件2": "lagging", "附件3": "normal"}
 # Artefacts Word leaves in the text when a document is converted.
@@ -102,7 +103,7 @@ def _rows(lines: list[tuple[int, str]]) -> list[Row]:
         else:
             if current is None or not current.cells:
                 raise DataError.at(
-                    "report text", f"text outside any table cell: {line[:40]!r}", row=lineno
+                    "report text", say("source.outside_cell", text=line[:40]), row=lineno
                 )
             current.cells[-1] += "\n" + line
     for row in rows:
@@ -132,7 +133,7 @@ def parse_report(path: str | Path) -> ParsedReport:
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        raise DataError.at(path, f"not UTF-8 text (byte {exc.start}); save it as UTF-8") from exc
+        raise DataError.at(path, say("source.not_utf8", offset=exc.start)) from exc
     lines = text.split("\n")
     starts: dict[str, int] = {}
     for i, line in enumerate(lines):
@@ -140,7 +141,7 @@ def parse_report(path: str | Path) -> ParsedReport:
             starts[line.strip()] = i
     missing = [h for h in ANNEX_HEADINGS if h not in starts]
     if missing:
-        raise DataError.at(path, f"annex heading(s) not found: {', '.join(missing)}")
+        raise DataError.at(path, say("source.no_annex", missing="、".join(missing)))
     order = sorted(starts.items(), key=lambda kv: kv[1])
     tables: dict[str, list[Row]] = {}
     for k, (heading, begin) in enumerate(order):
@@ -149,7 +150,7 @@ def parse_report(path: str | Path) -> ParsedReport:
         block = [(n + 1, lines[n]) for n in range(begin + 2, end)]
         rows = _rows(block)
         if not rows:
-            raise DataError.at(path, f"{heading} has no table", row=begin + 1)
+            raise DataError.at(path, say("source.no_table", heading=heading), row=begin + 1)
         tables[ANNEX_HEADINGS[heading]] = rows[1:]  # drop the header row
     body = "\n".join(lines[: order[0][1]])
     return ParsedReport(str(path), body, tables["indicators"], tables["lagging"], tables["normal"])

@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from helpers.core.errors import DataError
+from helpers.core.messages import say
 from helpers.read.importers import Grid
 
 
@@ -38,16 +39,14 @@ def read_xlsx_sheets(path: str | Path) -> list[Grid]:
     """
     path = Path(path)
     if not path.is_file():
-        raise DataError.at(path, "找不到文件")
+        raise DataError.at(path, say("file.not_found"))
     try:
         wb = load_workbook(path, data_only=True)
         # A cell Excel took for a formula (a unit typed "=1-9月改造12个") has no computed value:
         # its words are in the formula, read from the second copy, never dropped as empty.
         formulas = load_workbook(path, data_only=False)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
-        raise DataError.at(
-            path, f"不是 Excel .xlsx 文件（{exc}）；.xls 文件请在 Excel 中另存为 .xlsx 后再导入"
-        ) from exc
+        raise DataError.at(path, say("file.not_xlsx", detail=exc)) from exc
     grids = []
     for ws in wb.worksheets:
         if ws.sheet_state != "visible":

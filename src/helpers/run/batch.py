@@ -23,6 +23,7 @@ import nbformat
 
 from helpers.core import paths
 from helpers.core.errors import DataError
+from helpers.core.messages import say
 
 NOTEBOOK_TITLES = {
     "00_report": "总报告",
@@ -50,7 +51,7 @@ def list_notebooks(notebooks_dir: Path) -> list[Path]:
     """The report's notebooks, in order (``NN_name.ipynb``)."""
     found = sorted(p for p in Path(notebooks_dir).glob("[0-9][0-9]_*.ipynb"))
     if not found:
-        raise DataError.at(notebooks_dir, "no notebooks named NN_name.ipynb found")
+        raise DataError.at(notebooks_dir, say("batch.no_notebooks"))
     return found
 
 
@@ -64,7 +65,13 @@ def _failed_cell(nb_path: Path) -> str:
         for out in cell.get("outputs", []):
             if out.get("output_type") == "error":
                 first = cell.source.strip().splitlines()[0] if cell.source.strip() else ""
-                return f"cell {i} ({first[:60]!r}): {out.get('ename')}: {out.get('evalue')}"
+                return say(
+                    "batch.failed_cell",
+                    cell=i,
+                    first=first[:60],
+                    ename=out.get("ename"),
+                    evalue=out.get("evalue"),
+                )
     return ""
 
 
@@ -105,7 +112,12 @@ def run_notebook(
                 render_html(dest, html_dest, title)
             return NotebookResult(src.stem, True, dest, time.perf_counter() - start)
         except pm.PapermillExecutionError as exc:
-            detail = _failed_cell(dest) or f"cell {exc.exec_count}: {exc.ename}: {exc.evalue}"
+            detail = _failed_cell(dest) or say(
+                "batch.failed_at",
+                cell=exc.exec_count,
+                ename=exc.ename,
+                evalue=exc.evalue,
+            )
             return NotebookResult(src.stem, False, dest, time.perf_counter() - start, detail)
         except Exception as exc:  # kernel start collisions, cell timeouts, dead kernels
             if attempt == 2 or "timeout" in type(exc).__name__.lower() or "Timeout" in str(exc):
@@ -202,7 +214,10 @@ def run_quarter(
                 from tqdm import tqdm
 
                 bar = tqdm(
-                    total=len(notebooks), desc=f"{year}-Q{quarter}", unit="本", file=sys.stderr
+                    total=len(notebooks),
+                    desc=say("batch.bar", year=year, quarter=quarter),
+                    unit=say("batch.bar_unit"),
+                    file=sys.stderr,
                 )
             with ProcessPoolExecutor(
                 max_workers=max(1, jobs), initializer=end_with_parent, initargs=(os.getpid(),)
@@ -335,17 +350,14 @@ def run_many(
         Bad parameters or data, before any notebook runs for that quarter.
     """
     if jobs < 1:
-        raise DataError.at("parameters", f"--jobs must be at least 1, got {jobs}", column="jobs")
+        raise DataError.at("parameters", say("param.jobs", value=jobs), column="jobs")
     if timeout < 1:
-        raise DataError.at(
-            "parameters", f"--timeout must be at least 1 second, got {timeout}", column="timeout"
-        )
+        raise DataError.at("parameters", say("param.timeout", value=timeout), column="timeout")
     pairs = [(y, q) for y in years for q in quarters]
     if out is not None and len(pairs) > 1:
         raise DataError.at(
             "parameters",
-            "--out names one folder; run one quarter at a time "
-            "with --out, or leave it out for several",
+            say("param.out_one_quarter"),
             column="out",
         )
     status = 0
@@ -368,15 +380,21 @@ def run_many(
             status = 1
             failed = Path(target).resolve().parent / "_failed"
             for r in bad:
-                print(f"失败 / FAILED {year}-Q{quarter} {r.name}.ipynb: {r.error}", file=sys.stderr)
-            print(
-                f"  executed notebooks kept under {failed}/; {target} was left as it was",
-                file=sys.stderr,
-            )
+                print(
+                    say("batch.failed", year=year, quarter=quarter, name=r.name, error=r.error),
+                    file=sys.stderr,
+                )
+            print(say("batch.failed_kept", failed=failed, target=target), file=sys.stderr)
         else:
             print(
-                f"{year}-Q{quarter}: {len(results)} notebooks in "
-                f"{time.perf_counter() - started:.1f}s -> {Path(target) / 'index.html'}"
+                say(
+                    "batch.done",
+                    year=year,
+                    quarter=quarter,
+                    count=len(results),
+                    seconds=time.perf_counter() - started,
+                    index=Path(target) / "index.html",
+                )
             )
     return status
 

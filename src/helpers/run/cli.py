@@ -13,6 +13,7 @@ from pathlib import Path
 
 from helpers.core import paths
 from helpers.core.errors import DataError
+from helpers.core.messages import say
 
 
 def _add_common(p: argparse.ArgumentParser) -> None:
@@ -123,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return _dispatch(args)
     except DataError as err:
-        print(f"错误 / error: {err}", file=sys.stderr)
+        print(say("cli.error", error=err), file=sys.stderr)
         return 2
     except OSError as err:
         print(os_error_message(err), file=sys.stderr)
@@ -151,10 +152,7 @@ def os_error_message(err: OSError) -> str:
     where = err.filename if err.filename is not None else "?"
     if err.filename2 is not None:
         where = f"{where} -> {err.filename2}"
-    return (
-        f"错误 / error: {where}: {reason}（{err.strerror or err}）。"
-        "未留下写了一半的文件，原有文件保持原样；请换一个可写的位置或腾出空间后重试。"
-    )
+    return say("cli.os_error", where=where, reason=reason, detail=err.strerror or err)
 
 
 def _dispatch(args) -> int:
@@ -220,13 +218,8 @@ def _dispatch(args) -> int:
                 replace=args.replace,
             )
         except DataError as err:
-            print(f"错误 / error: {err}", file=sys.stderr)
-            print(
-                "未写入任何文件 / nothing was written. 改正后重新收取，或加 --partial 先写入"
-                "有效的报送并列出其余 / fix the forms and run again, or add --partial to write "
-                "the valid returns and list the rest.",
-                file=sys.stderr,
-            )
+            print(say("cli.error", error=err), file=sys.stderr)
+            print(say("cli.intake_nothing_written"), file=sys.stderr)
             return 2
         print(result)
         return 0
@@ -235,9 +228,7 @@ def _dispatch(args) -> int:
 
         for path in init_office(args.folder, args.place, args.kind, args.level, args.year):
             print(path)
-        print(
-            f"下一步：workreport import --data-dir {args.folder} --year {args.year} --quarter 季度 台账文件"
-        )
+        print(say("cli.next_import", folder=args.folder, year=args.year))
         return 0
     if args.command == "import":
         if len(args.files) == 1 and args.files[0].lower().endswith(".txt"):
@@ -254,7 +245,7 @@ def _dispatch(args) -> int:
             if not sep or not header.strip() or not target.strip():
                 raise DataError.at(
                     "parameters",
-                    f"--column {item}：应写作 表头=列，如 备注=工作板块",
+                    say("param.column_form", item=item),
                     column="column",
                 )
             columns[header.strip()] = target.strip()
@@ -262,9 +253,6 @@ def _dispatch(args) -> int:
             args.files, args.data_dir, args.year, args.quarter, args.replace, columns
         )
         print(result)
-        print(
-            f"下一步：workreport run --data-dir {args.data_dir} "
-            f"--year {args.year} --quarter {args.quarter}"
-        )
+        print(say("cli.next_run", folder=args.data_dir, year=args.year, quarter=args.quarter))
         return 0
     raise AssertionError(args.command)  # pragma: no cover

@@ -22,6 +22,7 @@ from helpers.compute.engine import compute_subtargets
 from helpers.core import paths
 from helpers.core.config import load_settings
 from helpers.core.errors import DataError, ProblemList
+from helpers.core.messages import say
 from helpers.core.writing import free_path, refuse_inside_data, write_csv
 from helpers.present.tables import targets_table
 from helpers.read.loading import read_text_csv
@@ -67,12 +68,12 @@ def read_submission(path: str | Path, sheet: str | int | None = None) -> pd.Data
     """
     path = Path(path)
     if not path.is_file():
-        raise DataError.at(path, "file not found")
+        raise DataError.at(path, say("file.not_found"))
     if path.suffix.lower() in EXCEL_SUFFIXES:
         try:
             df = pd.read_excel(path, sheet_name=sheet or 0, dtype=str).fillna("")
         except (ValueError, KeyError, OSError) as exc:
-            raise DataError.at(path, f"cannot read the workbook: {exc}") from exc
+            raise DataError.at(path, say("file.unreadable_workbook", detail=exc)) from exc
         df = df[~(df.apply(lambda col: col.str.strip() == "")).all(axis=1)]
     else:
         df = read_text_csv(path, [])
@@ -81,9 +82,11 @@ def read_submission(path: str | Path, sheet: str | int | None = None) -> pd.Data
     if missing:
         raise DataError.at(
             path,
-            f"missing column(s) {', '.join(missing)}; the file has: "
-            f"{', '.join(map(str, df.columns))}（任务列可写 工作任务/任务内容，"
-            "进展列可写 进展情况/完成情况/任务进展情况）",
+            say(
+                "extract.missing_columns",
+                missing="、".join(missing),
+                have="、".join(map(str, df.columns)),
+            ),
             row=1,
             column=missing[0],
         )
@@ -103,12 +106,12 @@ def extract_csv(path: str | Path, quarter: int = 3, sheet: str | int | None = No
     """
     path = Path(path)
     if not 1 <= int(quarter) <= 4:
-        raise DataError.at("parameters", f"quarter must be 1-4, got {quarter}", column="quarter")
+        raise DataError.at("parameters", say("param.quarter", value=quarter), column="quarter")
     df = read_submission(path, sheet)
     problems = ProblemList()
     for i, text in df["task"].items():
         if not str(text).strip():
-            problems.add(path, "empty task text", row=i + 2, column="task")
+            problems.add(path, say("extract.empty_task"), row=i + 2, column="task")
     problems.raise_if_any()
     if "task_id" in df.columns and df["task_id"].str.strip().all() and df["task_id"].is_unique:
         ids = list(df["task_id"].str.strip())
@@ -137,5 +140,5 @@ def write_extract(df: pd.DataFrame, out: str | Path, data_dir: str | Path | None
     out = Path(out)
     refuse_inside_data(out, paths.DATA_DIR if data_dir is None else data_dir, holds=False)
     if out.is_dir():
-        raise DataError.at(out, "这是一个文件夹；--out 须是一个 .csv 文件", column="--out")
+        raise DataError.at(out, say("out.is_folder_csv"), column="--out")
     return write_csv(df, free_path(out))

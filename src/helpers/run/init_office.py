@@ -12,6 +12,7 @@ from pathlib import Path
 from helpers.core import paths
 from helpers.core.config import ReportNames, load_settings
 from helpers.core.errors import DataError
+from helpers.core.messages import say
 from helpers.core.writing import write_text
 
 KINDS = ("政府工作报告", "民生实事", "重点项目")
@@ -30,12 +31,12 @@ def report_names(place: str, kind: str = "政府工作报告", level: str = "") 
     if level not in LEVELS:
         raise DataError.at(
             "parameters",
-            f"无法从地名“{place}”看出是区、县还是市，请加 --level 区/县/市",
+            say("param.level", place=place),
             column="level",
         )
     if kind not in KINDS:
         raise DataError.at(
-            "parameters", f"报告类型“{kind}”不是 {'、'.join(KINDS)} 之一", column="kind"
+            "parameters", say("param.kind", kind=kind, allowed="、".join(KINDS)), column="kind"
         )
     subject = {
         "政府工作报告": (f"{level}政府工作报告重点任务", f"{level}政府工作报告重点工作任务"),
@@ -108,7 +109,7 @@ def init_office(
     folder = Path(folder)
     target = folder / paths.DATA_SETTINGS
     if target.exists():
-        raise DataError.at(target, "设置文件已存在，未改动；如要重新生成，请先删除或改名")
+        raise DataError.at(target, say("out.settings_exist"))
     names = report_names(place, kind, level)
     lines = [SETTINGS_HEAD.format(place=names.place, folder=folder)]
     for key, value in vars(names).items():
