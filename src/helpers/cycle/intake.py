@@ -97,6 +97,7 @@ class IntakeResult:
     rows_accepted: int
     tasks_returned: list[str]  # accepted and written
     tasks_missing: list[str]  # in the register, returned by nobody: 未报送, never zero
+    units_missing: list[str]  # one line per lead unit not heard from yet, naming its tasks
     tasks_rejected: list[str] = field(default_factory=list)  # returned, but with a problem
     rejected: list[Problem] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
@@ -126,6 +127,7 @@ class IntakeResult:
                 ids=_ids(self.tasks_rejected),
             ),
         ]
+        lines.extend(f"    - {line}" for line in self.units_missing)
         if self.rejected:
             lines.append(say("intake.summary.problems", count=len(self.rejected)))
             lines.extend(f"    - {line}" for line in capped_lines(self.rejected))
@@ -234,9 +236,11 @@ def intake(
     missing = [t for t in task_ids if t not in returned_ids and t not in earlier]
     failed_files = {Path(i.problem.file) for i in issues if i.whole_file}
     # A workbook that could not be read would list every task it holds as missing: noise.
+    # Returns accumulate over calls, so units not heard from yet do not stop this batch: they are
+    # listed, per unit, and their tasks show as 未报送 until they return.
     missing_issues = [] if failed_files else _missing_issues(register, missing)
-    if not partial and (issues or missing_issues):
-        raise DataError([i.problem for i in issues + missing_issues])
+    if not partial and issues:
+        raise DataError([i.problem for i in issues])
     bad_tasks = {i.task_id for i in issues if i.task_id}
     accepted: dict[str, _Return] = {}
     for r in returns:
@@ -254,6 +258,7 @@ def intake(
         rows_accepted=sum(rows_in[(r.file, t)] for t, r in accepted.items()),
         tasks_returned=list(accepted),
         tasks_missing=missing,
+        units_missing=[i.problem.message for i in missing_issues],
         tasks_rejected=rejected_ids,
         rejected=[i.problem for i in issues],
         written=written,
