@@ -309,6 +309,15 @@ def headline(analysis: Analysis) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["项目", "数量", "构成"])
 
 
+#: The Chinese header of a grouping column in the tables beside the charts.
+GROUP_NAMES = {
+    "section": "工作板块",
+    "lead_units": "责任单位",
+    "leaders": "责任领导",
+    "owner": "责任主体",
+}
+
+
 def status_counts(df: pd.DataFrame, by: str, status_col: str, order: list[str]) -> pd.DataFrame:
     """Counts of each status per group, the table beside a status chart (groups in data order)."""
     table = pd.crosstab(df[by], df[status_col])
@@ -316,7 +325,8 @@ def status_counts(df: pd.DataFrame, by: str, status_col: str, order: list[str]) 
     groups = list(dict.fromkeys(df[by]))
     table = table.reindex(index=groups, columns=cols, fill_value=0)
     table["合计"] = table.sum(axis=1)
-    return table.reset_index()
+    table.columns.name = None
+    return table.reset_index().rename(columns={by: GROUP_NAMES.get(by, by)})
 
 
 def indicator_table(analysis: Analysis) -> pd.DataFrame:
