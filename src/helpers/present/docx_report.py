@@ -493,7 +493,10 @@ def build_docx(
     props = doc.core_properties
     props.title = _clean("".join(body.title))
     props.author = "workreport-progress"
-    props.comments = _clean(provenance_text(analysis.provenance))
+    # Word's document properties hold at most 255 characters (python-docx refuses more): a long
+    # data folder path is cut there; the full provenance is in the document itself.
+    comments = _clean(provenance_text(analysis.provenance))
+    props.comments = comments if len(comments) <= 255 else comments[:254] + "…"
 
     section = doc.sections[0]
     _portrait(section)
