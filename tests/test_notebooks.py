@@ -255,6 +255,7 @@ def test_single_file_report_stands_alone(report):
     assert 'href="index.html"' not in single and 'src="http' not in single  # nothing beside it
     assert 'class="wr-report wr-memo"' not in single  # the internal memo is not forwarded
     assert single.count("生成信息") == 1
+    assert "同目录其它页面" not in single and "同目录其它页面" in index  # a cell tagged pages-only
 
 
 def test_pages_are_lean(report):

@@ -158,6 +158,8 @@ def single_report(executed: list[Path], dest: Path, year: int, quarter: int) -> 
     for i, nb in enumerate(parts, 1):
         merged.cells.append(nbformat.v4.new_markdown_cell(f'<a id="wr-part-{i}"></a>'))
         for cell in nb.cells:
+            if "pages-only" in cell.metadata.get("tags", []):  # e.g. "see the other pages"
+                continue
             if cell.cell_type == "code" and any(s in cell.source for s in SINGLE_FILE_OMITS):
                 if "nb.footer(" in cell.source:
                     footer = cell
