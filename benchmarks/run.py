@@ -270,6 +270,43 @@ def bench_parallel(n: int, quarters: list[int], work: Path, failures: list[str])
 
 
 # --------------------------------------------------------------------------------------------
+#: Pages allowed to be larger than PAGE_LIMIT_KB: the annex and the single-file report.
+LARGE_PAGES = ("04_annexes.html", "report.html")
+PAGE_LIMIT_KB = 300
+TOTAL_LIMIT_KB = 2048
+
+
+def goal_rows(res: dict) -> list[list[str]]:
+    """Each figure issue 14 sets a goal for, as measured in this run (only the parts run)."""
+    rows = []
+    if "kernel_floor" in res:
+        k = res["kernel_floor"]["run_over_floor"]
+        rows.append(["run ÷ floor", f"{k:.2f}×", "≤ 1.5×", "yes" if k <= 1.5 else "no"])
+    if "html" in res:
+        total = res["html"]["html_total_kb"]
+        ok = total <= TOTAL_LIMIT_KB
+        rows.append(["HTML total", f"{total:.0f} KB", "≤ 2048 KB", "yes" if ok else "no"])
+        for page, kb in res["html"]["pages_kb"].items():
+            if page not in LARGE_PAGES:
+                ok = kb <= PAGE_LIMIT_KB
+                rows.append([page, f"{kb:.0f} KB", "≤ 300 KB", "yes" if ok else "no"])
+    done = {r["size"]: r for r in res.get("engine", []) if "engine_seconds" in r}
+    if 100_000 in done:
+        r = done[100_000]
+        ratio = r["engine_seconds"] / r["read_seconds"]
+        rows.append(
+            ["engine 100k ÷ read", f"{ratio:.1f}×", "≤ 10×", "yes" if ratio <= 10 else "no"]
+        )
+        if 10_000 in done:
+            scale = r["engine_seconds"] / done[10_000]["engine_seconds"]
+            rows.append(["10k → 100k", f"{scale:.1f}×", "≤ 11×", "yes" if scale <= 11 else "no"])
+    if "parallel" in res:
+        rows.append(
+            ["--jobs 2 speed-up", f"{res['parallel']['speedup']:.2f}×", "(2 cores: ≤ 2×)", "–"]
+        )
+    return rows
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="1k and 10k; 1 district × Q2, Q3")
@@ -314,6 +351,12 @@ def main(argv: list[str] | None = None) -> int:
                 f"--jobs 2 over --jobs 1 across {p['quarter_runs']} quarter runs: "
                 f"{p['speedup']:.2f}× ({p['jobs1_seconds']:.0f} s vs {p['jobs2_seconds']:.0f} s)"
             )
+    goals = goal_rows(res)
+    if goals:
+        res["goals"] = goals
+        text.append(
+            "Against issue 14's goals\n" + table(["figure", "measured", "goal", "met"], goals)
+        )
     res["failures"] = failures
     out = "\n\n".join(text + ([f"FAILED: {f}" for f in failures] if failures else []))
     print("\n" + out)

@@ -183,7 +183,7 @@ def test_notebook_parameters_are_read_by_papermill():
     import papermill as pm
 
     params = pm.inspect_notebook(str(paths.NOTEBOOKS_DIR / "00_report.ipynb"))
-    assert set(params) == {"year", "quarter", "data_dir", "settings_file"}
+    assert set(params) == {"year", "quarter", "data_dir", "settings_file", "analysis_file"}
     assert params["quarter"]["inferred_type_name"] == "int"
     assert params["quarter"]["help"]
 

@@ -231,3 +231,19 @@ def test_libreoffice_converts_it_to_a_multipage_pdf(docx_file: Path, tmp_path: P
     pdf = tmp_path / "report.pdf"
     assert pdf.is_file()
     assert _pdf_pages(pdf) > 3
+
+
+def test_a_long_data_folder_path_fits_the_document_properties(analysis, tmp_path):
+    from helpers.present.docx_report import write_docx
+
+    long_dir = "/tmp/" + "很长的文件夹名称/" * 19 + "宁远县督查办数据" * 20
+    provenance = {
+        **analysis.provenance,
+        "parameters": {**analysis.provenance["parameters"], "data_dir": long_dir},
+    }
+    out = write_docx(dataclasses.replace(analysis, provenance=provenance), tmp_path / "r.docx")
+    doc = docx.Document(str(out))
+    assert len(doc.core_properties.comments) <= 255
+    text = "\n".join(p.text for p in doc.paragraphs)
+    # A document that is sent out names the data folder, never the folders above it.
+    assert "data_dir=" + "宁远县督查办数据" * 20 in text and "/tmp/" not in text

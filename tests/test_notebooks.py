@@ -238,3 +238,26 @@ def test_failed_notebook_fails_the_run_and_keeps_the_last_good_report(report, tm
     kept = list((report.parent / "_failed").glob("2022-Q3-*/01_indicators.ipynb"))
     assert kept, "the failed executed notebook is kept for inspection"
     assert not list(report.parent.glob(".2022-Q3.staging.*"))  # nothing half-written left
+
+
+def test_single_file_report_stands_alone(report):
+    single = (report / "report.html").read_text(encoding="utf-8")
+    index = (report / "index.html").read_text(encoding="utf-8")
+    assert 'href="report.html"' in index
+    assert "①1项指标符合预期" in single and "9项任务推进较为滞后" in single  # the letter
+    assert single.count('src="data:image/png;base64,') >= 5  # every part's charts
+    for annex in ("附件1", "附件2", "附件3"):
+        assert annex in single
+    assert 'class="wr-table wr-sortable"' in single  # the annex still searchable and sortable
+    assert 'href="index.html"' not in single and 'src="http' not in single  # nothing beside it
+    assert 'class="wr-report wr-memo"' not in single  # the internal memo is not forwarded
+    assert single.count("生成信息") == 1
+    assert "同目录其它页面" not in single and "同目录其它页面" in index  # a cell tagged pages-only
+
+
+def test_pages_are_lean(report):
+    sizes = {p.name: p.stat().st_size for p in report.glob("*.html")}
+    for name, size in sizes.items():
+        if name not in ("04_annexes.html", "report.html"):
+            assert size <= 300 * 1024, (name, size)
+    assert sum(sizes.values()) <= 2 * 1024 * 1024, sizes

@@ -79,6 +79,7 @@ def _run_notebooks(data_dir: Path, year: int = 2023, quarter: int = 3) -> None:
             if "parameters" in cell.get("metadata", {}).get("tags", []):
                 source = (
                     f"year={year}\nquarter={quarter}\ndata_dir={str(data_dir)!r}\nsettings_file=''"
+                    "\nanalysis_file=''"
                 )
             exec(compile(source, str(nb_path), "exec"), namespace)
         plt.close("all")

@@ -46,6 +46,9 @@ class Analysis:
     provenance: dict = field(default_factory=dict)
     #: Seconds each step of :func:`analyse` took, in order (``load``, ``read_targets`` …).
     timings: dict[str, float] = field(default_factory=dict)
+    #: Every file the result depends on, present or not (data, side files, settings): the key
+    #: of a cached analysis (:mod:`helpers.compute.cache`).
+    inputs: dict[str, str] = field(default_factory=dict)
 
     @property
     def reporting_period(self) -> Period:
@@ -352,4 +355,9 @@ def analyse(
         checks,
         provenance,
         timer.seconds,
+        {
+            **{k: str(p) for k, p in used.items()},
+            "settings": str(settings_file or ""),
+            "default_settings": str(paths.DEFAULT_SETTINGS),
+        },
     )

@@ -1133,47 +1133,16 @@ def read_targets(
     rows = []
     adds = curation[curation["field"] == "add"]
     adds_by_task = {k: g for k, g in adds.groupby("task_id", sort=False)}
+    # Identical texts are read once: what is read from a task's text and its progress depends on
+    # those two texts only (and the report's months), so a register repeating them (the same
+    # task for many units) reads each pair once and copies the rows.
+    read_once: dict[tuple[str, str], list[dict]] = {}
     for task in tasks.itertuples():
         prog = text_by_task.get(task.task_id, "")
-        targets = extract_targets(normalize(task.task))
-        candidates = find_quantities(prog) if targets and prog else []  # once per task
-        pairs = pair_all(targets, prog, candidates)
-        stated = _assign_stated(targets, [a for a, _ in pairs], prog) if prog else []
-        for k, t in enumerate(targets):
-            actual, score = pairs[k]
-            period = None
-            if actual is not None:
-                period = find_period(prog, actual.start)
-            rate = stated[k] if stated else None
-            rows.append(
-                {
-                    "task_id": task.task_id,
-                    "target_no": t.target_no,
-                    "metric": t.metric,
-                    "kind": t.kind,
-                    "direction": t.direction,
-                    "target": t.quantity.value,
-                    "unit": t.quantity.unit,
-                    "target_text": t.quantity.before[-12:] + t.quantity.raw + t.quantity.after[:10],
-                    "actual": actual.value if actual is not None else float("nan"),
-                    "actual_period": format_period(period or (1, report_months))
-                    if actual is not None
-                    else "",
-                    "actual_text": _sentence(prog, actual) if actual is not None else "",
-                    "match_score": round(score, 2),
-                    "source": "extracted",
-                    "curation_reason": "",
-                    "baseline": t.baseline if t.baseline is not None else float("nan"),
-                    "target_range": t.target_range,
-                    "stated_rate": rate[0] if rate else float("nan"),
-                    "stated_rate_text": rate[1] if rate else "",
-                    "target_span": t.quantity.raw,
-                    "actual_span": actual.raw if actual is not None else "",
-                    # 约, 近, 不足, 以上, 左右 …: the figure is approximate or a bound, as written.
-                    "target_approx": t.quantity.approx,
-                    "actual_approx": actual.approx if actual is not None else "",
-                }
-            )
+        known = read_once.get((task.task, prog))
+        if known is None:
+            known = read_once[(task.task, prog)] = _read_task(task.task, prog, report_months)
+        rows.extend({"task_id": task.task_id, **r} for r in known)
         # Curated additions: targets stated in words (全覆盖) or numbers the reader cannot see.
         # Almost no task has additions; an empty iterrows() still costs ~60 µs a task.
         extra = adds_by_task[task.task_id].iterrows() if task.task_id in adds_by_task else ()
@@ -1201,6 +1170,51 @@ def read_targets(
         df = _apply_returned(df, returned, report_months)
     df = _apply_curation(df, curation, report_months)
     return df.sort_values(["task_id", "target_no"], kind="stable").reset_index(drop=True)
+
+
+def _read_task(task_text: str, prog: str, report_months: int) -> list[dict]:
+    """The sub-target rows read from one task's text and its (normalised) progress text,
+    without the task's id: everything here depends on the two texts only."""
+    rows = []
+    targets = extract_targets(normalize(task_text))
+    candidates = find_quantities(prog) if targets and prog else []  # once per task
+    pairs = pair_all(targets, prog, candidates)
+    stated = _assign_stated(targets, [a for a, _ in pairs], prog) if prog else []
+    for k, t in enumerate(targets):
+        actual, score = pairs[k]
+        period = None
+        if actual is not None:
+            period = find_period(prog, actual.start)
+        rate = stated[k] if stated else None
+        rows.append(
+            {
+                "target_no": t.target_no,
+                "metric": t.metric,
+                "kind": t.kind,
+                "direction": t.direction,
+                "target": t.quantity.value,
+                "unit": t.quantity.unit,
+                "target_text": t.quantity.before[-12:] + t.quantity.raw + t.quantity.after[:10],
+                "actual": actual.value if actual is not None else float("nan"),
+                "actual_period": format_period(period or (1, report_months))
+                if actual is not None
+                else "",
+                "actual_text": _sentence(prog, actual) if actual is not None else "",
+                "match_score": round(score, 2),
+                "source": "extracted",
+                "curation_reason": "",
+                "baseline": t.baseline if t.baseline is not None else float("nan"),
+                "target_range": t.target_range,
+                "stated_rate": rate[0] if rate else float("nan"),
+                "stated_rate_text": rate[1] if rate else "",
+                "target_span": t.quantity.raw,
+                "actual_span": actual.raw if actual is not None else "",
+                # 约, 近, 不足, 以上, 左右 …: the figure is approximate or a bound, as written.
+                "target_approx": t.quantity.approx,
+                "actual_approx": actual.approx if actual is not None else "",
+            }
+        )
+    return rows
 
 
 def _sentence(text: str, q: Quantity) -> str:

@@ -502,8 +502,10 @@ def build_docx(
     props = doc.core_properties
     props.title = _clean("".join(body.title))
     props.author = "workreport-progress"
-    # Word's core properties hold at most 255 characters; a long data folder path would pass that.
-    props.comments = _clean(provenance_text(analysis.provenance))[:255]
+    # Word's document properties hold at most 255 characters (python-docx refuses more): a long
+    # data folder path is cut there; the full provenance is in the document itself.
+    comments = _clean(provenance_text(analysis.provenance))
+    props.comments = comments if len(comments) <= 255 else comments[:254] + "…"
 
     section = doc.sections[0]
     _portrait(section)

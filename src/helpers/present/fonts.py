@@ -7,13 +7,71 @@ import logging
 from pathlib import Path
 
 import matplotlib as mpl
-import seaborn as sns
 from matplotlib import font_manager
 
 from helpers.core.messages import say
 
 FONT_FILE = "NotoSansCJKsc-Regular.otf"
 """The font file looked for inside the installed ``mplfonts`` package (SIL Open Font License)."""
+
+#: What ``seaborn.set_theme(style="whitegrid")`` sets, written out so that a chart does not
+#: import seaborn (about half a second per notebook) to get its look. ``image.cmap`` ("rocket",
+#: a colormap only seaborn registers) is left out: no chart draws an image.
+#: ``tests/test_speed.py`` checks this against seaborn itself.
+WHITEGRID = {
+    "axes.axisbelow": True,
+    "axes.edgecolor": ".8",
+    "axes.grid": True,
+    "axes.labelcolor": ".15",
+    "axes.labelsize": 12.0,
+    "axes.linewidth": 1.25,
+    "axes.prop_cycle": mpl.cycler(
+        "color",
+        [
+            (0.2980392156862745, 0.4470588235294118, 0.6901960784313725),
+            (0.8666666666666667, 0.5176470588235295, 0.3215686274509804),
+            (0.3333333333333333, 0.6588235294117647, 0.40784313725490196),
+            (0.7686274509803922, 0.3058823529411765, 0.3215686274509804),
+            (0.5058823529411764, 0.4470588235294118, 0.7019607843137254),
+            (0.5764705882352941, 0.47058823529411764, 0.3764705882352941),
+            (0.8549019607843137, 0.5450980392156862, 0.7647058823529411),
+            (0.5490196078431373, 0.5490196078431373, 0.5490196078431373),
+            (0.8, 0.7254901960784313, 0.4549019607843137),
+            (0.39215686274509803, 0.7098039215686275, 0.803921568627451),
+        ],
+    ),
+    "axes.titlesize": 12.0,
+    "font.sans-serif": [
+        "Arial",
+        "DejaVu Sans",
+        "Liberation Sans",
+        "Bitstream Vera Sans",
+        "sans-serif",
+    ],
+    "font.size": 12.0,
+    "grid.color": ".8",
+    "grid.linewidth": 1.0,
+    "legend.fontsize": 11.0,
+    "legend.title_fontsize": 12.0,
+    "lines.solid_capstyle": "round",
+    "patch.edgecolor": "w",
+    "patch.force_edgecolor": True,
+    "text.color": ".15",
+    "xtick.bottom": False,
+    "xtick.color": ".15",
+    "xtick.labelsize": 11.0,
+    "xtick.major.size": 6.0,
+    "xtick.major.width": 1.25,
+    "xtick.minor.size": 4.0,
+    "xtick.minor.width": 1.0,
+    "ytick.color": ".15",
+    "ytick.labelsize": 11.0,
+    "ytick.left": False,
+    "ytick.major.size": 6.0,
+    "ytick.major.width": 1.25,
+    "ytick.minor.size": 4.0,
+    "ytick.minor.width": 1.0,
+}
 
 # Filled on the first successful call; later calls skip the file search and registration.
 _registered_family: str | None = None
@@ -61,9 +119,9 @@ def _one_weight_filter(record: logging.LogRecord) -> bool:
 
 
 def setup_fonts() -> str:
-    """Set a clean seaborn theme and make Noto Sans CJK SC the first sans-serif font.
+    """Set seaborn's "whitegrid" look and make Noto Sans CJK SC the first sans-serif font.
 
-    ``sns.set_theme`` resets the font list, so the theme is set first and the font after it.
+    The look (:data:`WHITEGRID`) resets the font list, so it is set first and the font after it.
     The font file is looked up and registered once per process; later calls only re-apply the
     rcParams (a few microseconds), so every chart function can call this safely.
 
@@ -96,7 +154,7 @@ def setup_fonts() -> str:
         logging.getLogger("matplotlib.font_manager").addFilter(_one_weight_filter)
     family = _registered_family
 
-    sns.set_theme(style="whitegrid")
+    mpl.rcParams.update(WHITEGRID)
     rest = [f for f in mpl.rcParams["font.sans-serif"] if f != family]
     mpl.rcParams["font.sans-serif"] = [family, *rest]
     mpl.rcParams["font.family"] = "sans-serif"

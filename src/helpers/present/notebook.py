@@ -14,7 +14,6 @@ from IPython.display import HTML, display
 
 from helpers.compute.engine import Analysis, analyse, validate_parameters
 from helpers.core.vocab import IndicatorStatus, SubtargetStatus, TaskStatus
-from helpers.present.fonts import setup_fonts
 from helpers.present.narrative import REPORT_CSS
 
 #: Sub-target status words in the order tables and charts list them.
@@ -35,29 +34,91 @@ p.wr-note { color: #555; font-size: 13px; }
 """
 
 
-# DataTables' own words, in Chinese (the controls of the searchable annex table).
-DATATABLES_ZH = {
-    "search": "搜索：",
-    "lengthMenu": "每页 _MENU_ 条",
-    "info": "第 _START_ 至 _END_ 条，共 _TOTAL_ 条",
-    "infoEmpty": "共 0 条",
-    "infoFiltered": "（从 _MAX_ 条中筛选）",
-    "zeroRecords": "没有匹配的记录",
-    "paginate": {"first": "首页", "last": "末页", "next": "下一页", "previous": "上一页"},
-}
+#: The searchable, sortable table's script (about 1.5 KB, no library): a search box filters
+#: the rows by every word typed (all must appear in a row), a click on a column heading sorts by
+#: that column (numbers as numbers, again to reverse). It is in every such table's output, and
+#: runs once per page.
+SORTABLE_JS = """
+<script>
+(function () {
+  if (window.wrSortable) { window.wrSortable(); return; }
+  function key(td) {
+    var t = td.textContent.trim(), n = parseFloat(t.replace(/[,%％]/g, ""));
+    return /^[-+]?[0-9.,]+[%％]?$/.test(t) && !isNaN(n) ? n : t;
+  }
+  function cmp(a, b) {
+    if (typeof a === "number" && typeof b === "number") return a - b;
+    if (typeof a === "number") return -1;
+    if (typeof b === "number") return 1;
+    return String(a).localeCompare(String(b), "zh-CN");
+  }
+  window.wrSortable = function () {
+    document.querySelectorAll("table.wr-sortable:not([data-ready])").forEach(function (table) {
+      table.setAttribute("data-ready", "1");
+      var body = table.tBodies[0], rows = Array.prototype.slice.call(body.rows);
+      var box = table.parentNode.querySelector("input.wr-search");
+      var count = table.parentNode.querySelector("span.wr-count");
+      function filter() {
+        var words = box.value.toLowerCase().split(/\\s+/).filter(Boolean), shown = 0;
+        rows.forEach(function (r) {
+          var text = r.textContent.toLowerCase();
+          var ok = words.every(function (w) { return text.indexOf(w) >= 0; });
+          r.style.display = ok ? "" : "none";
+          if (ok) shown++;
+        });
+        count.textContent = "显示 " + shown + " / " + rows.length + " 条";
+      }
+      if (box) { box.addEventListener("input", filter); filter(); }
+      Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th, i) {
+        th.title = "点击排序";
+        th.style.cursor = "pointer";
+        th.addEventListener("click", function () {
+          var dir = th.getAttribute("data-sort") === "asc" ? -1 : 1;
+          Array.prototype.forEach.call(table.tHead.rows[0].cells, function (h) {
+            h.removeAttribute("data-sort");
+          });
+          th.setAttribute("data-sort", dir === 1 ? "asc" : "desc");
+          rows.sort(function (a, b) { return dir * cmp(key(a.cells[i]), key(b.cells[i])); });
+          rows.forEach(function (r) { body.appendChild(r); });
+        });
+      });
+    });
+  };
+  window.wrSortable();
+})();
+</script>
+"""
+
+SORTABLE_CSS = """
+<style>
+input.wr-search { font-size: 14px; padding: 3px 6px; margin: 0.3em 0.6em 0.3em 0; width: 20em; }
+span.wr-count { color: #555; font-size: 13px; }
+table.wr-sortable th[data-sort="asc"]::after { content: " ▲"; }
+table.wr-sortable th[data-sort="desc"]::after { content: " ▼"; }
+</style>
+"""
 
 
-def setup(year, quarter, data_dir: str = "", settings_file: str = "") -> Analysis:
-    """Validate the notebook's parameters, set up Chinese fonts, and run the engine.
+def setup(
+    year, quarter, data_dir: str = "", settings_file: str = "", analysis_file: str = ""
+) -> Analysis:
+    """Validate the notebook's parameters and return the quarter's analysis.
 
     Parameters arrive from papermill unchecked (``-p quarter 3`` is an int, ``-p quarter three``
-    a string); this fails early with a message naming the parameter.
+    a string); this fails early with a message naming the parameter. ``workreport run`` passes
+    ``analysis_file``, the analysis it computed once for every notebook; it is used only if it
+    is still the one these parameters and data give (:mod:`helpers.compute.cache`). Empty (as
+    in JupyterLab), the engine runs here. Chinese fonts are set up by the first chart drawn.
     """
+    from helpers.compute.cache import load
+
     validate_parameters(year, quarter, data_dir or None, settings_file or None)
-    setup_fonts()
     # A missing CJK glyph draws a box: make it an error, never a silent defect in a report.
     warnings.filterwarnings("error", message=r"Glyph .* missing from font")
     display(HTML(REPORT_CSS + TABLE_CSS))
+    cached = load(analysis_file, year, quarter, data_dir, settings_file)
+    if cached is not None:
+        return cached
     return analyse(year, quarter, data_dir or None, settings_file or None)
 
 
@@ -97,34 +158,48 @@ def show_table(df: pd.DataFrame, caption: str = "", max_rows: int | None = None)
 
 
 def show_interactive(df: pd.DataFrame, caption: str = "") -> None:
-    """Show a long table as a searchable, sortable table that works offline (itables).
+    """Show a long table as a searchable, sortable table that works offline.
 
-    Cells are escaped before they reach DataTables, which would otherwise render them as HTML.
+    The table is the same escaped table as :func:`show_table`, with a search box and sortable
+    headings from a small script of the pack's own (:data:`SORTABLE_JS`); without scripts it
+    is a plain table holding every row.
     """
     if df.empty:  # nothing to search or sort: the plain table says so (an empty group)
         show_table(df, caption)
         return
-    from itables import init_notebook_mode, show
-
-    init_notebook_mode(all_interactive=False, connected=False)
-    safe = df.copy()
-    for col in safe.columns:
-        if safe[col].dtype == object or pd.api.types.is_string_dtype(safe[col]):
-            safe[col] = safe[col].map(
-                lambda v: html.escape(v).replace("\n", "<br>") if isinstance(v, str) else v
-            )
-    safe.columns = [html.escape(str(c)) for c in safe.columns]
-    if caption:
-        display(HTML(f'<p class="wr-caption">{html.escape(caption)}</p>'))
-    show(
-        safe,
-        language=DATATABLES_ZH,
-        classes="display compact",
-        lengthMenu=[10, 25, 50, 200],
-        pageLength=25,
-        showIndex=False,
-        allow_html=True,
+    head = f'<p class="wr-caption">{html.escape(caption)}</p>' if caption else ""
+    table = table_html(df).replace('class="wr-table"', 'class="wr-table wr-sortable"', 1)
+    controls = (
+        '<div class="wr-controls"><label>搜索：<input type="search" class="wr-search" '
+        'placeholder="输入字词筛选（多个字词以空格分隔）"></label>'
+        '<span class="wr-count"></span> 点击列标题排序</div>'
     )
+    display(HTML(f'<div class="wr-interactive">{head}{controls}{table}</div>'))
+    display(HTML(SORTABLE_CSS + SORTABLE_JS))
+
+
+#: Resolution of the charts: a 10-inch chart is 1,100 pixels wide, the width of a page's text.
+FIGURE_DPI = 110
+#: Colours kept in a chart's PNG: a chart has a few flat colours and their anti-aliased edges,
+#: so a palette image looks the same as the full-colour one at about a third of its size.
+FIGURE_COLOURS = 128
+
+
+def figure_png(fig) -> bytes:
+    """The figure as a palette PNG at :data:`FIGURE_DPI` (raises if a glyph is missing)."""
+    import io
+
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from PIL import Image
+
+    fig.set_dpi(FIGURE_DPI)
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()  # raises if a glyph is missing (see ``setup``)
+    rgb = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba()).convert("RGB")
+    image = rgb.quantize(FIGURE_COLOURS, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
+    buf = io.BytesIO()
+    image.save(buf, format="PNG")
+    return buf.getvalue()
 
 
 def show_figure(fig, alt: str = "") -> None:
@@ -134,13 +209,10 @@ def show_figure(fig, alt: str = "") -> None:
     by the inline backend; the HTML export then carries it as base64, standing alone.
     """
     import base64
-    import io
 
     import matplotlib.pyplot as plt
 
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=110)  # raises if a glyph is missing (see ``setup``)
-    data = base64.b64encode(buf.getvalue()).decode("ascii")
+    data = base64.b64encode(figure_png(fig)).decode("ascii")
     title = alt or (fig._suptitle.get_text() if getattr(fig, "_suptitle", None) else "图表")
     display(
         HTML(

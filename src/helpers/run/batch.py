@@ -13,8 +13,11 @@ import html
 import os
 import re
 import sys
+import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from collections.abc import Iterator
+from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -126,7 +129,7 @@ def run_notebook(
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def render_html(executed: Path, dest: Path, title: str) -> Path:
+def render_html(executed, dest: Path, title: str) -> Path:
     """Render an executed notebook to standalone HTML: no code, nothing loaded from the web."""
     from nbconvert import HTMLExporter
 
@@ -139,10 +142,44 @@ def render_html(executed: Path, dest: Path, title: str) -> Path:
         exclude_input_prompt=True,
         exclude_output_prompt=True,
     )
-    nb = nbformat.read(executed, as_version=4)
+    nb = nbformat.read(executed, as_version=4) if isinstance(executed, Path | str) else executed
     nb.metadata["title"] = title
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
     return write_text(body, dest)
+
+
+#: Cells left out of the single file ``report.html``: the internal memo (内部参考) stays in the
+#: report folder, and the provenance footer is shown once, at the end.
+SINGLE_FILE_OMITS = ("nb.show_memo(", "nb.footer(")
+
+
+def single_report(executed: list[Path], dest: Path, year: int, quarter: int) -> Path:
+    """One self-contained page holding every part (letter, charts, tables, annexes): the file
+    that can be forwarded alone. Built from the executed notebooks, so nothing is run twice."""
+    parts = [nbformat.read(p, as_version=4) for p in executed]
+    merged = nbformat.v4.new_notebook(metadata=parts[0].metadata)
+    merged.metadata["wr_single_file"] = True
+    toc = "".join(
+        f"\n{i}. [{NOTEBOOK_TITLES.get(p.stem, p.stem)}](#wr-part-{i})"
+        for i, p in enumerate(executed, 1)
+    )
+    merged.cells.append(
+        nbformat.v4.new_markdown_cell(f"**{year}年第{quarter}季度 重点任务推进情况**：{toc}")
+    )
+    footer = None
+    for i, nb in enumerate(parts, 1):
+        merged.cells.append(nbformat.v4.new_markdown_cell(f'<a id="wr-part-{i}"></a>'))
+        for cell in nb.cells:
+            if "pages-only" in cell.metadata.get("tags", []):  # e.g. "see the other pages"
+                continue
+            if cell.cell_type == "code" and any(s in cell.source for s in SINGLE_FILE_OMITS):
+                if "nb.footer(" in cell.source:
+                    footer = cell
+                continue
+            merged.cells.append(cell)
+    if footer is not None:
+        merged.cells.append(footer)
+    return render_html(merged, dest, f"{year}年第{quarter}季度 · 重点任务推进情况（单文件）")
 
 
 def index_page(
@@ -187,12 +224,11 @@ def run_quarter(
     settings_file: str,
     notebooks_dir: Path,
     progress: bool,
+    scheduler: str = "",
 ) -> list[NotebookResult]:
     """Build one quarter's report folder. Raises DataError on bad data; returns notebook results."""
+    from helpers.compute import cache
     from helpers.compute.engine import analyse
-    from helpers.core.writing import staged_dir, write_text
-    from helpers.present.docx_report import write_docx
-    from helpers.present.tables import write_tables
 
     analysis = analyse(year, quarter, data_dir, settings_file or None)  # fail fast on data
     notebooks = list_notebooks(notebooks_dir)
@@ -202,6 +238,36 @@ def run_quarter(
         "data_dir": str(data_dir),
         "settings_file": str(settings_file or ""),
     }
+    # The analysis is computed once, here, and handed to every notebook (a notebook whose data
+    # changed since computes its own: helpers.compute.cache).
+    with tempfile.TemporaryDirectory(prefix="workreport-analysis-") as cache_dir:
+        parameters["analysis_file"] = str(
+            cache.save(analysis, Path(cache_dir), year, quarter, data_dir, settings_file)
+        )
+        return _build_quarter(
+            year, quarter, data_dir, out, jobs, timeout, notebooks_dir, progress,
+            analysis, notebooks, parameters, scheduler,
+        )  # fmt: skip
+
+
+def _build_quarter(
+    year: int,
+    quarter: int,
+    data_dir: Path,
+    out: Path,
+    jobs: int,
+    timeout: int,
+    notebooks_dir: Path,
+    progress: bool,
+    analysis,
+    notebooks: list[Path],
+    parameters: dict,
+    scheduler: str = "",
+) -> list[NotebookResult]:
+    from helpers.core.writing import staged_dir, write_text
+    from helpers.present.docx_report import write_docx
+    from helpers.present.tables import write_tables
+
     results: list[NotebookResult] = []
     failed_dir = out.parent / "_failed" / f"{out.name}-{datetime.now():%Y%m%d-%H%M%S}"
     try:
@@ -219,9 +285,7 @@ def run_quarter(
                     unit=say("batch.bar_unit"),
                     file=sys.stderr,
                 )
-            with ProcessPoolExecutor(
-                max_workers=max(1, jobs), initializer=end_with_parent, initargs=(os.getpid(),)
-            ) as pool:
+            with worker_pool(jobs, scheduler) as pool:
                 # The Word report is written beside the notebooks, in the same pool.
                 docx = pool.submit(write_docx, analysis, stage / "report.docx")
                 futures = {
@@ -250,6 +314,7 @@ def run_quarter(
                 raise _NotebooksFailed(bad, failed_dir)
             pages = [(NOTEBOOK_TITLES.get(nb.stem, nb.stem), f"{nb.stem}.html") for nb in notebooks]
             extras = [
+                ("单文件报告 report.html（可单独转发，不含内部参考）", "report.html"),
                 ("Word 报告 report.docx", "report.docx"),
                 ("指标表 indicators.csv", "data/indicators.csv"),
                 ("子目标表 targets.csv", "data/targets.csv"),
@@ -258,11 +323,42 @@ def run_quarter(
                 ("数据核查 checks.csv", "data/checks.csv"),
                 ("汇总 summary.json", "data/summary.json"),
             ]
+            single_report(
+                [nb_out / nb.name for nb in notebooks], stage / "report.html", year, quarter
+            )
             report_page = stage / f"{notebooks[0].stem}.html"
             write_text(index_page(year, quarter, pages, extras, report_page), stage / "index.html")
     except _NotebooksFailed:
         return sorted(results, key=lambda r: r.name)
     return sorted(results, key=lambda r: r.name)
+
+
+@contextmanager
+def worker_pool(jobs: int, scheduler: str = "") -> Iterator[Executor]:
+    """Where the notebooks and the Word file run: one code path, two kinds of pool.
+
+    Without ``scheduler``: ``jobs`` local processes that end with this one. With a scheduler
+    address (``tcp://host:8786``): the workers of that Dask distributed cluster, through its
+    ``concurrent.futures`` executor (the optional extra ``.[distributed]``). Workers must see
+    the same paths as this machine (data, notebooks and report folders on a shared disk); a
+    worker that cannot read the analysis this run computed computes its own.
+    """
+    if not scheduler:
+        with ProcessPoolExecutor(
+            max_workers=max(1, jobs), initializer=end_with_parent, initargs=(os.getpid(),)
+        ) as pool:
+            yield pool
+        return
+    try:
+        from distributed import Client
+    except ImportError:
+        raise DataError.at(
+            "parameters",
+            "使用 --scheduler 需先安装可选依赖：pip install 'workreport-progress[distributed]'",
+            column="scheduler",
+        ) from None
+    with Client(scheduler) as client, client.get_executor(pure=False) as pool:
+        yield pool
 
 
 def _keep_failed(bad: list[NotebookResult], failed_dir: Path) -> None:
@@ -341,6 +437,7 @@ def run_many(
     settings_file: str,
     notebooks_dir: Path,
     progress: bool = True,
+    scheduler: str = "",
 ) -> int:
     """Run every (year, quarter) asked for; return 0 if all succeeded, 1 if any notebook failed.
 
@@ -374,6 +471,7 @@ def run_many(
             settings_file,
             Path(notebooks_dir).resolve(),
             progress,
+            scheduler,
         )
         bad = [r for r in results if not r.ok]
         if bad:

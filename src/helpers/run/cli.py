@@ -68,6 +68,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--settings", default="", help="settings TOML overriding the defaults")
     p.add_argument("--out", default=None, help="output folder (default: reports/<year>-Q<q>/)")
     p.add_argument("--jobs", type=int, default=2, help="notebooks run in parallel (default 2)")
+    p.add_argument(
+        "--scheduler",
+        default="",
+        help="Dask distributed scheduler address (tcp://host:8786): run on that cluster instead "
+        "of --jobs local processes (needs .[distributed])",
+    )
     p.add_argument("--timeout", type=int, default=600, help="seconds allowed per cell")
     p.add_argument("--notebooks-dir", default=str(paths.NOTEBOOKS_DIR), help=argparse.SUPPRESS)
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
@@ -196,6 +202,7 @@ def _dispatch(args) -> int:
             settings_file=args.settings,
             notebooks_dir=Path(args.notebooks_dir),
             progress=not args.no_progress,
+            scheduler=args.scheduler,
         )
     if args.command == "form":
         from helpers.cycle.forms import write_form
