@@ -14,6 +14,7 @@ import pandas as pd
 from helpers.core.config import Settings
 from helpers.core.fmt import fmt_pct, fmt_value, is_missing
 from helpers.core.glyphs import REPLACEMENT, missing_glyphs
+from helpers.core.messages import say
 from helpers.core.vocab import IndicatorStatus, SubtargetStatus, TaskStatus
 from helpers.read.quantities import find_quantities
 
@@ -74,10 +75,12 @@ def check_counts(stated: dict, tasks: pd.DataFrame, indicators: pd.DataFrame) ->
             continue
         if said == have:
             out.append(
-                _row("提示", "正文数字核对", name, f"正文称{said}项，与数据一致（{have}项）")
+                _row("提示", "正文数字核对", name, say("check.count_agrees", said=said, have=have))
             )
         else:
-            out.append(_row("错误", "正文数字核对", name, f"正文称{said}项，数据为{have}项"))
+            out.append(
+                _row("错误", "正文数字核对", name, say("check.count_differs", said=said, have=have))
+            )
     named = stated.get("indicators_missed_named") or []
     if stated.get("indicators_missed") is not None and len(named) != stated["indicators_missed"]:
         missed = indicators.loc[
@@ -89,8 +92,14 @@ def check_counts(stated: dict, tasks: pd.DataFrame, indicators: pd.DataFrame) ->
                 "错误",
                 "正文数字核对",
                 "不达预期指标列举",
-                f"正文称{stated['indicators_missed']}项不达预期，但只列举{len(named)}项"
-                + (f"，漏列：{'、'.join(omitted)}" if omitted else ""),
+                say(
+                    "check.missed_named",
+                    said=stated["indicators_missed"],
+                    named=len(named),
+                    omitted=say("check.missed_omitted", names="、".join(omitted))
+                    if omitted
+                    else "",
+                ),
                 "；".join(named),
             )
         )
@@ -138,9 +147,13 @@ def check_stated_ratios(progress: pd.DataFrame) -> list[dict]:
 def _ratio_row(task_id, stated_text, done, whole, said, sentence):
     recomputed = done / whole * 100
     ok = abs(recomputed - said) < 0.01 + 1e-9 or round(recomputed, 2) == round(said, 2)
-    finding = (
-        f"“{stated_text}”：复核 {fmt_value(done)} ÷ {fmt_value(whole)} = "
-        f"{recomputed:.2f}%，{'一致' if ok else f'与所述{said}%不一致'}"
+    finding = say(
+        "check.ratio",
+        stated=stated_text,
+        done=fmt_value(done),
+        whole=fmt_value(whole),
+        recomputed=recomputed,
+        verdict=say("check.ratio_agrees") if ok else say("check.ratio_differs", said=said),
     )
     return _row("提示" if ok else "警告", "比率复核", task_id, finding, sentence.strip())
 
@@ -159,7 +172,7 @@ def check_subtargets(
                     "警告",
                     "缺少完成值",
                     item,
-                    f"年度目标{fmt_value(s.target, s.unit)}，进展情况中没有可对应的数值",
+                    say("check.no_actual", target=fmt_value(s.target, s.unit)),
                     s.target_text,
                 )
             )
@@ -169,7 +182,7 @@ def check_subtargets(
                     "提示",
                     "数据期间早于报告期",
                     item,
-                    f"数据为{s.actual_period}，按{s.period_months}/12的序时进度衡量",
+                    say("check.earlier_subtarget", period=s.actual_period, months=s.period_months),
                     s.actual_text,
                 )
             )
@@ -179,7 +192,7 @@ def check_subtargets(
                     "错误",
                     "数据期间晚于报告期",
                     item,
-                    f"数据为{s.actual_period}，晚于报告期1-{report_months}月",
+                    say("check.later", period=s.actual_period, months=report_months),
                     s.actual_text,
                 )
             )
@@ -189,7 +202,7 @@ def check_subtargets(
                     "警告",
                     "完成率异常",
                     item,
-                    f"完成率{fmt_pct(s.ratio)}，超过{fmt_pct(suspicious, 0)}，请核实单位或数据",
+                    say("check.suspicious", ratio=fmt_pct(s.ratio), limit=fmt_pct(suspicious, 0)),
                     s.actual_text,
                 )
             )
@@ -215,7 +228,7 @@ def _stated_rate_rows(s, item: str) -> list[dict]:
             "警告",
             "完成率与文中不符",
             item,
-            f"按读出的数值计算完成率{fmt_pct(s.ratio)}，文中写“{s.stated_rate_text}”",
+            say("check.stated_rate_differs", ratio=fmt_pct(s.ratio), stated=s.stated_rate_text),
             s.actual_text,
         )
     ]
@@ -231,7 +244,7 @@ def check_indicators(indicators: pd.DataFrame, report_months: int) -> list[dict]
                     "提示",
                     "数据期间早于报告期",
                     r.indicator,
-                    f"数据为{r.period}，报告期为1-{report_months}月",
+                    say("check.earlier_indicator", period=r.period, months=report_months),
                     r.source_text,
                 )
             )
@@ -268,7 +281,7 @@ def check_indicator_text(indicators: pd.DataFrame) -> list[dict]:
                 "错误",
                 "完成值与进展文字不一致",
                 r.indicator,
-                f"完成值为{value:g}{r.unit}，进展文字中为{figures}；请核对后改正其中之一",
+                say("check.value_vs_text", value=f"{value:g}{r.unit}", figures=figures),
                 text,
             )
         )
@@ -297,8 +310,7 @@ def check_glyphs(
                             "警告",
                             "图表缺字",
                             item,
-                            f"“{chars}”在图表字体中没有字形，图中以{REPLACEMENT}代替；"
-                            "报告其余部分照常生成",
+                            say("check.glyph", chars=chars, replacement=REPLACEMENT),
                             str(text),
                         )
                     )
@@ -312,7 +324,7 @@ def check_returns(tasks: pd.DataFrame) -> list[dict]:
     account of what the data lacks, not once per task.
     """
     return [
-        _row("错误", "未报送", r.task_id, f"{r.lead_units}未报送进展情况", "")
+        _row("错误", "未报送", r.task_id, say("check.not_reported", units=r.lead_units), "")
         for r in tasks.itertuples()
         if r.computed_status == TaskStatus.NOT_REPORTED
     ]

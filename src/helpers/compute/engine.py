@@ -180,17 +180,27 @@ def missing_findings(data: QuarterData) -> pd.DataFrame:
                 (
                     "台账缺项",
                     name,
-                    f"数据文件夹中没有 {name}：本期不列经济社会发展预期目标（附件1为空表）",
+                    say("check.no_indicator_file", name=name),
                 )
             )
             continue
         for col in columns:
-            shown = f"显示为“{TaskStatus.UNJUDGED}”" if col == "reported_status" else "显示为空"
+            shown = (
+                say("check.shown_as", word=TaskStatus.UNJUDGED)
+                if col == "reported_status"
+                else say("check.shown_empty")
+            )
             rows.append(
                 (
                     "台账缺项",
-                    f"{name} 列 {col}",
-                    f"{name} 没有“{COLUMN_NAMES.get(col, col)}”列（{col}）：报告中该项{shown}",
+                    say("check.missing_column_item", name=name, column=col),
+                    say(
+                        "check.missing_column",
+                        name=name,
+                        label=COLUMN_NAMES.get(col, col),
+                        column=col,
+                        shown=shown,
+                    ),
                 )
             )
     unjudged = data.progress[data.progress["reported_status"] == TaskStatus.UNJUDGED]
@@ -199,8 +209,12 @@ def missing_findings(data: QuarterData) -> pd.DataFrame:
             (
                 "督查办未认定",
                 data.files["progress"].name,
-                f"{len(unjudged)}项任务督查办尚未认定推进状态（显示为“{TaskStatus.UNJUDGED}”），"
-                f"数据测算状态仅供参考：{'、'.join(unjudged['task_id'])}",
+                say(
+                    "check.unjudged",
+                    count=len(unjudged),
+                    word=TaskStatus.UNJUDGED,
+                    ids="、".join(unjudged["task_id"]),
+                ),
             )
         )
     return pd.DataFrame(

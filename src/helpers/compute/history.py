@@ -16,6 +16,7 @@ import pandas as pd
 from helpers.compute.engine import Analysis, analyse
 from helpers.core import paths
 from helpers.core.fmt import is_missing
+from helpers.core.messages import say
 from helpers.core.vocab import SubtargetStatus
 
 RANK = {s: i for i, s in enumerate(SubtargetStatus) if s != SubtargetStatus.NO_DATA}
@@ -58,14 +59,13 @@ def compare_with_previous(
     earlier = earlier_quarters(data_dir, current.year, current.quarter)
     if not earlier:
         have = (
-            "第一季度为年度首次报告"
+            say("history.first_quarter")
             if current.quarter == 1
-            else (f"本年度仅有第{current.quarter}季度数据")
+            else say("history.only_quarter", quarter=current.quarter)
         )
         return Change(
             False,
-            f"{current.year}年无更早季度的数据（{have}），本期无法比较变化；"
-            "年底预计按年初至今的进度测算。",
+            say("history.none_earlier", year=current.year, have=have),
             None,
             pd.DataFrame(),
             pd.DataFrame(),
@@ -92,7 +92,9 @@ def compare_with_previous(
         "上期无此任务" if is_missing(b) else ("不变" if b == n else f"{b}→{n}")
         for b, n in zip(tasks["computed_status_prev"], tasks["computed_status_now"], strict=True)
     ]
-    return Change(True, f"与{current.year}年第{q}季度（1-{q * 3}月）比较。", q, merged, tasks)
+    return Change(
+        True, say("history.compared", year=current.year, quarter=q, months=q * 3), q, merged, tasks
+    )
 
 
 def project_year_end(subtargets: pd.DataFrame, change: Change | None = None) -> pd.DataFrame:

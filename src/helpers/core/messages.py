@@ -25,6 +25,33 @@ WHERE = {
 }
 
 MESSAGES: dict[str, str] = {
+    # --- data checks (the 数据核查 table) and the change since last quarter ---
+    "check.no_indicator_file": "数据文件夹中没有 {name}：本期不列经济社会发展预期目标",
+    "check.shown_as": "显示为“{word}”",
+    "check.shown_empty": "显示为空",
+    "check.missing_column_item": "{name} 列 {column}",
+    "check.missing_column": "{name} 没有“{label}”列（{column}）：报告中该项{shown}",
+    "check.unjudged": "{count}项任务督查办尚未认定推进状态（显示为“{word}”），数据测算状态仅供参考：{ids}",
+    "check.count_agrees": "正文称{said}项，与数据一致（{have}项）",
+    "check.count_differs": "正文称{said}项，数据为{have}项",
+    "check.missed_named": "正文称{said}项不达预期，但只列举{named}项{omitted}",
+    "check.missed_omitted": "，漏列：{names}",
+    "check.ratio": "“{stated}”：复核 {done} ÷ {whole} = {recomputed:.2f}%，{verdict}",
+    "check.ratio_agrees": "一致",
+    "check.ratio_differs": "与所述{said}%不一致",
+    "check.no_actual": "年度目标{target}，进展情况中没有可对应的数值",
+    "check.earlier_subtarget": "数据为{period}，按{months}/12的序时进度衡量",
+    "check.later": "数据为{period}，晚于报告期1-{months}月",
+    "check.suspicious": "完成率{ratio}，超过{limit}，请核实单位或数据",
+    "check.stated_rate_differs": "按读出的数值计算完成率{ratio}，文中写“{stated}”",
+    "check.earlier_indicator": "数据为{period}，报告期为1-{months}月",
+    "check.value_vs_text": "完成值为{value}，进展文字中为{figures}；请核对后改正其中之一",
+    "check.glyph": "“{chars}”在图表字体中没有字形，图中以{replacement}代替；报告其余部分照常生成",
+    "check.not_reported": "{units}未报送进展情况",
+    "history.first_quarter": "第一季度为年度首次报告",
+    "history.only_quarter": "本年度仅有第{quarter}季度数据",
+    "history.none_earlier": "{year}年无更早季度的数据（{have}），本期无法比较变化；年底预计按年初至今的进度测算。",
+    "history.compared": "与{year}年第{quarter}季度（1-{months}月）比较。",
     # --- how several problems are listed ---
     "problems.head": "共 {count} 个问题：",
     "problems.more": "另有 {more} 条同类问题未列出（共 {total} 条）",
