@@ -18,17 +18,17 @@ from helpers.core.messages import say
 
 def _add_common(p: argparse.ArgumentParser) -> None:
     p.add_argument(
-        "--data-dir", default=str(paths.DATA_DIR), help="data folder (default: the pack's data/)"
+        "--data-dir", default=str(paths.DATA_DIR), help="数据文件夹（默认：本工具的 data/）"
     )
 
 
 def _add_period(p: argparse.ArgumentParser, many: bool = False) -> None:
     if many:
-        p.add_argument("--year", type=int, nargs="+", default=[2022], help="year(s), e.g. 2022")
-        p.add_argument("--quarter", type=int, nargs="+", default=[3], help="quarter(s), 1-4")
+        p.add_argument("--year", type=int, nargs="+", default=[2022], help="年度，可多个，如 2022")
+        p.add_argument("--quarter", type=int, nargs="+", default=[3], help="季度 1-4，可多个")
     else:
-        p.add_argument("--year", type=int, default=2022, help="year, e.g. 2022")
-        p.add_argument("--quarter", type=int, default=3, help="quarter, 1-4")
+        p.add_argument("--year", type=int, default=2022, help="年度，如 2022")
+        p.add_argument("--quarter", type=int, default=3, help="季度 1-4")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -39,65 +39,64 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("build-data", help="rebuild data/<year>/ CSVs from the raw report text")
+    p = sub.add_parser("build-data", help="由原始报告文本重建 data/<年度>/ 下的 CSV")
     _add_common(p)
     _add_period(p)
-    p.add_argument("--raw", default=None, help="raw report text (default: data/raw/…)")
+    p.add_argument("--raw", default=None, help="原始报告文本（默认：data/raw/…）")
 
-    p = sub.add_parser("tables", help="compute and write the engine's CSV tables")
+    p = sub.add_parser("tables", help="测算并输出数据表（CSV）")
     _add_common(p)
     _add_period(p)
-    p.add_argument("--settings", default="", help="settings TOML overriding the defaults")
-    p.add_argument("--out", required=True, help="output folder")
+    p.add_argument("--settings", default="", help="设置文件（TOML），覆盖默认的阈值、用语和名称")
+    p.add_argument("--out", required=True, help="输出文件夹")
 
     p = sub.add_parser(
-        "extract", help="read targets and actuals from a CSV or Excel sheet of task/progress"
+        "extract", help="从任务和进展文字（CSV 或 Excel）中读出目标值和完成值，附原文"
     )
     p.add_argument(
         "csv",
-        help="a CSV (UTF-8) or .xlsx with a task column (task/工作任务/任务内容) and a progress "
-        "column (progress/进展情况/完成情况/任务进展情况)",
+        help="CSV（UTF-8）或 .xlsx 文件，须有任务列（task/工作任务/任务内容）和进展列"
+        "（progress/进展情况/完成情况/任务进展情况）",
     )
-    p.add_argument("--sheet", default=None, help="Excel sheet name (default: the first)")
-    p.add_argument("--quarter", type=int, default=3, help="quarter the progress covers, 1-4")
-    p.add_argument("--out", default=None, help="write the result as CSV here (default: print)")
+    p.add_argument("--sheet", default=None, help="Excel 工作表名（默认第一个）")
+    p.add_argument("--quarter", type=int, default=3, help="进展所属季度 1-4")
+    p.add_argument("--out", default=None, help="结果写入此 CSV 文件（默认直接显示）")
 
-    p = sub.add_parser("run", help="run every notebook and render the report (HTML, Word)")
+    p = sub.add_parser("run", help="运行全部分册，生成报告（HTML、Word）")
     _add_common(p)
     _add_period(p, many=True)
-    p.add_argument("--settings", default="", help="settings TOML overriding the defaults")
-    p.add_argument("--out", default=None, help="output folder (default: reports/<year>-Q<q>/)")
-    p.add_argument("--jobs", type=int, default=2, help="notebooks run in parallel (default 2)")
+    p.add_argument("--settings", default="", help="设置文件（TOML），覆盖默认的阈值、用语和名称")
+    p.add_argument("--out", default=None, help="输出文件夹（默认：reports/<年度>-Q<季度>/）")
+    p.add_argument("--jobs", type=int, default=2, help="同时运行的分册数（默认 2）")
     p.add_argument(
         "--scheduler",
         default="",
-        help="Dask distributed scheduler address (tcp://host:8786): run on that cluster instead "
-        "of --jobs local processes (needs .[distributed])",
+        help="Dask 集群调度地址（tcp://主机:8786）：在该集群上运行，代替本机 --jobs 进程"
+        "（需安装 .[distributed]）",
     )
-    p.add_argument("--timeout", type=int, default=600, help="seconds allowed per cell")
+    p.add_argument("--timeout", type=int, default=600, help="每个单元格允许的秒数")
     p.add_argument("--notebooks-dir", default=str(paths.NOTEBOOKS_DIR), help=argparse.SUPPRESS)
-    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument("--no-progress", action="store_true", help="不显示进度条")
 
-    p = sub.add_parser("form", help="write the Excel form the units fill in")
+    p = sub.add_parser("form", help="生成各单位填报用的 Excel 表")
     _add_common(p)
     _add_period(p)
-    p.add_argument("--out", required=True, help="the .xlsx file (or folder with --per-unit)")
-    p.add_argument("--per-unit", action="store_true", help="one workbook per lead unit")
+    p.add_argument("--out", required=True, help=".xlsx 文件（加 --per-unit 时为文件夹）")
+    p.add_argument("--per-unit", action="store_true", help="每个牵头单位一个工作簿")
 
-    p = sub.add_parser("intake", help="read filled Excel forms into the quarter's progress data")
+    p = sub.add_parser("intake", help="收回各单位填好的 Excel 表，写入本季度进展")
     _add_common(p)
     _add_period(p)
-    p.add_argument("files", nargs="+", help="filled .xlsx workbooks")
+    p.add_argument("files", nargs="+", help="填好的 .xlsx 工作簿")
     p.add_argument(
         "--partial",
         action="store_true",
-        help="write the valid rows and list the rest (default: all or nothing)",
+        help="写入无误的行，列出其余（默认：有错则整批不写）",
     )
     p.add_argument(
         "--replace",
         action="store_true",
-        help="replace all earlier returns of the quarter (default: a return replaces only its "
-        "own tasks; the old files are kept as .bak)",
+        help="替换本季度此前收回的全部进展（默认：只替换本次报送涉及的任务，旧文件留作 .bak）",
     )
 
     p = sub.add_parser("init", help="新建一个督查办的数据文件夹和设置文件（名称）")
