@@ -21,6 +21,7 @@ import pandas as pd
 
 from helpers.core.errors import ProblemList
 from helpers.core.messages import say
+from helpers.core.vocab import Period, months_label
 from helpers.read.loading import read_optional_csv
 from helpers.read.quantities import (
     COUNT_UNITS,
@@ -1117,7 +1118,9 @@ def read_targets(
         for t, p in zip(progress["task_id"], progress["progress"].fillna(""), strict=False)
     }
     curation = curation if curation is not None else pd.DataFrame(columns=CURATION_COLUMNS)
-    quarter = str(report_months // 3)
+    # A quarter's curated figures apply to that quarter's report; text read for another period
+    # (a month-end check of a unit's text) takes only the year's curation.
+    quarter = str(Period.quarter_of(report_months)) if report_months % 3 == 0 else ""
     cfile_attrs = curation.attrs
     curation = curation[(curation["quarter"] == "") | (curation["quarter"] == quarter)]
     curation.attrs = cfile_attrs
@@ -1262,7 +1265,7 @@ def _apply_returned(df: pd.DataFrame, returned: pd.DataFrame, report_months: int
             )
             continue
         df.loc[pos, "actual"] = value
-        df.loc[pos, "actual_period"] = r.get("actual_period") or f"1-{report_months}月"
+        df.loc[pos, "actual_period"] = r.get("actual_period") or months_label(report_months)
         df.loc[pos, "actual_text"] = f"填报完成值（{r.get('source_file', '')}）"
         df.loc[pos, "source"] = "returned"
     problems.raise_if_any()
@@ -1306,7 +1309,7 @@ def _apply_curation(df: pd.DataFrame, curation: pd.DataFrame, report_months: int
         if field in {"target", "actual"}:
             rec[field] = float(value) if value != "" else float("nan")
             if field == "actual" and value != "" and not rec["actual_period"]:
-                rec["actual_period"] = f"1-{report_months}月"
+                rec["actual_period"] = months_label(report_months)
         else:
             rec[field] = value
         rec["source"] = "curated"

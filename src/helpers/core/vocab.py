@@ -83,6 +83,11 @@ STATUS_ORDER: tuple[str, ...] = (
 )
 
 
+def months_label(months: int) -> str:
+    """A year-to-date period as the office writes it: ``months_label(9)`` is ``1-9月``."""
+    return f"1-{months}月"
+
+
 @dataclass(frozen=True, order=True)
 class Period:
     """A year-to-date reporting period: ``Period(2022, 3)`` is 1-9月 2022.
@@ -97,12 +102,17 @@ class Period:
         if not 1 <= self.quarter <= 4:
             raise ValueError(f"quarter must be 1-4, got {self.quarter}")
 
+    @staticmethod
+    def quarter_of(months: int) -> int:
+        """The quarter a year-to-date period ending at month 3, 6, 9 or 12 reports."""
+        if months not in (3, 6, 9, 12):
+            raise ValueError(f"a quarterly period ends at month 3, 6, 9 or 12, got {months}")
+        return months // 3
+
     @classmethod
     def from_months(cls, year: int, months: int) -> Period:
         """The period ending with month ``months`` (3, 6, 9 or 12)."""
-        if months not in (3, 6, 9, 12):
-            raise ValueError(f"a quarterly period ends at month 3, 6, 9 or 12, got {months}")
-        return cls(year, months // 3)
+        return cls(year, cls.quarter_of(months))
 
     @property
     def months(self) -> int:
@@ -112,7 +122,7 @@ class Period:
     @property
     def label(self) -> str:
         """The period as the office writes it: ``1-9月``."""
-        return f"1-{self.months}月"
+        return months_label(self.months)
 
     @property
     def expected_share(self) -> float:

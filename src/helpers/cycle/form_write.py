@@ -27,6 +27,7 @@ from helpers.compute.engine import validate_parameters
 from helpers.core import paths
 from helpers.core.errors import DataError
 from helpers.core.messages import say
+from helpers.core.vocab import months_label
 from helpers.core.writing import (
     atomic_path,
     claim_dir,
@@ -167,7 +168,7 @@ def build_workbook(register: FormRegister, rows: pd.DataFrame, unit: str = "") -
         ("form_version", FORM_VERSION),
         ("year", register.year),
         ("quarter", register.quarter),
-        ("period", f"1-{register.months}月"),
+        ("period", months_label(register.months)),
         ("unit", unit),
         ("rows", len(rows)),
         ("register_file", register.tasks_file.name),
@@ -205,7 +206,7 @@ def _fill_sheet(ws, rows: pd.DataFrame, months: int) -> None:
             ws.cell(row=1, column=j).comment = Comment(notes[col.key], "督查办")
     ws.row_dimensions[1].height = 32
     letter = {c.key: get_column_letter(j) for j, c in enumerate(COLUMNS, start=1)}
-    periods = [f"1-{n}月" for n in range(1, months + 1)]
+    periods = [months_label(n) for n in range(1, months + 1)]
     dv_nonneg = DataValidation(
         type="decimal",
         operator="greaterThanOrEqual",

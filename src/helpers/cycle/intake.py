@@ -20,6 +20,7 @@ from helpers.compute.engine import validate_parameters
 from helpers.core import paths
 from helpers.core.errors import DataError, Problem, capped_lines
 from helpers.core.messages import say
+from helpers.core.vocab import months_label
 from helpers.core.writing import atomic_path, free_path, neutralise_frame, restore, write_bytes
 from helpers.cycle.form_layout import (
     _DASHES,
@@ -494,7 +495,7 @@ def read_workbook(path: Path, register: FormRegister) -> tuple[list[_Return], li
             )
         actuals = tuple(
             sorted(
-                (r["target_no"], r["actual"], r["period"] or f"1-{register.months}月")
+                (r["target_no"], r["actual"], r["period"] or months_label(register.months))
                 for _, r in rows
                 if r["actual"] is not None
             )

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from helpers.core.fmt import fmt_pct, fmt_pp, fmt_value, is_missing
-from helpers.core.vocab import Period, SubtargetStatus
+from helpers.core.vocab import Period, SubtargetStatus, months_label
 
 PERIOD_NAME = {1: "一季度", 2: "上半年", 3: "前三季度", 4: "全年"}
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"
@@ -92,7 +92,7 @@ def indicator_phrase(r, months: int) -> str:
     if r.kind == "qualitative" or is_missing(r.actual):
         return r.indicator
     verb = "增长" if r.kind == "growth" else "达"
-    when = f"（{r.period}）" if r.period and r.period != f"1-{months}月" else ""
+    when = f"（{r.period}）" if r.period and r.period != months_label(months) else ""
     return f"{r.indicator}{verb}{fmt_value(r.actual, r.unit)}{when}"
 
 
