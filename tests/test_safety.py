@@ -804,3 +804,25 @@ def test_any_text_a_unit_may_type_survives_the_form_intake_round_trip(register_a
         # Read back as the unit typed it (intake trims the ends and writes line breaks as LF).
         back = read_text_csv(q4 / "progress.csv", ["task_id"]).set_index("task_id")
         assert back.loc["T002", "progress"] == _text(typed, multiline=True)
+
+
+def test_a_report_file_edited_after_the_run_is_kept_when_the_report_is_made_again(tmp_path):
+    from helpers.core.writing import staged_dir
+
+    out = tmp_path / "报告"
+    with staged_dir(out) as stage:
+        (stage / "report.docx").write_bytes(b"pack v1")
+        (stage / "index.html").write_text("v1", encoding="utf-8")
+    (out / "report.docx").write_bytes(b"pack v1 + the office's own paragraph")
+    with staged_dir(out) as stage:
+        (stage / "report.docx").write_bytes(b"pack v2")
+        (stage / "index.html").write_text("v2", encoding="utf-8")
+    assert (out / "report.docx").read_bytes() == b"pack v2"
+    kept = out / "report（修改稿）.docx"
+    assert kept.read_bytes() == b"pack v1 + the office's own paragraph"
+    # A file nobody touched is simply replaced; the kept copy is the office's from now on.
+    assert not (out / "index（修改稿）.html").exists()
+    with staged_dir(out) as stage:
+        (stage / "report.docx").write_bytes(b"pack v3")
+    assert kept.read_bytes() == b"pack v1 + the office's own paragraph"
+    assert not (out / "report（修改稿）(2).docx").exists()

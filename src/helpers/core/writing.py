@@ -20,6 +20,7 @@ it, so the pack reads its own files back unchanged.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import re
@@ -207,13 +208,29 @@ def owned_files(folder: str | Path) -> set[str] | None:
     return None
 
 
-def _write_marker(folder: Path, files: Iterable[str]) -> None:
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _written_hashes(folder: Path) -> dict[str, str]:
+    """The SHA-256 the marker recorded for each file when the pack wrote it (may be empty)."""
+    try:
+        info = json.loads((folder / OUTPUT_MARKER).read_text(encoding="utf-8"))
+        return dict(info.get("sha256", {}))
+    except (OSError, ValueError, AttributeError, TypeError):
+        return {}
+
+
+def _write_marker(folder: Path, files: Iterable[str], hashes: dict[str, str] | None = None) -> None:
     info = {
         "written_by": "workreport-progress",
-        "note": "本文件夹由 workreport 生成；这里列出的文件会在重新生成时被替换，其他文件保留。",
+        "note": "本文件夹由 workreport 生成；这里列出的文件会在重新生成时被替换，其他文件保留；"
+        "生成后被改动过的文件另存为“（修改稿）”保留。",
         "updated": datetime.now().astimezone().isoformat(timespec="seconds"),
         "files": sorted(set(files) - {OUTPUT_MARKER}),
     }
+    if hashes:
+        info["sha256"] = dict(sorted(hashes.items()))
     write_text(json.dumps(info, ensure_ascii=False, indent=1) + "\n", folder / OUTPUT_MARKER)
 
 
@@ -345,9 +362,10 @@ def staged_dir(target: str | Path, data_dir: str | Path | None = None) -> Iterat
             for p in stage.rglob("*")
             if p.is_file() and p.name != OUTPUT_MARKER
         }
+        hashes = {rel: _sha256(stage / rel) for rel in written}
         if target.is_dir():
             _carry_over(target, stage)
-        _write_marker(stage, written)
+        _write_marker(stage, written, hashes)
     except BaseException:
         shutil.rmtree(stage, ignore_errors=True)
         raise
@@ -363,8 +381,18 @@ def staged_dir(target: str | Path, data_dir: str | Path | None = None) -> Iterat
 
 
 def _carry_over(old: Path, stage: Path) -> None:
-    """Move what the pack did not write from the old folder into the new one."""
+    """Move what the pack did not write from the old folder into the new one.
+
+    A file the pack wrote and someone changed afterwards (an office edits ``report.docx`` in
+    place) is the office's work now: it is kept beside the new one as ``report（修改稿）.docx``.
+    """
     owned = (owned_files(old) or set()) | {OUTPUT_MARKER}
+    for rel, digest in _written_hashes(old).items():
+        p = old / rel
+        if p.is_file() and _sha256(p) != digest:
+            dest = stage / Path(rel).with_name(f"{p.stem}（修改稿）{p.suffix}")
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(p, free_path(dest))
     for p in sorted(old.rglob("*")):
         rel = p.relative_to(old).as_posix()
         dest = stage / rel
