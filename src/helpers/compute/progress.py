@@ -205,3 +205,23 @@ def compute_progress(
     out["gap_pp"] = gaps
     out["status"] = [str(s) for s in statuses]
     return out
+
+
+def fill_level_ratios(subtargets: pd.DataFrame) -> pd.DataFrame:
+    """A copy where each higher-is-better level target (占比60%以上) without a 完成率 gets the level
+    reached over the target level, so that it can sit beside cumulative targets in averages and
+    charts. Growth targets keep no ratio: a growth rate is compared, never divided.
+
+    >>> df = pd.DataFrame({"kind": ["level", "growth"], "direction": ["higher", "higher"],
+    ...                    "ratio": [float("nan")] * 2, "actual": [43.4, 2.6], "target": [60, 5.5]})
+    >>> fill_level_ratios(df)["ratio"].round(3).tolist()
+    [0.723, nan]
+    """
+    df = subtargets.copy()
+    if not {"kind", "direction", "actual", "target", "ratio"} <= set(df.columns):
+        return df
+    level = (df["kind"] == "level") & (df["direction"] == "higher") & df["ratio"].isna()
+    target = pd.to_numeric(df["target"], errors="coerce")
+    reached = pd.to_numeric(df["actual"], errors="coerce") / target.where(target > 0)
+    df.loc[level, "ratio"] = reached[level]
+    return df

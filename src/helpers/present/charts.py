@@ -22,6 +22,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, MaxNLocator, MultipleLocator
 
+from helpers.compute.progress import fill_level_ratios
 from helpers.core.config import Settings
 from helpers.core.glyphs import safe_label
 from helpers.core.vocab import STATUS_ORDER, SubtargetStatus, TaskStatus
@@ -513,12 +514,7 @@ def subtarget_chart(
         ["task_id", "section", "metric", "ratio", "expected_ratio", "status"],
         "subtarget_chart",
     )
-    df = targets.reset_index(drop=True).copy()
-    if {"kind", "direction", "actual", "target"} <= set(df.columns):
-        level = (df["kind"] == "level") & (df["direction"] == "higher") & df["ratio"].isna()
-        target = pd.to_numeric(df["target"], errors="coerce")
-        reached = pd.to_numeric(df["actual"], errors="coerce") / target.where(target > 0)
-        df.loc[level, "ratio"] = reached[level]
+    df = fill_level_ratios(targets.reset_index(drop=True))
     df["_section"] = [("未分板块" if _blank(s) else str(s)) for s in df["section"]]
     # Sections keep the report's order (first appearance); tasks sort by id inside a section.
     section_order = {s: i for i, s in enumerate(dict.fromkeys(df["_section"]))}

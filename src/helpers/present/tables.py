@@ -8,8 +8,9 @@ from pathlib import Path
 import pandas as pd
 
 from helpers.compute.engine import Analysis
+from helpers.compute.progress import fill_level_ratios
 from helpers.core.fmt import fmt_gap, fmt_pct, fmt_value, is_missing
-from helpers.core.vocab import IndicatorStatus, SubtargetStatus, TaskStatus
+from helpers.core.vocab import IndicatorStatus, SubtargetStatus, TargetKind, TaskStatus
 from helpers.core.writing import claim_dir, write_csv, write_json, write_owned
 from helpers.present import wording
 
@@ -224,6 +225,13 @@ def subtarget_table(analysis: Analysis) -> pd.DataFrame:
 PARENT = re.compile(r"[（(][^（）()]*[）)]$")
 
 
+def chart_subtargets(analysis: Analysis) -> pd.DataFrame:
+    """The sub-targets that have a 完成率: cumulative ones, and level ones as the level reached
+    over the target (growth rates are compared with their target, never divided)."""
+    subs = fill_level_ratios(analysis.subtargets)
+    return subs[subs["kind"].isin([TargetKind.CUMULATIVE, TargetKind.LEVEL])]
+
+
 def owner_scorecard(analysis: Analysis, by: str) -> pd.DataFrame:
     """Per leader (``by='leaders'``) or lead unit (``by='lead_units'``): tasks, lagging, 完成率.
 
@@ -236,14 +244,9 @@ def owner_scorecard(analysis: Analysis, by: str) -> pd.DataFrame:
     )
     tasks = analysis.tasks.assign(owner=owners_of).explode("owner")
     tasks = tasks[tasks["owner"].fillna("").str.strip() != ""]  # a register without owners
-    subs = analysis.subtargets
     # Level targets (占比60%以上) count too: their 完成率 is the level reached over the target.
-    level = subs["kind"] == "level"
-    subs = subs.assign(
-        ratio=subs["ratio"].where(~level, subs["actual"] / subs["target"].where(subs["target"] > 0))
-    )
-    subs = subs[subs["kind"].isin(["cumulative", "level"]) & (subs["direction"] == "higher")]
-    subs = subs[["task_id", "ratio"]]
+    subs = chart_subtargets(analysis)
+    subs = subs[subs["direction"] == "higher"][["task_id", "ratio"]]
     owners = tasks[["task_id", "owner"]]
     ratios = owners.merge(subs, on="task_id").dropna(subset=["ratio"])
     ratios["ratio"] = ratios["ratio"].clip(upper=1.0)
