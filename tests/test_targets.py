@@ -512,3 +512,12 @@ def test_a_plan_said_with_yao_and_the_done_figure_in_the_targets_unit():
         "提升改造村内公厕100多所，全部工程预计于今年11月底完工。",
     )
     assert (r.iloc[0]["actual"], r.iloc[0]["actual_approx"]) == (3700, "多")
+
+
+def test_the_noun_after_a_classifier_names_the_metric_and_pairs_the_actual():
+    # Found by a new office's trial: "3所学校" once read 学校 into the unit, leaving the metric
+    # "所", which shares no words with "已建成学校2所"; any classifier + noun is the same kind.
+    r = read_one("新建3所学校，新增学位4000个", "已建成学校2所，新增学位2400个", 9)
+    assert list(r["metric"]) == ["学校", "学位"]
+    assert list(r["actual"]) == [2, 2400]
+    assert list(r["unit"]) == ["所", "个"]
