@@ -81,12 +81,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("form", help="生成各单位填报用的 Excel 表")
     _add_common(p)
     _add_period(p)
+    p.add_argument("--settings", default="", help="设置文件（TOML），覆盖默认的阈值、用语和名称")
     p.add_argument("--out", required=True, help=".xlsx 文件（加 --per-unit 时为文件夹）")
     p.add_argument("--per-unit", action="store_true", help="每个牵头单位一个工作簿")
 
     p = sub.add_parser("intake", help="收回各单位填好的 Excel 表，写入本季度进展")
     _add_common(p)
     _add_period(p)
+    p.add_argument("--settings", default="", help="设置文件（TOML），覆盖默认的阈值、用语和名称")
     p.add_argument("files", nargs="+", help="填好的 .xlsx 工作簿")
     p.add_argument(
         "--partial",
@@ -207,7 +209,12 @@ def _dispatch(args) -> int:
         from helpers.cycle.forms import write_form
 
         for path in write_form(
-            args.data_dir, args.year, args.quarter, Path(args.out), per_unit=args.per_unit
+            args.data_dir,
+            args.year,
+            args.quarter,
+            Path(args.out),
+            per_unit=args.per_unit,
+            settings_file=args.settings,
         ):
             print(path)
         return 0
@@ -222,6 +229,7 @@ def _dispatch(args) -> int:
                 [Path(f) for f in args.files],
                 partial=args.partial,
                 replace=args.replace,
+                settings_file=args.settings,
             )
         except DataError as err:
             print(say("cli.error", error=err), file=sys.stderr)
