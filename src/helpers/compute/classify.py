@@ -263,20 +263,28 @@ def _share_pattern(names: tuple[str, ...]) -> re.Pattern:
 
 
 def year_shares(text: str, words) -> list[tuple[float, str]]:
-    """Shares of this year's plan the text states to date (``words.year_share``), in percent, with
-    their sentence; a share the sentence projects (全年预计完成600亿元，完成年计划的97%) is not
-    one to date.
+    """Shares of this year's plan the text states to date, in percent, with their sentence; a
+    share the sentence projects (全年预计完成600亿元，完成年计划的97%) is not one to date.
+
+    The plan is named by its noun (``words.year_share``: 计划, 目标, 任务), with what is planned
+    (``words.plan_of``: 投资) before or after it, after a word for this year (``words.year_words``)
+    or, with none, straight after a word of completion (``words.share_verbs``); 的 may be left out.
+    A plan of several years (五年计划, 总投资计划) is not this year's.
 
     >>> from helpers.core.config import load_settings
     >>> w = load_settings().words
     >>> [v for v, _ in year_shares("省档案馆完成年度投资计划的30.02%；乙为年度计划的51.35%。", w)]
     [30.02, 51.35]
+    >>> [v for v, _ in year_shares("占年度投资计划25%，完成本年计划投资的28%，完成计划的23.9%。", w)]
+    [25.0, 28.0, 23.9]
     >>> year_shares("全年预计完成600亿元，完成年计划的97%。", w)
+    []
+    >>> year_shares("完成总投资计划的45%，完成三年计划的60%，占全市总量的30%。", w)
     []
     """
     if not words.year_share:
         return []
-    rx = _year_share_pattern(words.year_share)
+    rx = _year_share_pattern(words.year_share, words.plan_of, words.year_words, words.share_verbs)
     out = []
     for sentence in _sentences(text):
         for m in rx.finditer(sentence):
@@ -286,10 +294,29 @@ def year_shares(text: str, words) -> list[tuple[float, str]]:
     return out
 
 
+#: Numerals before 年 that make it a span of years (五年计划), not this year.
+_YEARS_SPAN = "一二两三四五六七八九十几多"
+
+
 @lru_cache(maxsize=8)
-def _year_share_pattern(names: tuple[str, ...]) -> re.Pattern:
-    name = "|".join(re.escape(w) for w in sorted(names, key=len, reverse=True))
-    return re.compile(rf"(?:{name})的(\d+(?:\.\d+)?)%")
+def _year_share_pattern(
+    nouns: tuple[str, ...],
+    plan_of: tuple[str, ...] = (),
+    year_words: tuple[str, ...] = (),
+    verbs: tuple[str, ...] = (),
+) -> re.Pattern:
+    def alt(items) -> str:
+        return "|".join(re.escape(w) for w in sorted(items, key=len, reverse=True))
+
+    what = f"(?:{alt(plan_of)})?" if plan_of else ""
+    plan = f"{what}(?:{alt(nouns)}){what}"
+    heads = []
+    if year_words:
+        heads.append(f"(?<![{_YEARS_SPAN}])(?:{alt(year_words)})")
+    if verbs:
+        heads.append(f"(?:{alt(verbs)})")
+    head = f"(?:{'|'.join(heads)})" if heads else ""
+    return re.compile(rf"{head}{plan}的?(\d+(?:\.\d+)?)%")
 
 
 def _due_this_year(task: str, text: str, words, next_year: int | None) -> bool:

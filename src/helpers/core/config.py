@@ -88,6 +88,9 @@ class Words:
     finished: tuple[str, ...]
     work_share: tuple[str, ...]
     year_share: tuple[str, ...]
+    plan_of: tuple[str, ...]
+    year_words: tuple[str, ...]
+    share_verbs: tuple[str, ...]
 
 
 #: The kinds of slippage a progress text can state, in the order ``[cues]`` lists them.
