@@ -565,3 +565,54 @@ def test_partial_writes_valid_tasks_and_lists_the_bad_one(data_dir, filled_q4):
     actuals = pd.read_csv(_q4(data_dir) / "returned_actuals.csv", dtype=str)
     assert "T004" not in set(actuals["task_id"])
     assert "T004" in str(result)
+
+
+# --- an office's own names --------------------------------------------------------------------
+COUNTY_NAMES = """[report]
+issuer = "某某县人民政府督查室"
+office = "县政府督查室"
+recipient = "县政府"
+place = "某某县"
+title_subject = "县民生实事项目"
+body_subject = "县民生实事项目"
+task_noun = "民生实事项目"
+leader_label = "责任县领导"
+rank_label = "全市排名"
+"""
+
+
+def test_form_uses_the_data_folders_names_and_intake_reads_it_back(data_dir, tmp_path):
+    (data_dir / "settings.toml").write_text(COUNTY_NAMES, encoding="utf-8")
+    form = write_form(data_dir, 2022, 4, tmp_path / "form.xlsx")[0]
+    wb = load_workbook(form)
+    headers = [c.value for c in wb[FORM_SHEET][1]]
+    assert "责任县领导" in headers and "责任区领导" not in headers
+    guide = "\n".join(str(r[0]) for r in wb["填报说明"].iter_rows(values_only=True) if r[0])
+    assert guide.startswith("某某县2022年县民生实事项目推进情况填报表")
+    assert "县政府督查室" in guide and "督查办" not in guide
+    filled = _fill(form, tmp_path / "filled.xlsx")
+    result = intake(data_dir, 2022, 4, [filled])
+    assert len(result.tasks_returned) == len(_register_ids())
+    progress = pd.read_csv(_q4(data_dir) / "progress.csv", dtype=str, keep_default_na=False)
+    assert len(progress) == len(_register_ids())
+
+
+def test_intake_reads_a_form_by_the_headers_it_was_written_with(data_dir, tmp_path):
+    # The form was sent out under the defaults; the office names its column afterwards.
+    form = write_form(data_dir, 2022, 4, tmp_path / "form.xlsx")[0]
+    filled = _fill(form, tmp_path / "filled.xlsx")
+    (data_dir / "settings.toml").write_text(COUNTY_NAMES, encoding="utf-8")
+    result = intake(data_dir, 2022, 4, [filled])
+    assert len(result.tasks_returned) == len(_register_ids())
+
+
+def test_a_renamed_leaders_header_is_named_in_the_message(data_dir, tmp_path):
+    (data_dir / "settings.toml").write_text(COUNTY_NAMES, encoding="utf-8")
+    form = write_form(data_dir, 2022, 4, tmp_path / "form.xlsx")[0]
+    filled = _fill(form, tmp_path / "filled.xlsx")
+    wb = load_workbook(filled)
+    ws = wb[FORM_SHEET]
+    ws.cell(1, _columns(ws)["责任县领导"]).value = "领导"
+    wb.save(filled)
+    with pytest.raises(DataError, match="责任县领导"):
+        intake(data_dir, 2022, 4, [filled])

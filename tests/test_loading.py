@@ -7,6 +7,7 @@ import pytest
 
 from helpers.compute.engine import analyse, validate_parameters
 from helpers.core.errors import DataError
+from helpers.present.narrative import build_memo
 from helpers.read.loading import load_quarter, read_csv_checked
 
 
@@ -141,6 +142,16 @@ def test_task_without_a_return_is_not_reported_not_zero(data_copy):
     t = a.tasks.set_index("task_id").loc["T131"]
     assert t["reported_status"] == "未报送" and t["computed_status"] == "未报送"
     assert "未报送" in set(a.checks["check"])
+
+
+def test_memo_lists_missing_returns_by_lead_unit(data_copy):
+    path = data_copy / "2022" / "Q3" / "progress.csv"
+    # T012 (区科技局…) and T020 (two lead units) returned nothing; T131 neither.
+    rewrite(path, lambda df: df[~df["task_id"].isin(["T012", "T020", "T131"])])
+    memo = build_memo(analyse(2022, 3, data_copy)).text()
+    line = next(x for x in memo.splitlines() if "按未报送列示" in x)
+    assert "区人力社保局1项（T020）" in line and "区委组织部（区人才办）1项（T020）" in line
+    assert "（T012）" in line and "共3项" in line
 
 
 def test_missing_quarter_names_what_exists(data_copy):

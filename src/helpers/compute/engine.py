@@ -22,7 +22,7 @@ from helpers.compute.classify import classify_indicators, classify_tasks, disagr
 from helpers.compute.progress import compute_progress, load_trajectories
 from helpers.compute.targets import load_curation, load_returned, read_targets
 from helpers.core import paths
-from helpers.core.config import Settings, load_settings
+from helpers.core.config import Settings, load_settings, settings_file_for
 from helpers.core.errors import DataError, Problem
 from helpers.core.messages import say
 from helpers.core.vocab import Period, TaskStatus
@@ -309,10 +309,8 @@ def analyse(
     with timer.step("load"):
         year, quarter = validate_parameters(year, quarter, data_dir, settings_file)
         data_dir = Path(data_dir or paths.DATA_DIR)
-        if not settings_file and (data_dir / paths.DATA_SETTINGS).is_file():
-            # An office's data folder carries its own names (``workreport init`` writes the file).
-            settings_file = data_dir / paths.DATA_SETTINGS
-        settings = load_settings(settings_file)
+        # An office's data folder carries its own names (``workreport init`` writes the file).
+        settings = load_settings(settings_file_for(data_dir, settings_file))
         months = Period(year, quarter).months
         data = load_quarter(data_dir, year, quarter)
         ydir = paths.year_dir(data_dir, year)

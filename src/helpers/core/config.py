@@ -287,6 +287,22 @@ def load_settings(path: str | Path | None = None) -> Settings:
     return parse_settings(_merge(defaults, _read_toml(path)), path)
 
 
+def settings_file_for(
+    data_dir: str | Path | None, settings_file: str | Path | None = None
+) -> str | Path | None:
+    """The settings file a run on ``data_dir`` uses: ``settings_file`` if given, else the data
+    folder's own ``settings.toml`` (the office's names, written by ``workreport init``), else
+    ``None`` (the defaults).
+
+    >>> settings_file_for(None, "x.toml")
+    'x.toml'
+    """
+    if settings_file:
+        return settings_file
+    own = Path(data_dir or paths.DATA_DIR) / paths.DATA_SETTINGS
+    return own if own.is_file() else None
+
+
 __all__ = [
     "CUE_KINDS",
     "Cues",
@@ -296,4 +312,5 @@ __all__ = [
     "Words",
     "load_settings",
     "parse_settings",
+    "settings_file_for",
 ]

@@ -210,6 +210,16 @@ MESSAGES: dict[str, str] = {
     "第{quarter}季度：请使用本季度的填报表",
     "intake.register_changed": "填报表生成后任务台账（{register}）有变动，或表中锁定的单元格被改动；"
     "台账有变动时请重新下发填报表",
+    "review.not_review": "不是“workreport review”生成的认定表（没有“{sheet}”工作表或认定表标记）；"
+    "请使用本季度生成的认定表",
+    "review.unknown_task": "任务 {task} 不在本季度的进展表（progress.csv）中",
+    "review.text_changed": "任务 {task} 的进展情况在认定表生成后已更新（重新收取了填报表）；"
+    "请重新生成认定表，按新的进展情况认定",
+    "review.twice": "任务 {task} 出现两次且认定不同",
+    "review.summary": "{year}年第{quarter}季度督查办认定：写入 {path}；认定有变动 {changed} 项{ids}，"
+    "未变 {unchanged} 项，留空未认定 {blank} 项。原文件另存为 {backup}",
+    "cli.next_review": "下一步：按测算状态和滞后依据认定各项任务后，"
+    "workreport review --data-dir {folder} --year {year} --quarter {quarter} --apply {path}",
     "intake.header_changed": "表头被改动：第1行找不到列 {absent}；请不要改名、移动或删除列",
     "intake.too_many_rows": "表中超过 {max_rows} 行（任务清单共 {rows} 行）；请用下发的原表填写，"
     "不要追加行",

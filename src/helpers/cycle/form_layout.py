@@ -6,6 +6,7 @@ on every column, every locked value and every fingerprint.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import math
@@ -17,6 +18,7 @@ import pandas as pd
 
 from helpers.compute.targets import load_curation, read_targets
 from helpers.core import paths
+from helpers.core.config import ReportNames, load_settings, settings_file_for
 from helpers.core.messages import say
 from helpers.core.vocab import TaskStatus
 from helpers.read.loading import read_csv_checked
@@ -72,8 +74,41 @@ COLUMNS = [
     Column("下一步打算", "next_steps", 30, fill=True, wrap=True, per_task=True),
 ]
 LOCKED_KEYS = [c.key for c in COLUMNS if not c.fill]
+# The keys whose header an office names for itself (settings [report]).
+NAMED_HEADERS = {"leaders": "leader_label"}
 TASK_KEYS = [c.key for c in COLUMNS if c.per_task]
 HEADER = {c.key: c.header for c in COLUMNS}
+
+
+def form_columns(names: ReportNames | None = None) -> list[Column]:
+    """The form's columns, with the headers the office names for itself (its ``leader_label``).
+
+    >>> [c.header for c in form_columns()][3]
+    '责任区领导'
+    """
+    if names is None:
+        return list(COLUMNS)
+    return [
+        dataclasses.replace(c, header=getattr(names, NAMED_HEADERS[c.key]))
+        if c.key in NAMED_HEADERS
+        else c
+        for c in COLUMNS
+    ]
+
+
+def columns_from_meta(value: object) -> list[Column] | None:
+    """The columns a form was written with, from its ``_meta`` ``columns`` cell (``None`` if the
+    cell is absent or not the form's own: forms written before it existed use ``COLUMNS``)."""
+    try:
+        headers = json.loads(str(value))
+    except (TypeError, ValueError):
+        return None
+    if not isinstance(headers, dict) or set(headers) != {c.key for c in COLUMNS}:
+        return None
+    if not all(isinstance(h, str) and h.strip() for h in headers.values()):
+        return None
+    return [dataclasses.replace(c, header=headers[c.key].strip()) for c in COLUMNS]
+
 
 _UNSAFE_NAME = re.compile(r'[\\/:*?"<>|\s]+')
 _DASHES = re.compile(r"\s*[-－—–~～至到]\s*")
@@ -93,6 +128,13 @@ class FormRegister:
     rows: pd.DataFrame
     fingerprint: str
     tasks_file: Path
+    # The office's names (settings [report]): the form's title, its leaders' column, its signature.
+    names: ReportNames
+
+    @property
+    def columns(self) -> list[Column]:
+        """The 填报 sheet's columns, with this office's headers."""
+        return form_columns(self.names)
 
     @property
     def months(self) -> int:
@@ -189,8 +231,16 @@ def register_fingerprint(rows: pd.DataFrame) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def load_register(data_dir: str | Path | None, year: int, quarter: int) -> FormRegister:
+def load_register(
+    data_dir: str | Path | None,
+    year: int,
+    quarter: int,
+    settings_file: str | Path | None = None,
+) -> FormRegister:
     """Load the year's register and curated sub-targets and lay them out as the form's rows.
+
+    The office's names come from ``settings_file``, else the data folder's ``settings.toml``,
+    else the defaults (as ``analyse`` reads them).
 
     Raises
     ------
@@ -204,7 +254,8 @@ def load_register(data_dir: str | Path | None, year: int, quarter: int) -> FormR
     no_progress = pd.DataFrame({"task_id": pd.Series(dtype=str), "progress": pd.Series(dtype=str)})
     targets = read_targets(tasks, no_progress, quarter * 3, load_curation(ydir / "curation.csv"))
     rows = form_rows(tasks, targets)
-    return FormRegister(year, quarter, tasks, rows, register_fingerprint(rows), tasks_file)
+    names = load_settings(settings_file_for(data_dir, settings_file)).report
+    return FormRegister(year, quarter, tasks, rows, register_fingerprint(rows), tasks_file, names)
 
 
 def lead_units(tasks: pd.DataFrame) -> list[str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import hashlib
+import json
 import math
 from copy import copy
 from datetime import datetime
@@ -38,7 +39,6 @@ from helpers.core.writing import (
 )
 from helpers.cycle.form_layout import (
     _UNSAFE_NAME,
-    COLUMNS,
     FORM_MARKER,
     FORM_SHEET,
     FORM_VERSION,
@@ -65,6 +65,7 @@ def write_form(
     quarter: int,
     out: str | Path,
     per_unit: bool = False,
+    settings_file: str | Path | None = None,
 ) -> list[Path]:
     """Write the Excel form the units fill in for one quarter.
 
@@ -80,6 +81,9 @@ def write_form(
     per_unit : bool, default False
         One workbook per lead unit, named ``<单位>_<year>年第<q>季度.xlsx``, holding only the
         tasks it leads; a task with two lead units is in both.
+    settings_file : str or Path, optional
+        The office's names (title, leaders' column, signature); default: the data folder's
+        ``settings.toml``, else the pack's defaults.
 
     Returns
     -------
@@ -92,7 +96,7 @@ def write_form(
         Bad parameters, a bad register, or an ``out`` that is not an ``.xlsx`` path / a folder.
     """
     year, quarter = validate_parameters(year, quarter, data_dir)
-    register = load_register(data_dir, year, quarter)
+    register = load_register(data_dir, year, quarter, settings_file)
     out = Path(out)
     refuse_inside_data(out, paths.DATA_DIR if data_dir is None else data_dir, holds=False)
     suffix = f"{year}年第{quarter}季度.xlsx"
@@ -159,7 +163,8 @@ def build_workbook(register: FormRegister, rows: pd.DataFrame, unit: str = "") -
     wb = Workbook()
     ws = wb.active
     ws.title = FORM_SHEET
-    _fill_sheet(ws, rows, register.months)
+    columns = register.columns
+    _fill_sheet(ws, rows, register.months, columns, register.names.office)
     _guide_sheet(wb.create_sheet(GUIDE_SHEET), register, rows, unit)
     meta = wb.create_sheet(META_SHEET)
     meta_rows = [
@@ -173,6 +178,7 @@ def build_workbook(register: FormRegister, rows: pd.DataFrame, unit: str = "") -
         ("rows", len(rows)),
         ("register_file", register.tasks_file.name),
         ("register_fingerprint", register.fingerprint),
+        ("columns", json.dumps({c.key: c.header for c in columns}, ensure_ascii=False)),
         ("generated_at", datetime.now().astimezone().isoformat(timespec="seconds")),
     ]
     for i, (key, value) in enumerate(meta_rows, start=1):
@@ -186,8 +192,8 @@ def build_workbook(register: FormRegister, rows: pd.DataFrame, unit: str = "") -
     return wb
 
 
-def _fill_sheet(ws, rows: pd.DataFrame, months: int) -> None:
-    for j, col in enumerate(COLUMNS, start=1):
+def _fill_sheet(ws, rows: pd.DataFrame, months: int, columns: list, office: str) -> None:
+    for j, col in enumerate(columns, start=1):
         cell = ws.cell(row=1, column=j, value=col.header)
         cell.font = Font(bold=True)
         cell.fill = _HEAD_FILL if col.fill else _HEAD_LOCKED
@@ -201,11 +207,11 @@ def _fill_sheet(ws, rows: pd.DataFrame, months: int) -> None:
         "progress": "同一任务有多个子目标时，只在该任务第一行填写。",
         "status": "下拉选择：" + "或".join(STATUS_WORDS),
     }
-    for j, col in enumerate(COLUMNS, start=1):
+    for j, col in enumerate(columns, start=1):
         if col.key in notes:
-            ws.cell(row=1, column=j).comment = Comment(notes[col.key], "督查办")
+            ws.cell(row=1, column=j).comment = Comment(notes[col.key], office)
     ws.row_dimensions[1].height = 32
-    letter = {c.key: get_column_letter(j) for j, c in enumerate(COLUMNS, start=1)}
+    letter = {c.key: get_column_letter(j) for j, c in enumerate(columns, start=1)}
     periods = [months_label(n) for n in range(1, months + 1)]
     dv_nonneg = DataValidation(
         type="decimal",
@@ -257,7 +263,7 @@ def _fill_sheet(ws, rows: pd.DataFrame, months: int) -> None:
     cells_of: dict[str, list[int]] = {"nonneg": [], "growth": [], "period": [], "status": []}
     for i, r in enumerate(rows.to_dict("records"), start=2):
         has_target = r["target_no"] is not None
-        for j, col in enumerate(COLUMNS, start=1):
+        for j, col in enumerate(columns, start=1):
             cell = ws.cell(row=i, column=j)
             value = None
             if not col.fill:
@@ -299,7 +305,7 @@ def _fill_sheet(ws, rows: pd.DataFrame, months: int) -> None:
     ):
         if cells_of[name]:
             dv.sqref = MultiCellRange(_ranges(letter[column], cells_of[name]))
-    last = get_column_letter(len(COLUMNS))
+    last = get_column_letter(len(columns))
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{last}{max(len(rows) + 1, 2)}"
     ws.print_title_rows = "1:1"
@@ -321,22 +327,24 @@ def _fill_sheet(ws, rows: pd.DataFrame, months: int) -> None:
 
 def _guide_sheet(ws, register: FormRegister, rows: pd.DataFrame, unit: str) -> None:
     months = register.months
+    names = register.names
     n_tasks = rows["task_id"].nunique()
     lines = [
         (
-            f"{register.year}年政府工作报告重点任务推进情况填报表（第{register.quarter}季度，"
+            f"{names.place}{register.year}年{names.title_subject}推进情况填报表"
+            f"（第{register.quarter}季度，"
             f"1-{months}月）填报说明",
             "title",
         ),
         (f"填报单位：{unit or '各责任单位'}    本表共 {n_tasks} 项任务、{len(rows)} 行", ""),
         (
-            "报送截止时间：____年__月__日__时前（由督查办发表前填写）    联系人及电话：__________",
+            f"报送截止时间：____年__月__日__时前（由{names.office}发表前填写）    联系人及电话：__________",
             "",
         ),
         ("一、填写什么", "head"),
         (
             "只填“填报”表中的浅黄色单元格：完成值、数据期间、任务进展情况、本单位评估、存在问题、"
-            "下一步打算。蓝色表头的列（任务编号至单位）是督查办的任务清单，已锁定，请勿修改；"
+            f"下一步打算。蓝色表头的列（任务编号至单位）是{names.office}的任务清单，已锁定，请勿修改；"
             "灰色单元格不需填写。",
             "",
         ),
@@ -376,7 +384,7 @@ def _guide_sheet(ws, register: FormRegister, rows: pd.DataFrame, unit: str) -> N
         ),
         ("三、其他", "head"),
         (
-            "工作表保护没有密码，只为防止误改；督查办汇总时会逐格核对任务清单，"
+            f"工作表保护没有密码，只为防止误改；{names.office}汇总时会逐格核对任务清单，"
             "被改动的行将被退回。",
             "",
         ),

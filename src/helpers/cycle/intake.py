@@ -31,7 +31,6 @@ from helpers.cycle.form_layout import (
     FORM_MARKER,
     FORM_SHEET,
     FORM_VERSION,
-    HEADER,
     LOCKED_KEYS,
     META_SHEET,
     PROGRESS_COLUMNS,
@@ -50,6 +49,7 @@ from helpers.cycle.form_layout import (
     _split,
     _target_no,
     _text,
+    columns_from_meta,
     load_register,
 )
 from helpers.read.loading import read_text_csv
@@ -176,6 +176,7 @@ def intake(
     files: list[Path],
     partial: bool = False,
     replace: bool = False,
+    settings_file: str | Path | None = None,
 ) -> IntakeResult:
     """Read filled forms, check them, and write the quarter's progress and returned figures.
 
@@ -203,6 +204,8 @@ def intake(
         False: any problem (including tasks nobody returned) raises and nothing is written.
         True: write the tasks returned without a problem; a task with a problem in any of its
         rows is left out whole, and listed in the result with the problem.
+    settings_file : str or Path, optional
+        The office's settings (default: the data folder's ``settings.toml``, else the pack's).
 
     Returns
     -------
@@ -216,7 +219,7 @@ def intake(
     """
     year, quarter = validate_parameters(year, quarter, data_dir)
     data_dir = Path(data_dir or paths.DATA_DIR)
-    register = load_register(data_dir, year, quarter)
+    register = load_register(data_dir, year, quarter, settings_file)
     files = [Path(f) for f in files]
     if not files:
         raise DataError.at(paths.quarter_dir(data_dir, year, quarter), say("intake.no_files"))
@@ -346,13 +349,17 @@ def read_workbook(path: Path, register: FormRegister) -> tuple[list[_Return], li
                 )
             )
         )
+    # The headers the form was written with (an office names its leaders' column); forms
+    # written before the _meta row existed carry the default headers.
+    columns = columns_from_meta(meta.get("columns")) or list(COLUMNS)
+    header_of = {c.key: c.header for c in columns}
     ws = wb[FORM_SHEET]
     header = [
         None if v is None else str(v).strip()
         for v in next(ws.iter_rows(min_row=1, max_row=1, values_only=True), ())
     ]
     where = {h: j for j, h in enumerate(header) if h}
-    absent = [c.header for c in COLUMNS if c.header not in where]
+    absent = [c.header for c in columns if c.header not in where]
     if absent:
         return whole(
             say("intake.header_changed", absent="、".join(absent)),
@@ -367,7 +374,7 @@ def read_workbook(path: Path, register: FormRegister) -> tuple[list[_Return], li
 
     def add(message, row, key=None, task_id=None):
         issues.append(
-            _Issue(Problem(str(path), message, row, HEADER.get(key, key), FORM_SHEET), task_id)
+            _Issue(Problem(str(path), message, row, header_of.get(key, key), FORM_SHEET), task_id)
         )
 
     max_rows = len(register.rows) + MAX_EXTRA_ROWS
@@ -378,7 +385,7 @@ def read_workbook(path: Path, register: FormRegister) -> tuple[list[_Return], li
                 sheet=FORM_SHEET,
                 row=i,
             )
-        long = [c for c in COLUMNS if _too_long(values, where[c.header])]
+        long = [c for c in columns if _too_long(values, where[c.header])]
         if long:
             for c in long:
                 add(
@@ -393,7 +400,7 @@ def read_workbook(path: Path, register: FormRegister) -> tuple[list[_Return], li
             continue
         cells = {  # restore: a cell neutralised against formulas ("'=…") reads as typed
             c.key: restore(values[where[c.header]] if where[c.header] < len(values) else None)
-            for c in COLUMNS
+            for c in columns
         }
         if all(_blank(v) for v in cells.values()):
             continue
@@ -446,7 +453,7 @@ def read_workbook(path: Path, register: FormRegister) -> tuple[list[_Return], li
             {k: _text(cells[k], multiline=True) for k in ("progress", "issues", "next_steps")}
         )
         row["status"] = status
-        row["filled"] = any(not _blank(cells[c.key]) for c in COLUMNS if c.fill)
+        row["filled"] = any(not _blank(cells[c.key]) for c in columns if c.fill)
         key = (tid, tno)
         if key in seen:
             first_row, first = seen[key]
@@ -478,7 +485,7 @@ def read_workbook(path: Path, register: FormRegister) -> tuple[list[_Return], li
                     say(
                         "intake.task_twice",
                         task=tid,
-                        column=HEADER[key],
+                        column=header_of[key],
                         rows="、".join(map(str, sorted(given.values()))),
                     ),
                     max(given.values()),

@@ -323,7 +323,7 @@ def build_memo(analysis: Analysis, office: str = "") -> Memo:
         sections.append(
             (
                 wording.memo_heading(len(sections), wording.MEMO_SECTIONS["missing"]),
-                [wording.memo_missing(list(missing["task_id"]))],
+                [wording.memo_missing(_by_lead_unit(missing))],
             )
         )
     checks = analysis.checks
@@ -386,3 +386,13 @@ REPORT_CSS = """
 .wr-memo-title { font-size: 18px; font-weight: bold; margin: 0.5em 0; }
 </style>
 """
+
+
+def _by_lead_unit(tasks: pd.DataFrame) -> dict[str, list[str]]:
+    """Task ids by lead unit, units in the order the register first names them (a task with two
+    lead units is under both; one with none under 未明确牵头单位)."""
+    out: dict[str, list[str]] = {}
+    for tid, units in zip(tasks["task_id"], tasks["lead_units"], strict=True):
+        for unit in [u for u in str(units or "").split(";") if u.strip()] or ["未明确牵头单位"]:
+            out.setdefault(unit.strip(), []).append(tid)
+    return out

@@ -26,7 +26,8 @@ TASK_ORDER = [str(s) for s in TaskStatus]
 TABLE_CSS = """
 <style>
 table.wr-table { border-collapse: collapse; margin: 0.5em 0 1.5em 0; }
-table.wr-table th { background: #eef2f7; border: 1px solid #c8d0da; padding: 4px 6px; }
+table.wr-table th { background: #eef2f7; border: 1px solid #c8d0da; padding: 4px 6px;
+  white-space: nowrap; }
 table.wr-table td { border: 1px solid #d8dde3; padding: 4px 6px; }
 table.wr-table tbody tr:nth-child(even) { background: #f7f9fb; }
 table.wr-table td, table.wr-table th { text-align: left !important; vertical-align: top; }

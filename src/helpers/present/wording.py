@@ -337,8 +337,15 @@ def memo_unsupported(task_ids: list[str]) -> str:
     return f"{'、'.join(task_ids)}，建议责任单位补充说明滞后的具体环节和原因。"
 
 
-def memo_missing(task_ids: list[str]) -> str:
-    return f"{'、'.join(task_ids)}（按未报送列示，不计为零）。"
+def memo_missing(by_unit: dict[str, list[str]]) -> str:
+    """Whom to ask: each lead unit with the tasks it has not returned.
+
+    >>> memo_missing({"区教委": ["T012", "T045"], "区卫生健康委": ["T020"]})
+    '区教委2项（T012、T045），区卫生健康委1项（T020），共3项，按未报送列示，不计为零。'
+    """
+    parts = [f"{unit}{len(ids)}项（{'、'.join(ids)}）" for unit, ids in by_unit.items()]
+    total = len({i for ids in by_unit.values() for i in ids})
+    return f"{'，'.join(parts)}，共{total}项，按未报送列示，不计为零。"
 
 
 def memo_checks(errors: int, warnings: int) -> str:

@@ -428,12 +428,15 @@ def _mapping_line(gr: GridRecords) -> str:
 def parse_columns(columns: dict[str, str]) -> dict[str, str]:
     """An office's own header words: ``{"备注": "section"}`` (or ``"工作板块"``) -> normalised.
 
-    >>> parse_columns({"备 注": "工作板块"})
-    {'备注': 'section'}
+    >>> parse_columns({"备 注": "工作板块", "进度情况说明": "进展情况"})
+    {'备注': 'section', '进度情况说明': 'progress'}
     """
     fields = {f: f for f in HEADER_WORDS if f != IGNORE} | {"ignore": IGNORE}
-    fields |= {_norm(w): f for f, words in HEADER_WORDS.items() if f != IGNORE for w in words[:1]}
+    # Any header word the pack knows for a column names that column (进展情况 as well as
+    # 任务进展情况); the message lists each column's first word.
+    fields |= {_norm(w): f for f, words in HEADER_WORDS.items() if f != IGNORE for w in words}
     fields |= {"不使用": IGNORE}
+    shown = [words[0] for f, words in HEADER_WORDS.items() if f != IGNORE] + ["不使用"]
     out = {}
     for header, target in columns.items():
         field_name = fields.get(_norm(target)) or fields.get(target)
@@ -444,7 +447,7 @@ def parse_columns(columns: dict[str, str]) -> dict[str, str]:
                     "param.column_target",
                     header=header,
                     target=target,
-                    allowed="、".join(k for k in fields if k != IGNORE),
+                    allowed="、".join(shown),
                 ),
                 column="column",
             )

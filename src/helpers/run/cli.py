@@ -82,12 +82,24 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("form", help="生成各单位填报用的 Excel 表")
     _add_common(p)
     _add_period(p)
+    p.add_argument("--settings", default="", help="设置文件（TOML），覆盖默认的阈值、用语和名称")
     p.add_argument("--out", required=True, help=".xlsx 文件（加 --per-unit 时为文件夹）")
     p.add_argument("--per-unit", action="store_true", help="每个牵头单位一个工作簿")
+
+    p = sub.add_parser(
+        "review", help="督查办认定：生成认定表（--out），或把填好的认定表写入进展表（--apply）"
+    )
+    _add_common(p)
+    _add_period(p)
+    p.add_argument("--settings", default="", help="设置文件（TOML），覆盖默认的阈值、用语和名称")
+    group = p.add_mutually_exclusive_group(required=True)
+    group.add_argument("--out", help="认定表 .xlsx 文件或文件夹")
+    group.add_argument("--apply", help="填好的认定表 .xlsx")
 
     p = sub.add_parser("intake", help="收回各单位填好的 Excel 表，写入本季度进展")
     _add_common(p)
     _add_period(p)
+    p.add_argument("--settings", default="", help="设置文件（TOML），覆盖默认的阈值、用语和名称")
     p.add_argument("files", nargs="+", help="填好的 .xlsx 工作簿")
     p.add_argument(
         "--partial",
@@ -220,9 +232,47 @@ def _dispatch(args) -> int:
         from helpers.cycle.forms import write_form
 
         for path in write_form(
-            args.data_dir, args.year, args.quarter, Path(args.out), per_unit=args.per_unit
+            args.data_dir,
+            args.year,
+            args.quarter,
+            Path(args.out),
+            per_unit=args.per_unit,
+            settings_file=args.settings,
         ):
             print(path)
+        return 0
+    if args.command == "review":
+        from helpers.cycle.review import apply_review, write_review
+
+        if args.out:
+            path = write_review(
+                args.data_dir, args.year, args.quarter, Path(args.out), args.settings or None
+            )
+            print(path)
+            print(
+                say(
+                    "cli.next_review",
+                    folder=args.data_dir,
+                    year=args.year,
+                    quarter=args.quarter,
+                    path=path,
+                )
+            )
+            return 0
+        done = apply_review(args.data_dir, args.year, args.quarter, Path(args.apply))
+        print(
+            say(
+                "review.summary",
+                year=args.year,
+                quarter=args.quarter,
+                path=done["written"],
+                changed=len(done["changed"]),
+                ids=f"（{'、'.join(done['changed'])}）" if done["changed"] else "",
+                unchanged=done["unchanged"],
+                blank=done["blank"],
+                backup=done["backup"].name,
+            )
+        )
         return 0
     if args.command == "intake":
         from helpers.cycle.forms import intake
@@ -235,6 +285,7 @@ def _dispatch(args) -> int:
                 [Path(f) for f in args.files],
                 partial=args.partial,
                 replace=args.replace,
+                settings_file=args.settings,
             )
         except DataError as err:
             print(say("cli.error", error=err), file=sys.stderr)
