@@ -239,6 +239,7 @@ class SingleReport:
         self.parts: dict[int, str] = {}
         self.footers: dict[int, object] = {}
         self.metadata: dict | None = None  # the first notebook's, as the page's
+        self._empty: str | None = None
 
     def _render(self, cells, metadata) -> str:
         nb = nbformat.v4.new_notebook(metadata=dict(metadata or {}))
@@ -249,7 +250,9 @@ class SingleReport:
     def _cells_html(self, cells, metadata) -> str:
         """The HTML of these cells as they stand inside the page's ``<main>``."""
         inner = _main_inner(self._render(cells, metadata))
-        empty = _main_inner(self._render([], metadata))
+        if self._empty is None:  # what <main> holds after the cells: the same on every page
+            self._empty = _main_inner(self._render([], metadata))
+        empty = self._empty
         if not inner.endswith(empty):  # pragma: no cover - a template that wraps the cells
             raise AssertionError("the offline template no longer ends <main> as expected")
         return inner[: len(inner) - len(empty)]
