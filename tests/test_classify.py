@@ -40,9 +40,17 @@ def test_disagreements_include_the_tasks_filed_normal_despite_their_words(analys
     assert "近期无进展" in d.loc["T017", "evidence"]  # 四川外国语大学新校区
     assert "暂缓" in d.loc["T071", "evidence"]  # 农房风貌整治提升: 暂缓实施
     assert d.loc["T071", "cause"] == "根据区政府工作安排"
-    assert "T088" in d.index  # 1 of 3 green retrofits
-    assert d.loc["T088", "lagging_metrics"] != ""
+    assert "T115" in d.index  # 民间投资占比 43.4% of 60%
+    assert d.loc["T115", "lagging_metrics"] != ""
+    assert "可行性研究" in d.loc["T043", "evidence"]  # 综保区: still revising its feasibility study
     assert (d["reported_status"] == "正常推进").all()
+
+
+def test_work_under_way_that_makes_up_a_count_is_not_a_lag(analysis):
+    # T088: 1 of 3 retrofits done and 4 more 正在开展; T050: 3 of 10 roads done, 7 正在主体施工.
+    t = analysis.tasks.set_index("task_id")
+    for tid in ("T088", "T050"):
+        assert t.loc[tid, "computed_status"] == "正常推进" and t.loc[tid, "scheduled"] != ""
 
 
 def test_every_disagreement_has_evidence(analysis):

@@ -62,9 +62,10 @@ def test_review_form_lists_each_returned_task_with_the_evidence(data_dir, tmp_pa
     assert len(rows) == 131
     t050 = rows["T050"]
     assert ws.cell(t050, col["督查办认定"]).value is None  # not judged yet
-    assert ws.cell(t050, col["测算状态"]).value == "推进较为滞后"
-    assert ws.cell(t050, col["量化子目标"]).value.startswith(
-        "未贯通道路：3条，全年目标10条，完成30.0%"
+    assert ws.cell(rows["T071"], col["测算状态"]).value == "推进较为滞后"
+    assert ws.cell(rows["T007"], col["量化子目标"]).value == (
+        "社区体育公园：2个，全年目标3个，完成66.7%（序时75.0%），慢序时；"
+        "社区健身点：10个，全年目标30个，完成33.3%（序时75.0%），严重滞后"
     )
     assert "该项工作暂缓实施”" in ws.cell(rows["T071"], col["滞后依据"]).value
     filed = _progress(data_dir)["reported_status"]

@@ -38,10 +38,33 @@ def kinds(text, next_year=None):
         # … but not a cue in the next clause.
         ("已完成前期手续办理，拟于近期开工建设。", ["planned"]),
         ("已全部完工。", []),
+        # A feasibility study still being written or revised (built-in T043; another wording) …
+        ("目前已经根据最新要求完善综保区可行性研究报告及相关汇报材料。", ["drafting"]),
+        ("目前正在委托第三方编制项目可行性研究报告。", ["drafting"]),
+        # … but not one written already.
+        ("项目可行性研究报告已编制完成并通过评审。", []),
+        # Growth below a comparator, a run of declines (corpus C10-001, in traditional
+        # characters; other wordings).
+        ("實現規模工業增加值420.7億元,增長7.1%,增速低于全省平均增速0.7個百分點", ["stalled"]),
+        ("全区规上工业增加值增长3.1%，增幅低于全市平均水平1.2个百分点。", ["stalled"]),
+        ("工業用電、工業稅收等匹配指標持續負增長。", ["stalled"]),
+        ("工业用电量连续5个月负增长。", ["stalled"]),
     ],
 )
 def test_cue_in_its_clause(text, expected):
     assert kinds(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "確保全年投資增長20%目標(biāo)的任務(wù)依然十分艱巨。",  # corpus C09-001
+        "确保完成全年招商引资目标难度很大。",
+    ],
+)
+def test_an_intention_does_not_cancel_a_judgement_of_the_aim_itself(text):
+    assert kinds(text) == ["at_risk"]
+    assert kinds("确保不出现进度滞后，避免停工。") == []  # an intention still cancels the rest
 
 
 def test_next_year_is_the_year_after_the_report():
@@ -51,6 +74,10 @@ def test_next_year_is_the_year_after_the_report():
 
 def test_traditional_characters_are_read_by_the_same_cues():
     assert kinds("項目暫緩推進。") == ["paused"]
+    # 標 and 計畫 (Taiwan's 计划) were beyond a hand-written table; the converter reads them.
+    (hit,) = read_slippage("1-9月，出口額僅完成計畫的55%，未達到年度目標。", S)
+    assert (hit.kind, hit.cue) == ("stalled", "未达到年度目标")
+    assert read_slippage("項目因資金未到位暫緩實施。", S)[0].cause == "因资金未到位"
 
 
 @pytest.mark.parametrize(
@@ -66,6 +93,40 @@ def test_traditional_characters_are_read_by_the_same_cues():
 )
 def test_cause_as_the_text_states_it(text, cause):
     (hit,) = read_slippage(text, S)
+    assert hit.cause == cause
+
+
+@pytest.mark.parametrize(
+    ("text", "cause"),
+    [
+        # A cause stated at length runs to the full stop (corpus C04-001) …
+        (
+            "未达预期目标原因主要是因为大华丝绸等企业受疫情影响,出口订单大幅减少,销量下跌;"
+            "部分非金属加工企业缺乏原料,订单量下滑。",
+            "因为大华丝绸等企业受疫情影响,出口订单大幅减少,销量下跌;部分非金属加工企业缺乏原料,"
+            "订单量下滑",
+        ),
+        # … or opens the sentence after the slippage.
+        (
+            "1-8月完成投资2.1亿元，进度滞后。主要原因是项目用地报批时间较长。",
+            "项目用地报批时间较长",
+        ),
+        # An unmarked cause: the clause before the cue that states a problem (corpus B09-001,
+        # B10-025; another wording).
+        (
+            "水濂小学经现场核查,现有条件不适宜建设风雨连廊,经研究决定取消该校的风雨连廊项目。",
+            "现有条件不适宜建设风雨连廊",
+        ),
+        (
+            "前期配合区相关部门对该项目招标质疑、投诉处置,项目于9月28才签订合同,滞后了2个月。",
+            "前期配合区相关部门对该项目招标质疑、投诉处置",
+        ),
+        ("项目周边群众存在较大矛盾纠纷，暂缓实施。", "项目周边群众存在较大矛盾纠纷"),
+        ("已完成主体施工，进度滞后于计划。", ""),  # no problem stated, no cause
+    ],
+)
+def test_cause_stated_at_length_or_unmarked(text, cause):
+    hit = read_slippage(text, S)[0]
     assert hit.cause == cause
 
 
@@ -131,10 +192,11 @@ def test_scheduled_completions_count_only_when_new_and_before_year_end():
     assert scheduled_addition("计划年底完工，预计新增绿地3万平方米。", "个") == 0  # other unit
 
 
-def test_unknown_lagging_kind_is_refused(tmp_path):
+@pytest.mark.parametrize("key", ["lagging_kinds", "aim_kinds"])
+def test_unknown_kind_is_refused(tmp_path, key):
     f = tmp_path / "s.toml"
-    f.write_text('[cues]\nlagging_kinds = ["late"]\n', encoding="utf-8")
-    with pytest.raises(DataError, match="lagging_kinds"):
+    f.write_text(f'[cues]\n{key} = ["late"]\n', encoding="utf-8")
+    with pytest.raises(DataError, match=key):
         load_settings(f)
 
 

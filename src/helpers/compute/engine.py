@@ -327,7 +327,14 @@ def analyse(
     with timer.step("classify_indicators"):
         indicators = classify_indicators(data.indicators, data.indicator_progress, months, settings)
     with timer.step("classify_tasks"):
-        tasks = classify_tasks(data.tasks, data.progress, subtargets, settings, next_year=year + 1)
+        tasks = classify_tasks(
+            data.tasks,
+            data.progress,
+            subtargets,
+            settings,
+            next_year=year + 1,
+            report_months=months,
+        )
     with timer.step("checks"):
         checks = run_checks(
             data.stated, tasks, indicators, subtargets, data.progress, months, settings

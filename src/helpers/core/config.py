@@ -76,13 +76,18 @@ class Thresholds:
     suspicious_ratio: float
     absurd_ratio: float
     lagging_statuses: tuple[SubtargetStatus, ...]
+    credit_months_left: float
 
 
 @dataclass(frozen=True)
 class Words:
-    """Words read in an indicator's progress text."""
+    """Words read in a progress text beside the numbers (docs/method.md sections 2.5 and 4)."""
 
     on_schedule: tuple[str, ...]
+    under_way: tuple[str, ...]
+    finished: tuple[str, ...]
+    work_share: tuple[str, ...]
+    year_share: tuple[str, ...]
 
 
 #: The kinds of slippage a progress text can state, in the order ``[cues]`` lists them.
@@ -92,6 +97,8 @@ CUE_KINDS = (
     "deferred",
     "cancelled",
     "failed",
+    "restarted",
+    "adjusted",
     "stalled",
     "at_risk",
     "waiting",
@@ -110,6 +117,8 @@ class Cues:
     deferred: tuple[str, ...]
     cancelled: tuple[str, ...]
     failed: tuple[str, ...]
+    restarted: tuple[str, ...]
+    adjusted: tuple[str, ...]
     stalled: tuple[str, ...]
     at_risk: tuple[str, ...]
     waiting: tuple[str, ...]
@@ -118,8 +127,20 @@ class Cues:
     preparatory: tuple[str, ...]
     lagging_kinds: tuple[str, ...]
     completion: tuple[str, ...]
+    not_done: tuple[str, ...]
+    negation: tuple[str, ...]
+    plan: tuple[str, ...]
+    intention: tuple[str, ...]
+    aim_kinds: tuple[str, ...]
     fold: str
     cause: tuple[str, ...]
+    cause_intro: tuple[str, ...]
+    problem: tuple[str, ...]
+    outcome_kinds: tuple[str, ...]
+    step_kinds: tuple[str, ...]
+    consequence: tuple[str, ...]
+    list_opening: tuple[str, ...]
+    category: tuple[str, ...]
     not_cause: tuple[str, ...]
 
     def by_kind(self) -> dict[str, tuple[str, ...]]:
@@ -255,13 +276,18 @@ def parse_settings(raw: Mapping, file: str | Path = "settings") -> Settings:
         raise DataError.at(file, say("settings.ratios"))
     if len(settings.cues.fold) % 2:
         raise DataError.at(file, say("settings.fold"), column="fold")
-    unknown_kinds = [k for k in settings.cues.lagging_kinds if k not in CUE_KINDS]
-    if unknown_kinds:
-        raise DataError.at(
-            file,
-            say("settings.bad_kind", value=unknown_kinds[0], known="、".join(CUE_KINDS)),
-            column="lagging_kinds",
-        )
+    for key in ("lagging_kinds", "aim_kinds", "outcome_kinds", "step_kinds"):
+        unknown_kinds = [k for k in getattr(settings.cues, key) if k not in CUE_KINDS]
+        if unknown_kinds:
+            raise DataError.at(
+                file,
+                say(
+                    "settings.bad_kind", key=key, value=unknown_kinds[0], known="、".join(CUE_KINDS)
+                ),
+                column=key,
+            )
+    if not 0 <= th.credit_months_left <= 12:
+        raise DataError.at(file, say("settings.credit_months"), column="credit_months_left")
     return settings
 
 

@@ -136,7 +136,8 @@ MESSAGES: dict[str, str] = {
     "settings.red_below": "[thresholds] red_below_pp 须不小于 on_track_tolerance_pp",
     "settings.ratios": "[thresholds] suspicious_ratio 须大于 1 且不超过 absurd_ratio",
     "settings.fold": "[cues] fold 须是成对的字（開开啟启……）",
-    "settings.bad_kind": "[cues] lagging_kinds：“{value}”不是可用的类别；可用：{known}",
+    "settings.bad_kind": "[cues] {key}：“{value}”不是可用的类别；可用：{known}",
+    "settings.credit_months": "[thresholds] credit_months_left 须在 0 到 12 之间（月数）",
     # --- parameters (command line and notebook parameters) ---
     "param.not_whole": "{name} 须是整数，实为“{value}”",
     "param.not_whole_in": "{name} 须是 {lo}-{hi} 之间的整数，实为“{value}”",

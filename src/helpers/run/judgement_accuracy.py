@@ -27,6 +27,7 @@ import pandas as pd
 
 from helpers.compute.classify import classify_tasks
 from helpers.compute.engine import analyse, compute_subtargets
+from helpers.compute.slippage import simplified
 from helpers.core import paths
 from helpers.core.config import Settings, load_settings
 from helpers.core.vocab import Slippage
@@ -99,6 +100,9 @@ def cause_matches(found: str, label: str) -> bool:
     False
     """
     found, label = found.strip(), label.strip()
+    # The pack reads traditional text in simplified characters; a label copied from it is
+    # compared the same way (土地手續已報省國土廳等待批復 is 土地手续已报省国土厅等待批复).
+    label = simplified(label, load_settings().cues)
     if not found or not label:
         return False
     if any(f in label or label in f for f in found.split("；")):
@@ -155,20 +159,33 @@ def judge_builtin(settings: Settings | None = None) -> pd.DataFrame:
     return analyse(2022, 3).tasks
 
 
-def _months(period: str, published: str = "") -> int:
-    """The months a corpus item's period covers (1-9月, 截至10月31日, 上半年, 前三季度 …).
+def _months(period: str, published: str = "", title: str = "") -> int:
+    """The months a corpus item's period covers (1-9月, 截至10月31日, 上半年, 前三季度, 年末 …).
 
-    A period that names no month (目前, 截至目前) runs to the month the source was published
-    (``published``, YYYY-MM-DD), the time a reader of the text would judge it at; with no date
-    either, the whole year.
+    A period that names no month (目前, 截至目前) runs to the period the source's title names
+    (西安市上半年重点民生工作进展: 6), else to the month the source was published
+    (``published``, YYYY-MM-DD), the time a reader of the text would judge it at; with neither,
+    the whole year.
+
+    >>> _months("目前", "", "西安市上半年重点民生工作进展"), _months("截至目前", "2011-07-27")
+    (6, 7)
+    >>> _months("2024年末(2025-01-02发布)", "2025-01-02")
+    12
     """
-    period = str(period or "")
-    for word, months in (("上半年", 6), ("前三季度", 9), ("一季度", 3), ("全年", 12)):
-        if word in period:
-            return months
-    found = [int(m) for m in re.findall(r"(\d{1,2})月", period) if 1 <= int(m) <= 12]
-    if found:
-        return max(found)
+    for text in (str(period or ""), str(title or "")):
+        for word, months in (
+            ("上半年", 6),
+            ("前三季度", 9),
+            ("一季度", 3),
+            ("全年", 12),
+            ("年末", 12),
+            ("年底", 12),
+        ):
+            if word in text:
+                return months
+        found = [int(m) for m in re.findall(r"(\d{1,2})月", text) if 1 <= int(m) <= 12]
+        if found:
+            return max(found)
     date = re.fullmatch(r"\d{4}-(\d{2})-\d{2}", str(published or "").strip())
     return int(date.group(1)) if date and 1 <= int(date.group(1)) <= 12 else 12
 
@@ -176,11 +193,13 @@ def _months(period: str, published: str = "") -> int:
 def judge_corpus(folder: Path, settings: Settings) -> pd.DataFrame:
     """Run the engine's text-to-judgement path on a corpus folder's items."""
     items = pd.read_csv(folder / "items.csv", dtype=str).fillna("")
-    years, published = {}, {}
+    years, published, titles = {}, {}, {}
     if (folder / "sources.csv").is_file():
         src = pd.read_csv(folder / "sources.csv", dtype=str).fillna("")
         years = {r.source_id: int(r.year) for r in src.itertuples() if str(r.year).isdigit()}
         published = dict(zip(src["source_id"], src["date"], strict=True))
+        if "title" in src:
+            titles = dict(zip(src["source_id"], src["title"], strict=True))
     out = []
     for r in items.itertuples():
         tasks = pd.DataFrame(
@@ -198,11 +217,20 @@ def judge_corpus(folder: Path, settings: Settings) -> pd.DataFrame:
         progress = pd.DataFrame(
             [{"task_id": r.item_id, "reported_status": "", "progress": r.progress_text}]
         )
-        months = _months(r.report_period, published.get(r.source_id, ""))
+        months = _months(
+            r.report_period, published.get(r.source_id, ""), titles.get(r.source_id, "")
+        )
         subs = compute_subtargets(tasks, progress, months, settings)
         year = years.get(r.source_id)
         out.append(
-            classify_tasks(tasks, progress, subs, settings, next_year=year + 1 if year else None)
+            classify_tasks(
+                tasks,
+                progress,
+                subs,
+                settings,
+                next_year=year + 1 if year else None,
+                report_months=months,
+            )
         )
     return pd.concat(out, ignore_index=True)
 
