@@ -19,6 +19,10 @@ $(STAMP): pyproject.toml constraints.txt
 	@test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	@# pip byte-compiles every package it installs but the pack itself (an editable install):
+	@# where bytecode is not written on import (PYTHONDONTWRITEBYTECODE=1, as in many
+	@# containers) every notebook's kernel would compile the pack's modules again.
+	$(BIN)/python -m compileall -q src/helpers
 	@touch $(STAMP)
 
 venv: $(STAMP) ## Create .venv and install the pack (done by the other targets when needed)

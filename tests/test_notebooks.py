@@ -17,6 +17,7 @@ from builtin import (
 )
 
 from helpers.core import paths
+from helpers.run import batch
 from helpers.run.batch import run_many
 
 pytestmark = pytest.mark.notebook
@@ -253,6 +254,24 @@ def test_single_file_report_stands_alone(report):
     assert 'class="wr-report wr-memo"' not in single  # the internal memo is not forwarded
     assert single.count("生成信息") == 1
     assert "同目录其它页面" not in single and "同目录其它页面" in index  # a cell tagged pages-only
+
+
+def test_single_file_report_is_nbconverts_page_of_all_parts_in_one_notebook(report):
+    # report.html is joined from parts rendered as each notebook finished; it must be the very
+    # page nbconvert makes of one notebook holding the contents, every part and one footer.
+    executed = [nbformat.read(report / "notebooks" / nb.name, as_version=4) for nb in NOTEBOOKS]
+    merged = nbformat.v4.new_notebook(metadata=executed[0].metadata)
+    merged.metadata["wr_single_file"] = True
+    merged.cells.append(batch.single_file_contents([nb.stem for nb in NOTEBOOKS], 2022, 3))
+    footers = []
+    for number, nb in enumerate(executed, 1):
+        cells, footer = batch.single_file_part(number, nb)
+        merged.cells.extend(cells)
+        footers += [footer] if footer is not None else []
+    merged.cells.append(footers[-1])
+    one_pass = batch._html(merged, batch.single_file_title(2022, 3))
+    assert (report / "report.html").read_text(encoding="utf-8") == one_pass
+    assert len(footers) == len(NOTEBOOKS)  # every part has a footer; the page shows the last
 
 
 def test_pages_are_lean(report):

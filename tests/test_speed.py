@@ -103,3 +103,23 @@ def test_chart_look_is_seaborns_whitegrid_without_importing_it():
         "charts.setup_fonts(); assert 'seaborn' not in sys.modules"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_a_notebook_imports_only_what_it_draws_with():
+    """A page without charts never imports matplotlib; a chart is shown without pyplot (and its
+    inline backend); the batch imports nbformat without building jsonschema's IRI grammar."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from helpers.present import notebook as nb, tables;"
+        "from helpers.compute import history;"
+        "assert 'matplotlib' not in sys.modules, 'matplotlib imported';"
+        "from helpers.present import charts; from helpers.compute.engine import analyse;"
+        "a = analyse(2022, 3); nb.display = lambda *x: None;"
+        "nb.show_figure(charts.indicator_chart(a.indicators, a.settings));"
+        "assert 'matplotlib.pyplot' not in sys.modules, 'pyplot imported';"
+        "import helpers.run.batch;"
+        "assert 'nbformat' in sys.modules and 'rfc3987_syntax' not in sys.modules"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

@@ -1,5 +1,5 @@
 """Allow ``python -m helpers``."""
 
-from helpers.run.cli import main
+from helpers.run.cli import console
 
-raise SystemExit(main())
+raise SystemExit(console())

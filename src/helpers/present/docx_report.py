@@ -10,6 +10,8 @@ XML directly.
 
 from __future__ import annotations
 
+import copy
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -343,6 +345,27 @@ def _shade(cell, fill: str) -> None:
     tcpr.append(shd)
 
 
+def _format_cell_paragraph(p: Paragraph, centred: bool) -> None:
+    fmt = p.paragraph_format
+    fmt.space_before = fmt.space_after = Pt(0)
+    fmt.line_spacing = 1.0
+    fmt.first_line_indent = Pt(0)
+    if centred:
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+
+@functools.cache
+def _cell_properties(centred: bool, east_asia: str, bold: bool | None, latin: str):
+    """A table cell's paragraph and run properties (``w:pPr``, ``w:rPr``), made once through the
+    same calls as ever, to be copied into each of the annexes' thousands of cells: setting them
+    one property at a time on every cell took most of the Word report's time."""
+    p = Paragraph(OxmlElement("w:p"), None)
+    _format_cell_paragraph(p, centred)
+    run = p.add_run()
+    _set_font(run, east_asia, TABLE_PT, bold, latin)
+    return p._p.pPr, run._r.rPr
+
+
 def _fill_cell(
     cell,
     text: str,
@@ -355,16 +378,16 @@ def _fill_cell(
     """Write text into a cell, one paragraph per line of the text."""
     lines = text.split("\n")
     first = cell.paragraphs[0]
+    ppr, rpr = _cell_properties(centred, east_asia, bold or None, fonts.latin)
     for k, line in enumerate(lines):
         p = first if k == 0 else cell.add_paragraph()
-        fmt = p.paragraph_format
-        fmt.space_before = fmt.space_after = Pt(0)
-        fmt.line_spacing = 1.0
-        fmt.first_line_indent = Pt(0)
-        if centred:
-            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        if p._p.pPr is None:
+            p._p.insert(0, copy.deepcopy(ppr))
+        else:  # pragma: no cover - a paragraph that came with properties of its own
+            _format_cell_paragraph(p, centred)
         if line:
-            _add_text(p, line, east_asia, TABLE_PT, bold or None, fonts)
+            run = p.add_run(_clean(line))
+            run._r.insert(0, copy.deepcopy(rpr))
     cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
 
 

@@ -147,15 +147,17 @@ def annex_tasks(analysis: Analysis, reported_status: str) -> pd.DataFrame:
     Computed columns: each sub-target's 完成率 and 序时进度, the gap, the computed status.
     """
     tasks = analysis.tasks[analysis.tasks["reported_status"] == reported_status]
-    subs = analysis.subtargets
+    # Each task's sub-targets, in their table order: one pass over the table, not one filter
+    # of it per task.
+    by_task: dict[str, list] = {}
+    for s in analysis.subtargets.itertuples():
+        by_task.setdefault(s.task_id, []).append(s)
     rows = []
     for k, t in enumerate(tasks.itertuples(), start=1):
-        mine = subs[subs["task_id"] == t.task_id]
-        ratio = "；".join(wording.annex_figure(s) for s in mine.itertuples())
-        expected = "；".join(
-            fmt_pct(s.expected_ratio) for s in mine.itertuples() if s.kind == "cumulative"
-        )
-        gap = "；".join(fmt_gap(s.gap_pp) for s in mine.itertuples())
+        mine = by_task.get(t.task_id, [])
+        ratio = "；".join(wording.annex_figure(s) for s in mine)
+        expected = "；".join(fmt_pct(s.expected_ratio) for s in mine if s.kind == "cumulative")
+        gap = "；".join(fmt_gap(s.gap_pp) for s in mine)
         rows.append(
             {
                 "序号": k,

@@ -1,14 +1,17 @@
 """Run the report for one or more quarters: notebooks with papermill, HTML, Word, tables.
 
 For each quarter: the engine runs first (a data error stops the quarter before any notebook
-starts), then every notebook runs in its own process, then each executed notebook is rendered to
-HTML without code. Everything is built in a staging folder and swapped in only when all of it
+starts), then every notebook runs in its own process. This process is idle while a kernel runs,
+so it does its own share meanwhile: it writes the Word report, and renders each executed
+notebook to HTML without code (and its part of the single-file ``report.html``) as soon as that
+notebook is done. Everything is built in a staging folder and swapped in only when all of it
 succeeded, so a failed re-run never destroys the last good report. A failed notebook is kept in
 ``<out>/../_failed/`` for inspection, named in the message with its cell, and the run exits 1.
 """
 
 from __future__ import annotations
 
+import functools
 import html
 import os
 import re
@@ -16,17 +19,41 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-import nbformat
-
 from helpers.core import paths
 from helpers.core.errors import DataError
 from helpers.core.messages import say
+
+
+def _import_nbformat():
+    """``nbformat``, imported without jsonschema's optional IRI format checker.
+
+    nbformat imports jsonschema, which imports ``rfc3987_syntax`` when it is installed (it is,
+    through jupyter-events, for JupyterLab) to check the ``iri`` format; that module builds a
+    parser for the whole RFC 3987 grammar when imported: 1-2 s on a small machine, in every
+    ``workreport run``, for a format no notebook schema uses (nbformat validates with
+    fastjsonschema anyway). Known upstream: python-jsonschema/jsonschema#1428. Only this
+    process's import of jsonschema is affected; a later import of ``rfc3987_syntax`` works.
+    """
+    if "jsonschema" in sys.modules or "rfc3987_syntax" in sys.modules:
+        import nbformat
+
+        return nbformat
+    sys.modules["rfc3987_syntax"] = None  # type: ignore[assignment]  # "not installed"
+    try:
+        import nbformat
+    finally:
+        if sys.modules.get("rfc3987_syntax", 0) is None:
+            del sys.modules["rfc3987_syntax"]
+    return nbformat
+
+
+nbformat = _import_nbformat()
 
 NOTEBOOK_TITLES = {
     "00_report": "总报告",
@@ -84,13 +111,11 @@ def run_notebook(
     parameters: dict,
     timeout: int,
     cwd: Path,
-    html_dest: Path | None = None,
-    title: str = "",
 ) -> NotebookResult:
-    """Execute one notebook with papermill (in this process), then render its HTML page.
+    """Execute one notebook with papermill (in this process, a worker of the pool).
 
-    Retries a failed kernel start once. Rendering happens here, in the worker, so that pages are
-    rendered in parallel rather than one after another in the parent.
+    Retries a failed kernel start once. The HTML page is rendered by the run itself, while the
+    next notebook runs (:func:`_build_quarter`).
     """
     import papermill as pm
 
@@ -111,8 +136,6 @@ def run_notebook(
                 execution_timeout=timeout,
                 request_save_on_cell_execute=False,
             )
-            if html_dest is not None:
-                render_html(dest, html_dest, title)
             return NotebookResult(src.stem, True, dest, time.perf_counter() - start)
         except pm.PapermillExecutionError as exc:
             detail = _failed_cell(dest) or say(
@@ -129,23 +152,38 @@ def run_notebook(
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def render_html(executed, dest: Path, title: str) -> Path:
-    """Render an executed notebook to standalone HTML: no code, nothing loaded from the web."""
+def _warm_worker() -> None:
+    """Import papermill in a worker of the pool while the run computes the analysis."""
+    import papermill  # noqa: F401
+
+
+@functools.cache
+def _exporter():
+    """The HTML exporter with the offline template, made once per process (its template is
+    compiled once, not once per page)."""
     from nbconvert import HTMLExporter
 
-    from helpers.core.writing import write_text
-
-    exporter = HTMLExporter(
+    return HTMLExporter(
         template_name="offline",
         extra_template_basedirs=[str(paths.TEMPLATES_DIR)],
         exclude_input=True,
         exclude_input_prompt=True,
         exclude_output_prompt=True,
     )
-    nb = nbformat.read(executed, as_version=4) if isinstance(executed, Path | str) else executed
+
+
+def _html(nb, title: str) -> str:
     nb.metadata["title"] = title
-    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
-    return write_text(body, dest)
+    body, _ = _exporter().from_notebook_node(nb, resources={"metadata": {"name": title}})
+    return body
+
+
+def render_html(executed, dest: Path, title: str) -> Path:
+    """Render an executed notebook to standalone HTML: no code, nothing loaded from the web."""
+    from helpers.core.writing import write_text
+
+    nb = nbformat.read(executed, as_version=4) if isinstance(executed, Path | str) else executed
+    return write_text(_html(nb, title), dest)
 
 
 #: Cells left out of the single file ``report.html``: the internal memo (内部参考) stays in the
@@ -153,33 +191,95 @@ def render_html(executed, dest: Path, title: str) -> Path:
 SINGLE_FILE_OMITS = ("nb.show_memo(", "nb.footer(")
 
 
-def single_report(executed: list[Path], dest: Path, year: int, quarter: int) -> Path:
-    """One self-contained page holding every part (letter, charts, tables, annexes): the file
-    that can be forwarded alone. Built from the executed notebooks, so nothing is run twice."""
-    parts = [nbformat.read(p, as_version=4) for p in executed]
-    merged = nbformat.v4.new_notebook(metadata=parts[0].metadata)
-    merged.metadata["wr_single_file"] = True
+def single_file_title(year: int, quarter: int) -> str:
+    return f"{year}年第{quarter}季度 · 重点任务推进情况（单文件）"
+
+
+def single_file_contents(stems: list[str], year: int, quarter: int):
+    """The first cell of ``report.html``: what it holds, each part linked."""
     toc = "".join(
-        f"\n{i}. [{NOTEBOOK_TITLES.get(p.stem, p.stem)}](#wr-part-{i})"
-        for i, p in enumerate(executed, 1)
+        f"\n{i}. [{NOTEBOOK_TITLES.get(stem, stem)}](#wr-part-{i})"
+        for i, stem in enumerate(stems, 1)
     )
-    merged.cells.append(
-        nbformat.v4.new_markdown_cell(f"**{year}年第{quarter}季度 重点任务推进情况**：{toc}")
+    return nbformat.v4.new_markdown_cell(
+        f"**{year}年第{quarter}季度 重点任务推进情况**：{toc}", id="wr-contents"
     )
+
+
+def single_file_part(number: int, nb) -> tuple[list, object | None]:
+    """One executed notebook's cells in ``report.html`` (numbered ``number`` from 1), and its
+    provenance footer cell (shown once, at the end, from the last part that has one)."""
+    cells = [
+        nbformat.v4.new_markdown_cell(f'<a id="wr-part-{number}"></a>', id=f"wr-part-{number}")
+    ]
     footer = None
-    for i, nb in enumerate(parts, 1):
-        merged.cells.append(nbformat.v4.new_markdown_cell(f'<a id="wr-part-{i}"></a>'))
-        for cell in nb.cells:
-            if "pages-only" in cell.metadata.get("tags", []):  # e.g. "see the other pages"
-                continue
-            if cell.cell_type == "code" and any(s in cell.source for s in SINGLE_FILE_OMITS):
-                if "nb.footer(" in cell.source:
-                    footer = cell
-                continue
-            merged.cells.append(cell)
-    if footer is not None:
-        merged.cells.append(footer)
-    return render_html(merged, dest, f"{year}年第{quarter}季度 · 重点任务推进情况（单文件）")
+    for cell in nb.cells:
+        if "pages-only" in cell.metadata.get("tags", []):  # e.g. "see the other pages"
+            continue
+        if cell.cell_type == "code" and any(s in cell.source for s in SINGLE_FILE_OMITS):
+            if "nb.footer(" in cell.source:
+                footer = cell
+            continue
+        cells.append(cell)
+    return cells, footer
+
+
+class SingleReport:
+    """``report.html``, the one self-contained page holding every part (letter, charts, tables,
+    annexes): the file that can be forwarded alone.
+
+    Built from the executed notebooks, so nothing is run twice, and part by part: each part is
+    rendered when its notebook is done (while the next one runs), and :meth:`write` only joins
+    them. The page is the one nbconvert makes of all the parts in one notebook (a test checks).
+    """
+
+    def __init__(self, stems: list[str], year: int, quarter: int) -> None:
+        self.title = single_file_title(year, quarter)
+        self.contents = single_file_contents(stems, year, quarter)
+        self.parts: dict[int, str] = {}
+        self.footers: dict[int, object] = {}
+        self.metadata: dict | None = None  # the first notebook's, as the page's
+        self._empty: str | None = None
+
+    def _render(self, cells, metadata) -> str:
+        nb = nbformat.v4.new_notebook(metadata=dict(metadata or {}))
+        nb.metadata["wr_single_file"] = True
+        nb.cells = list(cells)
+        return _html(nb, self.title)
+
+    def _cells_html(self, cells, metadata) -> str:
+        """The HTML of these cells as they stand inside the page's ``<main>``."""
+        inner = _main_inner(self._render(cells, metadata))
+        if self._empty is None:  # what <main> holds after the cells: the same on every page
+            self._empty = _main_inner(self._render([], metadata))
+        empty = self._empty
+        if not inner.endswith(empty):  # pragma: no cover - a template that wraps the cells
+            raise AssertionError("the offline template no longer ends <main> as expected")
+        return inner[: len(inner) - len(empty)]
+
+    def add(self, index: int, nb) -> None:
+        """Render the part of the notebook at ``index`` (0 for the first)."""
+        if index == 0:
+            self.metadata = nb.metadata
+        cells, footer = single_file_part(index + 1, nb)
+        self.parts[index] = self._cells_html(cells, nb.metadata)
+        if footer is not None:
+            self.footers[index] = footer
+
+    def write(self, dest: Path) -> Path:
+        from helpers.core.writing import write_text
+
+        shell = self._render([], self.metadata)
+        cut = shell.index("<main>") + len("<main>")
+        body = self._cells_html([self.contents], self.metadata)
+        body += "".join(self.parts[i] for i in sorted(self.parts))
+        if self.footers:
+            body += self._cells_html([self.footers[max(self.footers)]], self.metadata)
+        return write_text(shell[:cut] + body + shell[cut:], dest)
+
+
+def _main_inner(page: str) -> str:
+    return page[page.index("<main>") + len("<main>") : page.rindex("</main>")]
 
 
 def index_page(
@@ -225,8 +325,18 @@ def run_quarter(
     notebooks_dir: Path,
     progress: bool,
     scheduler: str = "",
+    pool: Executor | None = None,
 ) -> list[NotebookResult]:
-    """Build one quarter's report folder. Raises DataError on bad data; returns notebook results."""
+    """Build one quarter's report folder. Raises DataError on bad data; returns notebook results.
+
+    ``pool`` runs the notebooks (:func:`worker_pool`); without it one is made for this quarter.
+    """
+    if pool is None:
+        with worker_pool(jobs, scheduler) as own:
+            return run_quarter(
+                year, quarter, data_dir, out, jobs, timeout, settings_file, notebooks_dir,
+                progress, scheduler, own,
+            )  # fmt: skip
     from helpers.compute import cache
     from helpers.compute.engine import analyse
 
@@ -245,8 +355,8 @@ def run_quarter(
             cache.save(analysis, Path(cache_dir), year, quarter, data_dir, settings_file)
         )
         return _build_quarter(
-            year, quarter, data_dir, out, jobs, timeout, notebooks_dir, progress,
-            analysis, notebooks, parameters, scheduler,
+            year, quarter, data_dir, out, timeout, notebooks_dir, progress,
+            analysis, notebooks, parameters, pool,
         )  # fmt: skip
 
 
@@ -255,24 +365,20 @@ def _build_quarter(
     quarter: int,
     data_dir: Path,
     out: Path,
-    jobs: int,
     timeout: int,
     notebooks_dir: Path,
     progress: bool,
     analysis,
     notebooks: list[Path],
     parameters: dict,
-    scheduler: str = "",
+    pool: Executor,
 ) -> list[NotebookResult]:
     from helpers.core.writing import staged_dir, write_text
-    from helpers.present.docx_report import write_docx
-    from helpers.present.tables import write_tables
 
     results: list[NotebookResult] = []
     failed_dir = out.parent / "_failed" / f"{out.name}-{datetime.now():%Y%m%d-%H%M%S}"
     try:
         with staged_dir(out, data_dir) as stage:
-            write_tables(analysis, stage / "data", data_dir)
             nb_out = stage / "notebooks"
             nb_out.mkdir()
             bar = None
@@ -285,27 +391,37 @@ def _build_quarter(
                     unit=say("batch.bar_unit"),
                     file=sys.stderr,
                 )
-            with worker_pool(jobs, scheduler) as pool:
-                # The Word report is written beside the notebooks, in the same pool.
-                docx = pool.submit(write_docx, analysis, stage / "report.docx")
-                futures = {
-                    pool.submit(
-                        run_notebook,
-                        nb,
-                        nb_out / nb.name,
-                        parameters,
-                        timeout,
-                        notebooks_dir,
-                        stage / f"{nb.stem}.html",
-                        _page_title(year, quarter, nb.stem),
-                    ): nb
-                    for nb in notebooks
-                }
+            futures: dict[Future, int] = {
+                pool.submit(
+                    run_notebook, nb, nb_out / nb.name, parameters, timeout, notebooks_dir
+                ): i
+                for i, nb in enumerate(notebooks)
+            }
+            report = SingleReport([nb.stem for nb in notebooks], year, quarter)
+            try:
+                # This process's own work, done while the kernels run: the tables, the Word
+                # report, then each notebook's page and its part of report.html as soon as that
+                # notebook is done.
+                from helpers.present.docx_report import write_docx
+                from helpers.present.tables import write_tables
+
+                write_tables(analysis, stage / "data", data_dir)
+                write_docx(analysis, stage / "report.docx")
                 for fut in as_completed(futures):
-                    results.append(fut.result())
+                    result = fut.result()
+                    results.append(result)
                     if bar:
                         bar.update(1)
-                docx.result()  # a failure here raises and leaves the last good report alone
+                    if result.ok and all(r.ok for r in results):
+                        i = futures[fut]
+                        executed = nbformat.read(result.output, as_version=4)
+                        title = _page_title(year, quarter, notebooks[i].stem)
+                        render_html(executed, stage / f"{notebooks[i].stem}.html", title)
+                        report.add(i, executed)
+            except BaseException:  # the last good report stays; notebooks not started never run
+                for fut in futures:
+                    fut.cancel()
+                raise
             if bar:
                 bar.close()
             bad = [r for r in results if not r.ok]
@@ -323,9 +439,7 @@ def _build_quarter(
                 ("数据核查 checks.csv", "data/checks.csv"),
                 ("汇总 summary.json", "data/summary.json"),
             ]
-            single_report(
-                [nb_out / nb.name for nb in notebooks], stage / "report.html", year, quarter
-            )
+            report.write(stage / "report.html")
             report_page = stage / f"{notebooks[0].stem}.html"
             write_text(index_page(year, quarter, pages, extras, report_page), stage / "index.html")
     except _NotebooksFailed:
@@ -335,10 +449,11 @@ def _build_quarter(
 
 @contextmanager
 def worker_pool(jobs: int, scheduler: str = "") -> Iterator[Executor]:
-    """Where the notebooks and the Word file run: one code path, two kinds of pool.
+    """Where the notebooks run: one code path, two kinds of pool.
 
-    Without ``scheduler``: ``jobs`` local processes that end with this one. With a scheduler
-    address (``tcp://host:8786``): the workers of that Dask distributed cluster, through its
+    Without ``scheduler``: ``jobs`` local processes that end with this one; they start at once
+    and import papermill while this process computes the analysis. With a scheduler address
+    (``tcp://host:8786``): the workers of that Dask distributed cluster, through its
     ``concurrent.futures`` executor (the optional extra ``.[distributed]``). Workers must see
     the same paths as this machine (data, notebooks and report folders on a shared disk); a
     worker that cannot read the analysis this run computed computes its own.
@@ -347,6 +462,8 @@ def worker_pool(jobs: int, scheduler: str = "") -> Iterator[Executor]:
         with ProcessPoolExecutor(
             max_workers=max(1, jobs), initializer=end_with_parent, initargs=(os.getpid(),)
         ) as pool:
+            for _ in range(max(1, jobs)):
+                pool.submit(_warm_worker)
             yield pool
         return
     try:
@@ -458,42 +575,45 @@ def run_many(
             column="out",
         )
     status = 0
-    for year, quarter in pairs:
-        target = out or paths.report_dir(paths.REPORTS_DIR, year, quarter)
-        started = time.perf_counter()
-        results = run_quarter(
-            year,
-            quarter,
-            Path(data_dir).resolve(),
-            Path(target).resolve(),
-            jobs,
-            timeout,
-            settings_file,
-            Path(notebooks_dir).resolve(),
-            progress,
-            scheduler,
-        )
-        bad = [r for r in results if not r.ok]
-        if bad:
-            status = 1
-            failed = Path(target).resolve().parent / "_failed"
-            for r in bad:
-                print(
-                    say("batch.failed", year=year, quarter=quarter, name=r.name, error=r.error),
-                    file=sys.stderr,
-                )
-            print(say("batch.failed_kept", failed=failed, target=target), file=sys.stderr)
-        else:
-            print(
-                say(
-                    "batch.done",
-                    year=year,
-                    quarter=quarter,
-                    count=len(results),
-                    seconds=time.perf_counter() - started,
-                    index=Path(target) / "index.html",
-                )
+    # One pool for every quarter: its workers start now, while the first analysis is computed.
+    with worker_pool(jobs, scheduler) as pool:
+        for year, quarter in pairs:
+            target = out or paths.report_dir(paths.REPORTS_DIR, year, quarter)
+            started = time.perf_counter()
+            results = run_quarter(
+                year,
+                quarter,
+                Path(data_dir).resolve(),
+                Path(target).resolve(),
+                jobs,
+                timeout,
+                settings_file,
+                Path(notebooks_dir).resolve(),
+                progress,
+                scheduler,
+                pool,
             )
+            bad = [r for r in results if not r.ok]
+            if bad:
+                status = 1
+                failed = Path(target).resolve().parent / "_failed"
+                for r in bad:
+                    print(
+                        say("batch.failed", year=year, quarter=quarter, name=r.name, error=r.error),
+                        file=sys.stderr,
+                    )
+                print(say("batch.failed_kept", failed=failed, target=target), file=sys.stderr)
+            else:
+                print(
+                    say(
+                        "batch.done",
+                        year=year,
+                        quarter=quarter,
+                        count=len(results),
+                        seconds=time.perf_counter() - started,
+                        index=Path(target) / "index.html",
+                    )
+                )
     return status
 
 
