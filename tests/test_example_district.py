@@ -69,6 +69,12 @@ def test_init_import_run_makes_the_example_report(tmp_path, capsys):
     assert "苍南县人民政府督查办" in index
     assert "关于2022年县民生实事项目" in index
     assert "13项民生实事项目中，13项任务督查办尚未认定推进状态" in index
+    # The navigation speaks of the office's projects and cites the one annex; no indicators page.
+    nav = index[index.index('<nav class="wr-nav"') : index.index("</nav>")]
+    assert "2022年第3季度 县民生实事项目推进情况" in nav
+    assert ">民生实事项目<" in nav and ">附件1<" in nav
+    assert "重点工作任务" not in nav and "附件1-3" not in nav
+    assert not (reports / "01_indicators.html").exists() and "01_indicators" not in nav
     for page in reports.glob("*.html"):
         text = page.read_text(encoding="utf-8")
         assert "沙坪坝" not in text and "主城区" not in text, page.name

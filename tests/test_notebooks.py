@@ -16,6 +16,7 @@ from builtin import (
     TASKS_NORMAL,
 )
 
+from helpers.compute.engine import analyse
 from helpers.core import paths
 from helpers.run import batch
 from helpers.run.batch import run_many
@@ -262,14 +263,16 @@ def test_single_file_report_is_nbconverts_page_of_all_parts_in_one_notebook(repo
     executed = [nbformat.read(report / "notebooks" / nb.name, as_version=4) for nb in NOTEBOOKS]
     merged = nbformat.v4.new_notebook(metadata=executed[0].metadata)
     merged.metadata["wr_single_file"] = True
-    merged.cells.append(batch.single_file_contents([nb.stem for nb in NOTEBOOKS], 2022, 3))
+    analysis = analyse(2022, 3)
+    about, titles = batch.subject(analysis), batch.page_titles(analysis)
+    merged.cells.append(batch.single_file_contents([nb.stem for nb in NOTEBOOKS], about, titles))
     footers = []
     for number, nb in enumerate(executed, 1):
         cells, footer = batch.single_file_part(number, nb)
         merged.cells.extend(cells)
         footers += [footer] if footer is not None else []
     merged.cells.append(footers[-1])
-    one_pass = batch._html(merged, batch.single_file_title(2022, 3))
+    one_pass = batch._html(merged, batch.single_file_title(about))
     assert (report / "report.html").read_text(encoding="utf-8") == one_pass
     assert len(footers) == len(NOTEBOOKS)  # every part has a footer; the page shows the last
 

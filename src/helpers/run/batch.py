@@ -63,7 +63,36 @@ NOTEBOOK_TITLES = {
     "04_annexes": "附件1-3",
     "05_change": "变化与年底预计",
 }
+# A notebook whose part of the analysis is empty is not run (a 民生实事 register has no
+# indicators): the page would say only that there is nothing to show.
+SKIP_WHEN_EMPTY = {"01_indicators": "indicators"}
 KERNEL_NAME = "python3"
+
+
+def page_titles(analysis) -> dict[str, str]:
+    """Each notebook's title in the navigation, in the office's words: its ``task_noun``
+    (重点工作任务, 民生实事项目 …) and as many annexes as the letter cites (附件1-3, 附件1 …)."""
+    from helpers.present.narrative import build_body
+
+    n = len(build_body(analysis).annexes)
+    return NOTEBOOK_TITLES | {
+        "02_key_tasks": analysis.settings.report.task_noun,
+        "04_annexes": "附件" + ("" if n == 0 else "1" if n == 1 else f"1-{n}"),
+    }
+
+
+def subject(analysis) -> str:
+    """What the report is about, for page titles: 2022年第3季度 区政府工作报告重点任务推进情况."""
+    return f"{analysis.year}年第{analysis.quarter}季度 {analysis.settings.report.title_subject}推进情况"
+
+
+def report_notebooks(notebooks: list[Path], analysis) -> list[Path]:
+    """The notebooks this quarter's report runs: all but those whose data is empty."""
+    return [
+        nb
+        for nb in notebooks
+        if nb.stem not in SKIP_WHEN_EMPTY or len(getattr(analysis, SKIP_WHEN_EMPTY[nb.stem]))
+    ]
 
 
 @dataclass
@@ -191,19 +220,17 @@ def render_html(executed, dest: Path, title: str) -> Path:
 SINGLE_FILE_OMITS = ("nb.show_memo(", "nb.footer(")
 
 
-def single_file_title(year: int, quarter: int) -> str:
-    return f"{year}年第{quarter}季度 · 重点任务推进情况（单文件）"
+def single_file_title(about: str) -> str:
+    return f"{about}（单文件）"
 
 
-def single_file_contents(stems: list[str], year: int, quarter: int):
+def single_file_contents(stems: list[str], about: str, titles: dict[str, str] | None = None):
     """The first cell of ``report.html``: what it holds, each part linked."""
+    titles = NOTEBOOK_TITLES if titles is None else titles
     toc = "".join(
-        f"\n{i}. [{NOTEBOOK_TITLES.get(stem, stem)}](#wr-part-{i})"
-        for i, stem in enumerate(stems, 1)
+        f"\n{i}. [{titles.get(stem, stem)}](#wr-part-{i})" for i, stem in enumerate(stems, 1)
     )
-    return nbformat.v4.new_markdown_cell(
-        f"**{year}年第{quarter}季度 重点任务推进情况**：{toc}", id="wr-contents"
-    )
+    return nbformat.v4.new_markdown_cell(f"**{about}**：{toc}", id="wr-contents")
 
 
 def single_file_part(number: int, nb) -> tuple[list, object | None]:
@@ -233,9 +260,9 @@ class SingleReport:
     them. The page is the one nbconvert makes of all the parts in one notebook (a test checks).
     """
 
-    def __init__(self, stems: list[str], year: int, quarter: int) -> None:
-        self.title = single_file_title(year, quarter)
-        self.contents = single_file_contents(stems, year, quarter)
+    def __init__(self, stems: list[str], about: str, titles: dict[str, str] | None = None) -> None:
+        self.title = single_file_title(about)
+        self.contents = single_file_contents(stems, about, titles)
         self.parts: dict[int, str] = {}
         self.footers: dict[int, object] = {}
         self.metadata: dict | None = None  # the first notebook's, as the page's
@@ -283,8 +310,7 @@ def _main_inner(page: str) -> str:
 
 
 def index_page(
-    year: int,
-    quarter: int,
+    about: str,
     pages: list[tuple[str, str]],
     extras: list[tuple[str, str]],
     report_html: Path,
@@ -305,7 +331,7 @@ def index_page(
     nav = (
         f'<nav class="wr-nav" style="max-width:60em;margin:1em auto;padding:0.5em 1em;'
         f'border:1px solid #c8d0da;background:#f6f8fa">'
-        f"<b>{year}年第{quarter}季度 重点任务推进情况</b>：本页为总报告；分册："
+        f"<b>{e(about)}</b>：本页为总报告；分册："
         f'<ul style="margin:0.3em 0">{links}</ul>数据文件：<ul style="margin:0.3em 0">{files}</ul></nav>'
     )
     return (
@@ -341,7 +367,7 @@ def run_quarter(
     from helpers.compute.engine import analyse
 
     analysis = analyse(year, quarter, data_dir, settings_file or None)  # fail fast on data
-    notebooks = list_notebooks(notebooks_dir)
+    notebooks = report_notebooks(list_notebooks(notebooks_dir), analysis)
     parameters = {
         "year": year,
         "quarter": quarter,
@@ -397,7 +423,8 @@ def _build_quarter(
                 ): i
                 for i, nb in enumerate(notebooks)
             }
-            report = SingleReport([nb.stem for nb in notebooks], year, quarter)
+            titles, about = page_titles(analysis), subject(analysis)
+            report = SingleReport([nb.stem for nb in notebooks], about, titles)
             try:
                 # This process's own work, done while the kernels run: the tables, the Word
                 # report, then each notebook's page and its part of report.html as soon as that
@@ -415,7 +442,7 @@ def _build_quarter(
                     if result.ok and all(r.ok for r in results):
                         i = futures[fut]
                         executed = nbformat.read(result.output, as_version=4)
-                        title = _page_title(year, quarter, notebooks[i].stem)
+                        title = f"{about} · {titles.get(notebooks[i].stem, notebooks[i].stem)}"
                         render_html(executed, stage / f"{notebooks[i].stem}.html", title)
                         report.add(i, executed)
             except BaseException:  # the last good report stays; notebooks not started never run
@@ -428,7 +455,7 @@ def _build_quarter(
             if bad:
                 _keep_failed(bad, failed_dir)
                 raise _NotebooksFailed(bad, failed_dir)
-            pages = [(NOTEBOOK_TITLES.get(nb.stem, nb.stem), f"{nb.stem}.html") for nb in notebooks]
+            pages = [(titles.get(nb.stem, nb.stem), f"{nb.stem}.html") for nb in notebooks]
             extras = [
                 ("单文件报告 report.html（可单独转发，不含内部参考）", "report.html"),
                 ("Word 报告 report.docx", "report.docx"),
@@ -441,7 +468,7 @@ def _build_quarter(
             ]
             report.write(stage / "report.html")
             report_page = stage / f"{notebooks[0].stem}.html"
-            write_text(index_page(year, quarter, pages, extras, report_page), stage / "index.html")
+            write_text(index_page(about, pages, extras, report_page), stage / "index.html")
     except _NotebooksFailed:
         return sorted(results, key=lambda r: r.name)
     return sorted(results, key=lambda r: r.name)
@@ -532,10 +559,6 @@ def end_with_parent(parent_pid: int) -> None:
     if orphaned():  # the run died before the signal was armed
         os._exit(1)
     threading.Thread(target=watch, daemon=True, name="end-with-parent").start()
-
-
-def _page_title(year: int, quarter: int, stem: str) -> str:
-    return f"{year}年第{quarter}季度 · {NOTEBOOK_TITLES.get(stem, stem)}"
 
 
 class _NotebooksFailed(Exception):
