@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from helpers.core.config import Cues, Settings
+from helpers.read.quantities import chars_of
 
 #: Where a sub-task starts: a circled number, 一是/二是, or 1. / （1） at a line or sentence start.
 SUBTASK_MARK = re.compile(
@@ -94,7 +95,7 @@ def _compiled(cues: Cues, next_year: int | None):
     )
     cause = [re.compile(_pattern(c, next_year, CAUSE_GAP)) for c in cues.cause]
     fold = str.maketrans(cues.fold[0::2], cues.fold[1::2])
-    return kinds, cancel, cause, fold
+    return kinds, cancel, cause, fold, chars_of(fold) if fold else None
 
 
 def split_parts(text: str) -> list[Part]:
@@ -195,9 +196,12 @@ def read_slippage(text: str, settings: Settings, next_year: int | None = None) -
         The year after the report's, for cues such as ``调整至{next_year}``; any year when None.
     """
     cues = settings.cues
-    kinds, cancel, cause_res, fold = _compiled(cues, next_year)
+    kinds, cancel, cause_res, fold, folded = _compiled(cues, next_year)
+    text = text or ""
+    if folded is not None and folded.search(text):
+        text = text.translate(fold)
     hits: list[Hit] = []
-    for part in split_parts((text or "").translate(fold)):
+    for part in split_parts(text):
         for raw in SENTENCE_END.split(part.text):
             sentence = _strip_heading(raw, part.heading)
             if not sentence:
