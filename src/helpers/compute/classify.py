@@ -8,11 +8,15 @@ disagreement is shown, never silently resolved.
 from __future__ import annotations
 
 import re
+from collections import Counter
+from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from helpers.compute.slippage import read_slippage
 from helpers.core.config import Settings
+from helpers.core.distinct import each_once
 from helpers.core.fmt import is_missing
 from helpers.core.vocab import IndicatorStatus, Slippage, SubtargetStatus, TaskStatus
 from helpers.read.quantities import find_quantities
@@ -133,17 +137,6 @@ def scheduled_addition(text: str, unit: str, metric: str = "") -> float:
     return total
 
 
-def _lagging_subtarget(s, lagging_statuses, text: str) -> tuple[bool, str]:
-    """Whether a sub-target lags, and the context that changed its meaning (or "")."""
-    if s.status not in lagging_statuses and s.status != SubtargetStatus.BEHIND:
-        return False, ""
-    if s.kind == "cumulative" and s.direction == "higher" and not is_missing(s.actual):
-        extra = scheduled_addition(text, s.unit, s.metric)
-        if extra and float(s.actual) + extra >= float(s.target):
-            return False, "scheduled"
-    return s.status in lagging_statuses, ""
-
-
 def classify_tasks(
     tasks: pd.DataFrame,
     progress: pd.DataFrame,
@@ -172,103 +165,217 @@ def classify_tasks(
         ``n_subtargets``, ``mean_ratio``, ``progress``, ``issues`` and ``next_steps`` (存在问题 and
         下一步打算 as the unit returned them; empty when the progress file has no such column).
     """
-    lagging_statuses = set(settings.thresholds.lagging_statuses)
-    lagging_kinds = set(settings.cues.lagging_kinds)
-    prog = progress.set_index("task_id")
-    texts = dict(zip(prog.index, prog["progress"], strict=True))
-    reported = dict(zip(prog.index, prog["reported_status"], strict=True))
-    returned = dict(zip(prog.index, prog["returned"], strict=True)) if "returned" in prog else {}
+    if not len(tasks):
+        return pd.DataFrame([])
+    ids = progress["task_id"].tolist()
+    texts = dict(zip(ids, progress["progress"].tolist(), strict=True))
+    reported = dict(zip(ids, progress["reported_status"].tolist(), strict=True))
+    returned = (
+        dict(zip(ids, progress["returned"].tolist(), strict=True))
+        if "returned" in progress.columns
+        else {}
+    )
     # What the units return on the form beside the progress text (存在问题, 下一步打算).
     extra = {
-        col: {k: ("" if is_missing(v) else str(v)) for k, v in prog[col].items()}
-        if col in prog
+        col: dict(
+            zip(ids, ("" if is_missing(v) else str(v) for v in progress[col].tolist()), strict=True)
+        )
+        if col in progress.columns
         else {}
         for col in ("issues", "next_steps")
     }
-    # One pass over the sub-targets builds each task's lists (filtering the frame once per task
-    # would cost O(tasks × sub-targets): 10k tasks took 14 s that way).
-    lagging_of: dict[str, list] = {}
-    behind_of: dict[str, list] = {}
-    scheduled_of: dict[str, list] = {}
-    count_of: dict[str, int] = {}
-    ratios_of: dict[str, list[float]] = {}
-    for s in subtargets.itertuples():
-        count_of[s.task_id] = count_of.get(s.task_id, 0) + 1
-        text = "" if is_missing(texts.get(s.task_id)) else str(texts.get(s.task_id))
-        lags, context = _lagging_subtarget(s, lagging_statuses, text)
-        if lags:
-            lagging_of.setdefault(s.task_id, []).append(s)
-        elif context:
-            scheduled_of.setdefault(s.task_id, []).append(s)
-        elif s.status == SubtargetStatus.BEHIND:
-            behind_of.setdefault(s.task_id, []).append(s)
-        if s.kind == "cumulative" and not is_missing(s.ratio):
-            ratios_of.setdefault(s.task_id, []).append(min(float(s.ratio), 1.0))
-        elif _level_reached(s) is not None:
-            # A level target (占比60%以上) counts in the average as the level reached / target.
-            ratios_of.setdefault(s.task_id, []).append(min(_level_reached(s), 1.0))
-    rows = []
+    per_task = _subtargets_by_task(subtargets, texts, settings)
     register_cols = ("task_id", "section", "task", "leaders", "lead_units", "partner_units")
-    for task in tasks[list(register_cols)].itertuples(index=False):
-        tid = task.task_id
-        text = "" if is_missing(texts.get(tid)) else str(texts.get(tid))
-        hits = read_slippage(text, settings, next_year)
-        several_parts = len({h.part.index for h in hits} | {0}) > 1 or (
-            hits and hits[0].part.mark != ""
-        )
-        main = [
-            h for h in hits if h.kind in lagging_kinds and (not several_parts or h.part.index == 0)
-        ]
-        lagging = lagging_of.get(tid, [])
-        if not bool(returned.get(tid, True)) or not text.strip():
-            computed, scope = TaskStatus.NOT_REPORTED, Slippage.NONE
-        elif lagging or main:
-            computed, scope = TaskStatus.LAGGING, Slippage.WHOLE
-        elif hits:
-            computed, scope = TaskStatus.NORMAL, Slippage.PART
-        else:
-            computed, scope = TaskStatus.NORMAL, Slippage.NONE
-        shown = hits if computed != TaskStatus.NOT_REPORTED else []
-        evidence = _unique(h.sentence for h in shown)
-        causes = _unique(h.cause for h in shown if h.cause)
-        subtasks = _unique(_subtask_name(h.part) for h in shown if h.part.mark or h.part.heading)
-        ratios = ratios_of.get(tid, [])
-        behind = behind_of.get(tid, [])
-        rows.append(
-            {
-                **task._asdict(),
-                "reported_status": reported.get(tid, ""),
-                "computed_status": str(computed),
-                "agrees": reported.get(tid, "") == computed,
-                "slippage": str(scope),
-                "slip_kinds": ";".join(_unique(h.kind for h in shown)),
-                "evidence": "；".join(_unique(evidence)),
-                "cause": "；".join(causes),
-                "subtask": "；".join(subtasks),
-                "lagging_metrics": ";".join(s.metric for s in lagging),
-                "behind_metrics": ";".join(s.metric for s in behind),
-                "scheduled": ";".join(s.metric for s in scheduled_of.get(tid, [])),
-                "flags": ";".join(
-                    [f"{s.metric}:{s.status}" for s in lagging + behind]
-                    + [f"{h.kind}:{h.cue}" for h in hits]
-                ),
-                "n_subtargets": count_of.get(tid, 0),
-                "mean_ratio": sum(ratios) / len(ratios) if ratios else float("nan"),
-                "progress": text,
-                "issues": extra["issues"].get(tid, ""),
-                "next_steps": extra["next_steps"].get(tid, ""),
-            }
-        )
-    return pd.DataFrame(rows)
+    out = {col: tasks[col].tolist() for col in register_cols}
+    tids = out["task_id"]
+    task_text = [_text(texts.get(t)) for t in tids]
+    # Slippage is read once per distinct progress text (a register repeats its texts).
+    lagging_kinds = frozenset(settings.cues.lagging_kinds)
+    slip = each_once(_slippage_of, task_text, settings, next_year, lagging_kinds)
+    unreturned = np.array([not bool(returned.get(t, True)) for t in tids], dtype=bool)
+    blank = np.array([s.blank for s in slip], dtype=bool)
+    main = np.array([s.main for s in slip], dtype=bool)
+    hits = np.array([bool(s.flags) for s in slip], dtype=bool)
+    lagging = np.array([t in per_task.lagging for t in tids], dtype=bool)
+    not_reported = unreturned | blank
+    computed = np.select(
+        [not_reported, lagging | main, hits],
+        [TaskStatus.NOT_REPORTED.value, TaskStatus.LAGGING.value, TaskStatus.NORMAL.value],
+        TaskStatus.NORMAL.value,
+    ).tolist()
+    scope = np.select(
+        [not_reported, lagging | main, hits],
+        [Slippage.NONE.value, Slippage.WHOLE.value, Slippage.PART.value],
+        Slippage.NONE.value,
+    ).tolist()
+    shown = [s if not n else _NOTHING_SHOWN for s, n in zip(slip, not_reported, strict=True)]
+    out["reported_status"] = [reported.get(t, "") for t in tids]
+    out["computed_status"] = computed
+    out["agrees"] = [r == c for r, c in zip(out["reported_status"], computed, strict=True)]
+    out["slippage"] = scope
+    out["slip_kinds"] = [s.kinds for s in shown]
+    out["evidence"] = [s.evidence for s in shown]
+    out["cause"] = [s.cause for s in shown]
+    out["subtask"] = [s.subtask for s in shown]
+    out["lagging_metrics"] = [per_task.lagging.get(t, "") for t in tids]
+    out["behind_metrics"] = [per_task.behind.get(t, "") for t in tids]
+    out["scheduled"] = [per_task.scheduled.get(t, "") for t in tids]
+    out["flags"] = [
+        _joined(per_task.flags.get(t, ""), s.flags) for t, s in zip(tids, slip, strict=True)
+    ]
+    out["n_subtargets"] = [per_task.count.get(t, 0) for t in tids]
+    out["mean_ratio"] = [per_task.mean_ratio.get(t, float("nan")) for t in tids]
+    out["progress"] = task_text
+    out["issues"] = [extra["issues"].get(t, "") for t in tids]
+    out["next_steps"] = [extra["next_steps"].get(t, "") for t in tids]
+    return pd.DataFrame(out)
 
 
-def _level_reached(s) -> float | None:
-    """A level target's level reached over the target level (higher is better), or None."""
-    if s.kind != "level" or s.direction != "higher" or is_missing(s.actual):
-        return None
-    if is_missing(s.target) or float(s.target) <= 0:
-        return None
-    return float(s.actual) / float(s.target)
+def _text(value) -> str:
+    return "" if is_missing(value) else str(value)
+
+
+def _joined(first: str, second: str) -> str:
+    """Two ``;`` lists as one."""
+    return f"{first};{second}" if first and second else first or second
+
+
+@dataclass(frozen=True)
+class _Slip:
+    """What one progress text says of slippage, as the task table shows it."""
+
+    blank: bool  # no text at all: the task is 未报送
+    main: bool  # slippage of a lagging kind in the task's main part
+    kinds: str = ""
+    evidence: str = ""
+    cause: str = ""
+    subtask: str = ""
+    flags: str = ""  # kind:cue of every hit ("" when none)
+
+
+_NOTHING_SHOWN = _Slip(False, False)
+
+
+def _slippage_of(text: str, settings: Settings, next_year, lagging_kinds) -> _Slip:
+    """Read slippage in one progress text (see :func:`classify_tasks`)."""
+    hits = read_slippage(text, settings, next_year)
+    several_parts = len({h.part.index for h in hits} | {0}) > 1 or (
+        hits and hits[0].part.mark != ""
+    )
+    main = any(h.kind in lagging_kinds and (not several_parts or h.part.index == 0) for h in hits)
+    evidence = _unique(h.sentence for h in hits)
+    return _Slip(
+        blank=not text.strip(),
+        main=main,
+        kinds=";".join(_unique(h.kind for h in hits)),
+        evidence="；".join(_unique(evidence)),
+        cause="；".join(_unique(h.cause for h in hits if h.cause)),
+        subtask="；".join(
+            _unique(_subtask_name(h.part) for h in hits if h.part.mark or h.part.heading)
+        ),
+        flags=";".join(f"{h.kind}:{h.cue}" for h in hits),
+    )
+
+
+@dataclass
+class _PerTask:
+    """The sub-targets' contribution to each task's row, by task id (``;`` lists)."""
+
+    count: dict[str, int]
+    lagging: dict[str, str]  # metrics at a lagging status and not made up by scheduled work
+    behind: dict[str, str]  # metrics at 慢序时
+    scheduled: dict[str, str]  # metrics made up by completions scheduled before year-end
+    flags: dict[str, str]  # metric:status of the lagging, then the behind ones
+    mean_ratio: dict[str, float]
+
+
+def _subtargets_by_task(subtargets: pd.DataFrame, texts: dict, settings: Settings) -> _PerTask:
+    """One pass over the sub-targets, as columns, for every task's lists and mean 完成率."""
+    lagging_statuses = {str(s) for s in settings.thresholds.lagging_statuses}
+    ids = subtargets["task_id"].to_numpy(dtype=object)
+    status = subtargets["status"].to_numpy(dtype=object)
+    kind = subtargets["kind"].to_numpy(dtype=object)
+    direction = subtargets["direction"].to_numpy(dtype=object)
+    metric = subtargets["metric"].to_numpy(dtype=object)
+    actual = subtargets["actual"].to_numpy(dtype="float64", na_value=np.nan)
+    target = subtargets["target"].to_numpy(dtype="float64", na_value=np.nan)
+    ratio = subtargets["ratio"].to_numpy(dtype="float64", na_value=np.nan)
+    in_lagging = subtargets["status"].isin(lagging_statuses).to_numpy(dtype=bool)
+    behind = status == SubtargetStatus.BEHIND.value
+    cumulative = kind == "cumulative"
+    # A lagging or 慢序时 cumulative sub-target that completions scheduled before year-end make
+    # up (计划年底完工，预计新增…) is not lagging.
+    check = np.flatnonzero(
+        (in_lagging | behind) & cumulative & (direction == "higher") & ~np.isnan(actual)
+    )
+    made_up = np.zeros(len(ids), dtype=bool)
+    if len(check):
+        units = subtargets["unit"].to_numpy(dtype=object)[check]
+        keys = [(_text(texts.get(t)), u) for t, u in zip(ids[check], units, strict=True)]
+        extra = np.array(each_once(_scheduled, keys), dtype="float64")
+        made_up[check] = (extra != 0) & (actual[check] + extra >= target[check])
+    lags = in_lagging & ~made_up
+    behind &= ~lags & ~made_up
+    by_ratio = cumulative & ~np.isnan(ratio)
+    # A level target (占比60%以上) counts in the average as the level reached / target.
+    with np.errstate(divide="ignore", invalid="ignore"):
+        reached = actual / target
+    level = (
+        ~by_ratio
+        & (kind == "level")
+        & (direction == "higher")
+        & ~np.isnan(actual)
+        & ~np.isnan(target)
+        & (target > 0)
+    )
+    share = np.minimum(np.where(by_ratio, ratio, reached), 1.0)
+    flag = np.array([f"{m}:{s}" for m, s in zip(metric, status, strict=True)], dtype=object)
+    return _PerTask(
+        count=dict(Counter(ids.tolist())),
+        lagging=_join_by_task(ids[lags], metric[lags]),
+        behind=_join_by_task(ids[behind], metric[behind]),
+        scheduled=_join_by_task(ids[made_up], metric[made_up]),
+        flags={
+            t: _joined(a, b)
+            for t, a, b in _both(
+                _join_by_task(ids[lags], flag[lags]), _join_by_task(ids[behind], flag[behind])
+            )
+        },
+        mean_ratio=_mean_by_task(ids[by_ratio | level], share[by_ratio | level]),
+    )
+
+
+def _scheduled(key: tuple[str, str]) -> float:
+    return scheduled_addition(key[0], key[1])
+
+
+def _join_by_task(ids: np.ndarray, values: np.ndarray) -> dict[str, str]:
+    """``;``-joined values of each task id, in order."""
+    out: dict[str, list] = {}
+    for t, v in zip(ids.tolist(), values.tolist(), strict=True):
+        out.setdefault(t, []).append(v)
+    return {t: ";".join(v) for t, v in out.items()}
+
+
+def _both(a: dict[str, str], b: dict[str, str]):
+    for t in a.keys() | b.keys():
+        yield t, a.get(t, ""), b.get(t, "")
+
+
+def _mean_by_task(ids: np.ndarray, values: np.ndarray) -> dict[str, float]:
+    """The mean of each task's values, summed left to right as ``sum(...) / len(...)`` does."""
+    if not len(ids):
+        return {}
+    codes, uniques = pd.factorize(ids)
+    order = np.argsort(codes, kind="stable")
+    codes, values = codes[order], values[order]
+    counts = np.bincount(codes, minlength=len(uniques))
+    rank = np.arange(len(codes)) - (np.cumsum(counts) - counts)[codes]
+    sums = np.zeros(len(uniques))
+    for k in range(int(counts.max())):
+        at = rank == k
+        sums[codes[at]] += values[at]
+    return dict(zip(uniques.tolist(), (sums / counts).tolist(), strict=True))
 
 
 def _unique(items) -> list[str]:
