@@ -184,6 +184,8 @@ def _subtarget_findings(subtargets: pd.DataFrame, report_months: int, settings: 
     """``check_subtargets`` as columns, each kind of finding selected for all sub-targets at
     once; a sub-target's findings stay together, in the order of the kinds below."""
     suspicious = settings.thresholds.suspicious_ratio
+    if not len(subtargets):
+        return Findings()
     col = {c: subtargets[c].to_numpy(dtype=object) for c in subtargets.columns}
     ratio, actual, target = (_floats(subtargets, c) for c in ("ratio", "actual", "target"))
     stated = _floats(subtargets, "stated_rate")

@@ -8,7 +8,6 @@ disagreement is shown, never silently resolved.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
@@ -167,37 +166,35 @@ def classify_tasks(
     """
     if not len(tasks):
         return pd.DataFrame([])
-    ids = progress["task_id"].tolist()
-    texts = dict(zip(ids, progress["progress"].tolist(), strict=True))
-    reported = dict(zip(ids, progress["reported_status"].tolist(), strict=True))
-    returned = (
-        dict(zip(ids, progress["returned"].tolist(), strict=True))
-        if "returned" in progress.columns
-        else {}
-    )
-    # What the units return on the form beside the progress text (存在问题, 下一步打算).
-    extra = {
-        col: dict(
-            zip(ids, ("" if is_missing(v) else str(v) for v in progress[col].tolist()), strict=True)
-        )
-        if col in progress.columns
-        else {}
-        for col in ("issues", "next_steps")
-    }
-    per_task = _subtargets_by_task(subtargets, texts, settings)
     register_cols = ("task_id", "section", "task", "leaders", "lead_units", "partner_units")
     out = {col: tasks[col].tolist() for col in register_cols}
-    tids = out["task_id"]
-    task_text = [_text(texts.get(t)) for t in tids]
+    # Tasks by distinct id (a register repeating an id gives each copy the same row) and each
+    # task's row in the progress table (the last of equal ids), or -1: every per-task value
+    # below is taken from arrays by these positions.
+    task_code, task_ids = pd.factorize(np.array(out["task_id"], dtype=object))
+    ids = progress["task_id"].tolist()
+    row_of = {t: k for k, t in enumerate(ids)}
+    at = np.fromiter((row_of.get(t, -1) for t in task_ids), dtype=np.int64, count=len(task_ids))
+    at = at[task_code]
+    text = _pick(each_once(_text, progress["progress"].tolist()), at, "")
+    reported = _pick(progress["reported_status"].tolist(), at, "").tolist()
+    returned = (
+        _pick(progress["returned"].tolist(), at, True)
+        if "returned" in progress.columns
+        else np.full(len(at), True, dtype=object)
+    )
     # Slippage is read once per distinct progress text (a register repeats its texts).
+    text_code, distinct = pd.factorize(text)
     lagging_kinds = frozenset(settings.cues.lagging_kinds)
-    slip = each_once(_slippage_of, task_text, settings, next_year, lagging_kinds)
-    unreturned = np.array([not bool(returned.get(t, True)) for t in tids], dtype=bool)
-    blank = np.array([s.blank for s in slip], dtype=bool)
-    main = np.array([s.main for s in slip], dtype=bool)
-    hits = np.array([bool(s.flags) for s in slip], dtype=bool)
-    lagging = np.array([t in per_task.lagging for t in tids], dtype=bool)
-    not_reported = unreturned | blank
+    slips = [_slippage_of(t, settings, next_year, lagging_kinds) for t in distinct]
+
+    def slip(field: str) -> np.ndarray:
+        return np.array([getattr(s, field) for s in slips] or [""], dtype=object)[text_code]
+
+    per_task = _subtargets_by_task(subtargets, task_ids, progress, settings)
+    lagging = per_task.n_lagging[task_code] > 0
+    not_reported = ~returned.astype(bool) | slip("blank").astype(bool)
+    main, hits = slip("main").astype(bool), slip("flags") != ""
     computed = np.select(
         [not_reported, lagging | main, hits],
         [TaskStatus.NOT_REPORTED.value, TaskStatus.LAGGING.value, TaskStatus.NORMAL.value],
@@ -208,36 +205,49 @@ def classify_tasks(
         [Slippage.NONE.value, Slippage.WHOLE.value, Slippage.PART.value],
         Slippage.NONE.value,
     ).tolist()
-    shown = [s if not n else _NOTHING_SHOWN for s, n in zip(slip, not_reported, strict=True)]
-    out["reported_status"] = [reported.get(t, "") for t in tids]
+
+    def shown(field: str) -> list[str]:
+        """What the text says, on a task that has reported."""
+        return np.where(not_reported, "", slip(field)).tolist()
+
+    out["reported_status"] = reported
     out["computed_status"] = computed
-    out["agrees"] = [r == c for r, c in zip(out["reported_status"], computed, strict=True)]
+    out["agrees"] = [r == c for r, c in zip(reported, computed, strict=True)]
     out["slippage"] = scope
-    out["slip_kinds"] = [s.kinds for s in shown]
-    out["evidence"] = [s.evidence for s in shown]
-    out["cause"] = [s.cause for s in shown]
-    out["subtask"] = [s.subtask for s in shown]
-    out["lagging_metrics"] = [per_task.lagging.get(t, "") for t in tids]
-    out["behind_metrics"] = [per_task.behind.get(t, "") for t in tids]
-    out["scheduled"] = [per_task.scheduled.get(t, "") for t in tids]
-    out["flags"] = [
-        _joined(per_task.flags.get(t, ""), s.flags) for t, s in zip(tids, slip, strict=True)
-    ]
-    out["n_subtargets"] = [per_task.count.get(t, 0) for t in tids]
-    out["mean_ratio"] = [per_task.mean_ratio.get(t, float("nan")) for t in tids]
-    out["progress"] = task_text
-    out["issues"] = [extra["issues"].get(t, "") for t in tids]
-    out["next_steps"] = [extra["next_steps"].get(t, "") for t in tids]
+    out["slip_kinds"] = shown("kinds")
+    out["evidence"] = shown("evidence")
+    out["cause"] = shown("cause")
+    out["subtask"] = shown("subtask")
+    out["lagging_metrics"] = per_task.lagging[task_code].tolist()
+    out["behind_metrics"] = per_task.behind[task_code].tolist()
+    out["scheduled"] = per_task.scheduled[task_code].tolist()
+    out["flags"] = _joined(per_task.flags[task_code], slip("flags")).tolist()
+    out["n_subtargets"] = per_task.count[task_code].tolist()
+    out["mean_ratio"] = per_task.mean_ratio[task_code].tolist()
+    out["progress"] = text.tolist()
+    # What the units return on the form beside the progress text (存在问题, 下一步打算).
+    for col in ("issues", "next_steps"):
+        values = each_once(_text, progress[col].tolist()) if col in progress.columns else []
+        out[col] = _pick(values, at if values else np.full(len(at), -1), "").tolist()
     return pd.DataFrame(out)
+
+
+def _pick(values: list, at: np.ndarray, default) -> np.ndarray:
+    """``values[k]`` for each position ``k`` of ``at``; ``default`` where ``k`` is -1."""
+    table = np.empty(len(values) + 1, dtype=object)
+    table[: len(values)] = values
+    table[-1] = default
+    return table[at]
 
 
 def _text(value) -> str:
     return "" if is_missing(value) else str(value)
 
 
-def _joined(first: str, second: str) -> str:
-    """Two ``;`` lists as one."""
-    return f"{first};{second}" if first and second else first or second
+def _joined(first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """Two columns of ``;`` lists as one, element-wise."""
+    both = (first != "") & (second != "")
+    return np.where(both, first + np.where(both, ";", "") + second, first + second)
 
 
 @dataclass(frozen=True)
@@ -251,9 +261,6 @@ class _Slip:
     cause: str = ""
     subtask: str = ""
     flags: str = ""  # kind:cue of every hit ("" when none)
-
-
-_NOTHING_SHOWN = _Slip(False, False)
 
 
 def _slippage_of(text: str, settings: Settings, next_year, lagging_kinds) -> _Slip:
@@ -279,20 +286,29 @@ def _slippage_of(text: str, settings: Settings, next_year, lagging_kinds) -> _Sl
 
 @dataclass
 class _PerTask:
-    """The sub-targets' contribution to each task's row, by task id (``;`` lists)."""
+    """The sub-targets' contribution to each task's row, by distinct task id (``;`` lists)."""
 
-    count: dict[str, int]
-    lagging: dict[str, str]  # metrics at a lagging status and not made up by scheduled work
-    behind: dict[str, str]  # metrics at 慢序时
-    scheduled: dict[str, str]  # metrics made up by completions scheduled before year-end
-    flags: dict[str, str]  # metric:status of the lagging, then the behind ones
-    mean_ratio: dict[str, float]
+    count: np.ndarray
+    n_lagging: np.ndarray
+    lagging: np.ndarray  # metrics at a lagging status and not made up by scheduled work
+    behind: np.ndarray  # metrics at 慢序时
+    scheduled: np.ndarray  # metrics made up by completions scheduled before year-end
+    flags: np.ndarray  # metric:status of the lagging, then the behind ones
+    mean_ratio: np.ndarray
 
 
-def _subtargets_by_task(subtargets: pd.DataFrame, texts: dict, settings: Settings) -> _PerTask:
-    """One pass over the sub-targets, as columns, for every task's lists and mean 完成率."""
+def _subtargets_by_task(
+    subtargets: pd.DataFrame, task_ids: np.ndarray, progress: pd.DataFrame, settings: Settings
+) -> _PerTask:
+    """One pass over the sub-targets, as columns, for each task's lists and mean 完成率."""
     lagging_statuses = {str(s) for s in settings.thresholds.lagging_statuses}
-    ids = subtargets["task_id"].to_numpy(dtype=object)
+    n = len(task_ids)
+    if not len(subtargets):
+        none = np.full(n, "", dtype=object)
+        zero = np.zeros(n, dtype=np.int64)
+        return _PerTask(zero, zero, none, none, none, none, np.full(n, np.nan))
+    # Each sub-target's task (-1: a task not in the register, which no row shows).
+    task = pd.Index(task_ids).get_indexer(subtargets["task_id"].to_numpy(dtype=object))
     status = subtargets["status"].to_numpy(dtype=object)
     kind = subtargets["kind"].to_numpy(dtype=object)
     direction = subtargets["direction"].to_numpy(dtype=object)
@@ -306,12 +322,18 @@ def _subtargets_by_task(subtargets: pd.DataFrame, texts: dict, settings: Setting
     # A lagging or 慢序时 cumulative sub-target that completions scheduled before year-end make
     # up (计划年底完工，预计新增…) is not lagging.
     check = np.flatnonzero(
-        (in_lagging | behind) & cumulative & (direction == "higher") & ~np.isnan(actual)
+        (task >= 0)
+        & (in_lagging | behind)
+        & cumulative
+        & (direction == "higher")
+        & ~np.isnan(actual)
     )
-    made_up = np.zeros(len(ids), dtype=bool)
+    made_up = np.zeros(len(task), dtype=bool)
     if len(check):
+        texts = dict(zip(progress["task_id"].tolist(), progress["progress"].tolist(), strict=True))
+        ids = subtargets["task_id"].to_numpy(dtype=object)[check]
         units = subtargets["unit"].to_numpy(dtype=object)[check]
-        keys = [(_text(texts.get(t)), u) for t, u in zip(ids[check], units, strict=True)]
+        keys = [(_text(texts.get(t)), u) for t, u in zip(ids, units, strict=True)]
         extra = np.array(each_once(_scheduled, keys), dtype="float64")
         made_up[check] = (extra != 0) & (actual[check] + extra >= target[check])
     lags = in_lagging & ~made_up
@@ -330,18 +352,15 @@ def _subtargets_by_task(subtargets: pd.DataFrame, texts: dict, settings: Setting
     )
     share = np.minimum(np.where(by_ratio, ratio, reached), 1.0)
     flag = np.array([f"{m}:{s}" for m, s in zip(metric, status, strict=True)], dtype=object)
+    known = task >= 0
     return _PerTask(
-        count=dict(Counter(ids.tolist())),
-        lagging=_join_by_task(ids[lags], metric[lags]),
-        behind=_join_by_task(ids[behind], metric[behind]),
-        scheduled=_join_by_task(ids[made_up], metric[made_up]),
-        flags={
-            t: _joined(a, b)
-            for t, a, b in _both(
-                _join_by_task(ids[lags], flag[lags]), _join_by_task(ids[behind], flag[behind])
-            )
-        },
-        mean_ratio=_mean_by_task(ids[by_ratio | level], share[by_ratio | level]),
+        count=np.bincount(task[known], minlength=n),
+        n_lagging=np.bincount(task[known & lags], minlength=n),
+        lagging=_join_by_task(n, task, metric, lags),
+        behind=_join_by_task(n, task, metric, behind),
+        scheduled=_join_by_task(n, task, metric, made_up),
+        flags=_joined(_join_by_task(n, task, flag, lags), _join_by_task(n, task, flag, behind)),
+        mean_ratio=_mean_by_task(n, task, share, known & (by_ratio | level)),
     )
 
 
@@ -349,33 +368,32 @@ def _scheduled(key: tuple[str, str]) -> float:
     return scheduled_addition(key[0], key[1])
 
 
-def _join_by_task(ids: np.ndarray, values: np.ndarray) -> dict[str, str]:
-    """``;``-joined values of each task id, in order."""
-    out: dict[str, list] = {}
-    for t, v in zip(ids.tolist(), values.tolist(), strict=True):
-        out.setdefault(t, []).append(v)
-    return {t: ";".join(v) for t, v in out.items()}
+def _join_by_task(n: int, task: np.ndarray, values: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """The ``;``-joined ``values`` of each task's ``rows``, in order ("" for a task with none)."""
+    joined: dict[int, list] = {}
+    keep = rows & (task >= 0)
+    for t, v in zip(task[keep].tolist(), values[keep].tolist(), strict=True):
+        joined.setdefault(t, []).append(v)
+    out = np.full(n, "", dtype=object)
+    for t, v in joined.items():
+        out[t] = ";".join(v)
+    return out
 
 
-def _both(a: dict[str, str], b: dict[str, str]):
-    for t in a.keys() | b.keys():
-        yield t, a.get(t, ""), b.get(t, "")
-
-
-def _mean_by_task(ids: np.ndarray, values: np.ndarray) -> dict[str, float]:
-    """The mean of each task's values, summed left to right as ``sum(...) / len(...)`` does."""
-    if not len(ids):
-        return {}
-    codes, uniques = pd.factorize(ids)
-    order = np.argsort(codes, kind="stable")
-    codes, values = codes[order], values[order]
-    counts = np.bincount(codes, minlength=len(uniques))
-    rank = np.arange(len(codes)) - (np.cumsum(counts) - counts)[codes]
-    sums = np.zeros(len(uniques))
-    for k in range(int(counts.max())):
+def _mean_by_task(n: int, task: np.ndarray, values: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """The mean of each task's ``values`` over ``rows`` (NaN for none), summed left to right
+    as ``sum(...) / len(...)`` does."""
+    task, values = task[rows], values[rows]
+    order = np.argsort(task, kind="stable")
+    task, values = task[order], values[order]
+    counts = np.bincount(task, minlength=n)
+    rank = np.arange(len(task)) - (np.cumsum(counts) - counts)[task]
+    sums = np.zeros(n)
+    for k in range(int(counts.max()) if len(task) else 0):
         at = rank == k
-        sums[codes[at]] += values[at]
-    return dict(zip(uniques.tolist(), (sums / counts).tolist(), strict=True))
+        sums[task[at]] += values[at]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(counts > 0, sums / counts, np.nan)
 
 
 def _unique(items) -> list[str]:

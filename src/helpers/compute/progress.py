@@ -155,6 +155,10 @@ def compute_progress(
     """
     th = settings.thresholds
     out = targets.copy()
+    if not len(out):
+        for col in ("period_months", "ratio", "expected_ratio", "gap_pp", "status"):
+            out[col] = []
+        return out
     months = np.array(
         each_once(period_end_month, out["actual_period"].tolist(), report_months), dtype=np.int64
     )
@@ -194,10 +198,10 @@ def compute_progress(
         amber = np.where(growth, th.growth_amber_pp, th.level_amber_pp)
         d_status, d_gap = _status_direct(actual, target, direction, amber, met)
     by_ratio = from_stated | measured
-    out["period_months"] = months if len(out) else []
-    out["ratio"] = ratio if len(out) else []
-    out["expected_ratio"] = np.where(cumulative, exp, np.nan) if len(out) else []
-    out["gap_pp"] = np.where(by_ratio, gap, np.where(direct, d_gap, np.nan)) if len(out) else []
+    out["period_months"] = months
+    out["ratio"] = ratio
+    out["expected_ratio"] = np.where(cumulative, exp, np.nan)
+    out["gap_pp"] = np.where(by_ratio, gap, np.where(direct, d_gap, np.nan))
     out["status"] = np.where(
         by_ratio, status, np.where(direct, d_status, SubtargetStatus.NO_DATA.value)
     ).tolist()

@@ -1153,6 +1153,8 @@ def read_targets(
     if returned is not None and not returned.empty:
         _apply_returned(table, returned, report_months)
     table = _apply_curation(table, curation, report_months)
+    if not len(table["task_id"]):
+        return pd.DataFrame([], columns=TARGET_COLUMNS)
     # Sorted by (task_id, target_no), stable: the order sort_values(kind="stable") gives.
     task_rank = pd.factorize(table["task_id"], sort=True)[0]
     order = np.lexsort((table["target_no"].astype(np.int64), task_rank))
@@ -1182,7 +1184,7 @@ def _read_register(
         count=len(task_ids),
     )
     # A task text with several progress texts (one task for many units) is read once too.
-    targets = {task: extract_targets(normalize(task)) for task, _ in pair_of}
+    targets = {task: extract_targets(normalize(task)) for task in dict.fromkeys(task_texts)}
     read = [
         _read_task(task, prog, report_months, [copy.copy(t) for t in targets[task]])
         for task, prog in pair_of
