@@ -227,7 +227,8 @@ def missing_findings(data: QuarterData) -> pd.DataFrame:
 
 
 def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    with Path(path).open("rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
 class StepTimer:

@@ -128,10 +128,14 @@ def read_csv_checked(path: str | Path, kind: str) -> pd.DataFrame:
         raise DataError.at(path, say("file.header_only"), row=2)
     out = pd.DataFrame(index=df.index)
     for col in df.columns:
-        values = [v.strip() if isinstance(v, str) else v for v in df[col].tolist()]
+        cells = df[col].tolist()
+        try:
+            values = list(map(str.strip, cells))
+        except TypeError:  # a cell missing from a short row
+            values = [v.strip() if isinstance(v, str) else v for v in cells]
         dtype, required = schema.get(col, ("str", False))
         if required:
-            for k in [k for k, v in enumerate(values) if v == ""]:
+            for k in np.flatnonzero(np.array(values, dtype=object) == ""):
                 problems.add(path, say("data.required"), row=df.index[k] + 2, column=col)
         if dtype == "float":
             out[col] = _to_numbers(pd.Series(values, index=df.index), path, col, problems, False)
