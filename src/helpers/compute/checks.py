@@ -130,6 +130,8 @@ def _stated_ratio_findings(progress: pd.DataFrame) -> Findings:
 def _stated_ratios_in(text) -> tuple[tuple[str, str, str], ...]:
     """(severity, finding, sentence) of every ratio one progress text states."""
     out = []
+    if "%" not in (text or ""):
+        return ()  # both patterns end in a percentage
     for sentence in re.split(r"[。；\n]", text or ""):
         for m in STATED_SHARE.finditer(sentence):
             done = float(m.group(1)) * MULT[m.group(2)]

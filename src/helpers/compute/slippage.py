@@ -95,7 +95,10 @@ def _compiled(cues: Cues, next_year: int | None):
     )
     cause = [re.compile(_pattern(c, next_year, CAUSE_GAP)) for c in cues.cause]
     fold = str.maketrans(cues.fold[0::2], cues.fold[1::2])
-    return kinds, cancel, cause, fold, chars_of(fold) if fold else None
+    # Any cue of any kind: a cue is matched in a clause, a piece of the text, and its pattern has
+    # no anchor or lookaround, so a text where this finds nothing has no hit at all.
+    any_cue = re.compile("|".join(rx.pattern for _, rx in kinds)) if kinds else None
+    return kinds, cancel, cause, fold, chars_of(fold) if fold else None, any_cue
 
 
 def split_parts(text: str) -> list[Part]:
@@ -196,11 +199,13 @@ def read_slippage(text: str, settings: Settings, next_year: int | None = None) -
         The year after the report's, for cues such as ``调整至{next_year}``; any year when None.
     """
     cues = settings.cues
-    kinds, cancel, cause_res, fold, folded = _compiled(cues, next_year)
+    kinds, cancel, cause_res, fold, folded, any_cue = _compiled(cues, next_year)
     text = text or ""
     if folded is not None and folded.search(text):
         text = text.translate(fold)
     hits: list[Hit] = []
+    if any_cue is None or not any_cue.search(text):
+        return hits
     for part in split_parts(text):
         for raw in SENTENCE_END.split(part.text):
             sentence = _strip_heading(raw, part.heading)
