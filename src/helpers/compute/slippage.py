@@ -35,6 +35,7 @@ from functools import lru_cache
 import zhconv
 
 from helpers.core.config import Cues, Settings
+from helpers.read.quantities import chars_of
 
 #: Where a sub-task starts: a circled number, 一是/二是, or 1. / （1） at a line or sentence start.
 SUBTASK_MARK = re.compile(
@@ -101,7 +102,10 @@ def _compiled(cues: Cues, next_year: int | None):
     cause = [re.compile(_pattern(c, next_year, CAUSE_GAP)) for c in cues.cause]
     intro = _any_of(cues.cause_intro)
     problem = _any_of(cues.problem)
-    return kinds, cancel, intention, cause, intro, problem
+    # Any cue of any kind: a cue is matched in a clause, a piece of the text, and its pattern has
+    # no anchor or lookaround, so a text where this finds nothing has no hit at all.
+    any_cue = re.compile("|".join(rx.pattern for _, rx in kinds)) if kinds else None
+    return kinds, cancel, intention, cause, intro, problem, any_cue
 
 
 def _any_of(words) -> re.Pattern | None:
@@ -123,9 +127,18 @@ def simplified(text: str, cues: Cues) -> str:
 
 @lru_cache(maxsize=4096)
 def _simplified(text: str, fold: str) -> str:
-    if any(c in text for c in fold[0::2]):
-        text = text.translate(str.maketrans(fold[0::2], fold[1::2]))
+    table, folded = _fold(fold)
+    # A translation is a lookup per character: done only where the text has a character to map.
+    if folded is not None and folded.search(text):
+        text = text.translate(table)
     return zhconv.convert(text, "zh-hans") if _traditional().search(text) else text
+
+
+@lru_cache(maxsize=8)
+def _fold(fold: str) -> tuple[dict[int, object], re.Pattern | None]:
+    """The ``fold`` pairs as a translation table, with a pattern of the characters it maps."""
+    table = str.maketrans(fold[0::2], fold[1::2])
+    return table, chars_of(table) if table else None
 
 
 @lru_cache(maxsize=1)
@@ -276,9 +289,12 @@ def read_slippage(text: str, settings: Settings, next_year: int | None = None) -
         The year after the report's, for cues such as ``调整至{next_year}``; any year when None.
     """
     cues = settings.cues
-    kinds, cancel, intention, cause_res, intro, problem = _compiled(cues, next_year)
+    kinds, cancel, intention, cause_res, intro, problem, any_cue = _compiled(cues, next_year)
     hits: list[Hit] = []
-    for part in split_parts(simplified(text, cues)):
+    text = simplified(text, cues)
+    if any_cue is None or not any_cue.search(text):
+        return hits
+    for part in split_parts(text):
         raws = SENTENCE_END.split(part.text)
         for i, raw in enumerate(raws):
             sentence = _strip_heading(raw, part.heading)
