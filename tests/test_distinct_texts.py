@@ -3,8 +3,9 @@
 On a register repeating some texts and not others, the result must be exactly what reading every
 task on its own gives (a one-task register repeats nothing). The judgement's context rules read
 a sub-target with its task's progress text (a projection, work under way, the text's own 完成率,
-a higher level's target) or a task's text with its progress text (a share of the work): the
-register holds such texts, the same progress text under tasks it is judged differently for.
+a higher level's target) or a task's text with its progress text (a share of the work, a sentence
+listing other items than the task): the register holds such texts, the same progress text under
+tasks it is judged differently for.
 """
 
 from __future__ import annotations
@@ -55,6 +56,15 @@ CONTEXT = [
     (
         "新建、改扩建公办幼儿园60所",
         "截至9月底，已竣工8所，另有30所已开工建设，完成年度目标任务的63%。",
+    ),
+    # A sentence listing other items is not the slippage of a task the list leaves out.
+    (
+        "农贸市场",
+        "全县民生实事共3件，即农村改厕、城区停车场、农贸市场。其中城区停车场、农贸市场进展滞后。",
+    ),
+    (
+        "农村改厕",
+        "全县民生实事共3件，即农村改厕、城区停车场、农贸市场。其中城区停车场、农贸市场进展滞后。",
     ),
 ]
 
@@ -144,6 +154,7 @@ def test_tasks_classified_once_per_text_are_those_classified_one_by_one(register
     assert lags[: len(CONTEXT)] == lags[len(CONTEXT) :]
     made_up, share_measured = months != 11, months is not None
     expected = [not made_up, True, share_measured, False, True, False, True, False, True, False]
+    expected += [True, False]
     assert lags[: len(CONTEXT)] == expected
     assert t.loc["C4", "flags"].endswith(":projected") and "预计" in t.loc["C4", "evidence"]
     assert (t.loc["C0", "scheduled"] != "") == (months != 11)

@@ -3,9 +3,14 @@
 The figures must not fall. Issue 11 asks for recall and precision of slippage of at least 90% and
 causes found for at least 80% of the slipping tasks whose text states one; the floors below sit
 just under what the reading reaches (``make accuracy-judgement``):
-built-in 25/25 recall, 35/35 precision, causes 6/6; corpora A+B+C recall 24/26, precision 33/35,
+built-in 25/25 recall, 35/35 precision, causes 6/6; corpora A+B+C recall 24/26, precision 34/36,
 causes 6/8 (2 of the 3 labelled causes of corpus C are in the source beyond the excerpt,
-marked 原文后段); all four sets recall 49/51, precision 68/70, causes 12/14.
+marked 原文后段); corpus D recall 45/45, precision 58/58, causes 22/22; all five sets recall
+94/96, precision 127/129, causes 34/36.
+
+Corpus D was scored first at sight, before any rule was written on it: recall 56% (25/45),
+precision 94% (30/32), causes 45% (10/22). Its rules were then written on its misses, so its
+figures now measure development, not how the reading does on text it has not seen.
 """
 
 from __future__ import annotations
@@ -41,13 +46,22 @@ def test_corpus_does_not_fall(scores):
     assert (a + b).cause_recall >= 0.99, a.cause_missed + b.cause_missed
 
 
+def test_corpus_d_does_not_fall(scores):
+    d = scores["corpus D"]
+    assert d.n == 110
+    assert d.recall >= 0.97, d.missed
+    assert d.precision >= 0.98, d.false
+    assert d.cause_recall >= 0.95, d.cause_missed
+    assert d.cause_precision >= 0.95, d.cause_missed
+
+
 def test_all_sets_meet_issue_11s_targets(scores):
     total = None
     for s in scores.values():
         total = s if total is None else total + s
-    assert total.recall >= 0.96
-    assert total.precision >= 0.97
-    assert total.cause_recall >= 0.85
+    assert total.recall >= 0.97
+    assert total.precision >= 0.98
+    assert total.cause_recall >= 0.93
     assert total.cause_precision >= 0.99
 
 

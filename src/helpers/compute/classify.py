@@ -279,6 +279,36 @@ def _share_pattern(names: tuple[str, ...]) -> re.Pattern:
     )
 
 
+def year_shares(text: str, words) -> list[tuple[float, str]]:
+    """Shares of this year's plan the text states to date (``words.year_share``), in percent, with
+    their sentence; a share the sentence projects (全年预计完成600亿元，完成年计划的97%) is not
+    one to date.
+
+    >>> from helpers.core.config import load_settings
+    >>> w = load_settings().words
+    >>> [v for v, _ in year_shares("省档案馆完成年度投资计划的30.02%；乙为年度计划的51.35%。", w)]
+    [30.02, 51.35]
+    >>> year_shares("全年预计完成600亿元，完成年计划的97%。", w)
+    []
+    """
+    if not words.year_share:
+        return []
+    rx = _year_share_pattern(words.year_share)
+    out = []
+    for sentence in _sentences(text):
+        for m in rx.finditer(sentence):
+            if "预计" in sentence[: m.start()]:
+                continue
+            out.append((float(m.group(1)), sentence.strip().rstrip("。；;")))
+    return out
+
+
+@lru_cache(maxsize=8)
+def _year_share_pattern(names: tuple[str, ...]) -> re.Pattern:
+    name = "|".join(re.escape(w) for w in sorted(names, key=len, reverse=True))
+    return re.compile(rf"(?:{name})的(\d+(?:\.\d+)?)%")
+
+
 def _due_this_year(task: str, text: str, words, next_year: int | None) -> bool:
     """Whether the whole work is to be finished this year: the task says so (建成, 竣工 …) or the
     text schedules its completion before year-end."""
@@ -310,6 +340,27 @@ def higher_level_target(task: str) -> bool:
     """
     m = TWO_LEVELS.search(task or "")
     return bool(m) and m.group("high") != m.group("low")
+
+
+#: A note in brackets after a task's name: 固定资产投资(市《政府工作报告》主要经济指标任务).
+BRACKETED = re.compile(r"[（(][^（()）]*[）)]")
+
+
+def names_other_items(sentence: str, task: str, text: str) -> bool:
+    """Whether a slippage ``sentence`` lists other items than the task: the text names the task
+    as one of a list (分别为战略性新兴产业产值、固定资产投资…) and the sentence lists others
+    (其中，固定资产投资、财政收入…3项指标未达到序时进度) without it.
+
+    >>> text = "列入通报的为3项，分别为甲产值、乙投资、丙收入。其中，乙投资、丙收入未达到序时进度。"
+    >>> names_other_items("其中，乙投资、丙收入未达到序时进度", "甲产值（主要指标）", text)
+    True
+    >>> names_other_items("其中，乙投资、丙收入未达到序时进度", "乙投资", text)
+    False
+    """
+    name = BRACKETED.sub("", task or "").strip()
+    if len(name) < 2 or "、" not in sentence or name in sentence:
+        return False
+    return f"{name}、" in text or f"、{name}" in text
 
 
 @lru_cache(maxsize=64)
@@ -376,14 +427,19 @@ def _work_share_lags(
     next_year: int | None,
 ) -> list[tuple[float, str]]:
     """The stated shares of this year's whole work that are at a lagging status by the time
-    elapsed (已完成工程量60.5% on 11月12日 for a road to finish this year), with their sentence."""
-    if not months or not _due_this_year(task, text, settings.words, next_year):
+    elapsed (已完成工程量60.5% on 11月12日 for a road to finish this year), and of this year's
+    plan whatever the task (完成年度投资计划的30.02% at the end of September), with their
+    sentence."""
+    if not months:
         return []
     if credit and scheduled_addition(text, "", "", settings.words, next_year) == float("inf"):
         return []
+    shares = year_shares(text, settings.words)
+    if _due_this_year(task, text, settings.words, next_year):
+        shares = work_shares(text, settings.words) + shares
     th = settings.thresholds
     out = []
-    for share, sentence in work_shares(text, settings.words):
+    for share, sentence in shares:
         status, _ = _status_cumulative(share / 100, expected_share(months), "higher", th)
         if status in th.lagging_statuses:
             out.append((share, sentence))
@@ -452,13 +508,29 @@ def classify_tasks(
         if "returned" in progress.columns
         else np.full(len(at), True, dtype=object)
     )
-    # Slippage is read once per distinct progress text (a register repeats its texts).
+    # Slippage is read once per distinct progress text (a register repeats its texts), and
+    # what a task shows of it once per distinct (task text, progress text).
     text_code, distinct = pd.factorize(text)
+    hits_of = [read_slippage(t, settings, next_year) for t in distinct]
+    task_text_code, task_texts = pd.factorize(
+        np.array(out["task"], dtype=object), use_na_sentinel=False
+    )
+    pair = task_text_code.astype(np.int64) * len(distinct) + text_code
+    slip_code, slip_pairs = pd.factorize(pair)
     lagging_kinds = frozenset(settings.cues.lagging_kinds)
-    slips = [_slippage_of(t, settings, next_year, lagging_kinds) for t in distinct]
+    slips = [
+        _slippage_of(
+            distinct[p % len(distinct)],
+            task_texts[p // len(distinct)],
+            hits_of[p % len(distinct)],
+            settings,
+            lagging_kinds,
+        )
+        for p in slip_pairs.tolist()
+    ]
 
     def slip(field: str) -> np.ndarray:
-        return np.array([getattr(s, field) for s in slips], dtype=object)[text_code]
+        return np.array([getattr(s, field) for s in slips], dtype=object)[slip_code]
 
     per_task = _subtargets_by_task(
         subtargets, task_ids, _pick(texts, at_id, ""), settings, credit, next_year
@@ -466,10 +538,6 @@ def classify_tasks(
     # A stated share of the whole work, for a task whose figures give no 完成率: read once per
     # distinct (task text, progress text).
     no_ratio = ~per_task.has_ratio[task_code]
-    task_text_code, task_texts = pd.factorize(
-        np.array(out["task"], dtype=object), use_na_sentinel=False
-    )
-    pair = task_text_code.astype(np.int64) * len(distinct) + text_code
     pair_code, pairs = pd.factorize(pair[no_ratio])
     shares = [
         _shares_of(
@@ -512,7 +580,7 @@ def classify_tasks(
     for k in np.flatnonzero(figured & ~not_reported).tolist():
         projected = per_task.projected.get(task_code[k], [])
         figures = [*shares[share_code[k]].sentences, *projected]
-        evidence[k] = "；".join(_unique([*figures, *slips[text_code[k]].sentences]))
+        evidence[k] = "；".join(_unique([*figures, *slips[slip_code[k]].sentences]))
 
     out["reported_status"] = reported
     out["computed_status"] = computed
@@ -575,9 +643,14 @@ class _Slip:
     flags: str = ""  # kind:cue of every hit ("" when none)
 
 
-def _slippage_of(text: str, settings: Settings, next_year, lagging_kinds) -> _Slip:
-    """Read slippage in one progress text (see :func:`classify_tasks`)."""
-    hits = read_slippage(text, settings, next_year)
+def _slippage_of(text: str, task, hits: list, settings: Settings, lagging_kinds) -> _Slip:
+    """What a task shows of the slippage ``hits`` read in its progress ``text`` (see
+    :func:`classify_tasks`)."""
+    if hits:
+        # A sentence listing other items than the task (a 督查通报's list) is not its slippage.
+        plain = simplified(text, settings.cues)
+        task_name = simplified(str(task), settings.cues)
+        hits = [h for h in hits if not names_other_items(h.sentence, task_name, plain)]
     several_parts = len({h.part.index for h in hits} | {0}) > 1 or (
         hits and hits[0].part.mark != ""
     )

@@ -87,6 +87,7 @@ class Words:
     under_way: tuple[str, ...]
     finished: tuple[str, ...]
     work_share: tuple[str, ...]
+    year_share: tuple[str, ...]
 
 
 #: The kinds of slippage a progress text can state, in the order ``[cues]`` lists them.
@@ -96,6 +97,8 @@ CUE_KINDS = (
     "deferred",
     "cancelled",
     "failed",
+    "restarted",
+    "adjusted",
     "stalled",
     "at_risk",
     "waiting",
@@ -114,6 +117,8 @@ class Cues:
     deferred: tuple[str, ...]
     cancelled: tuple[str, ...]
     failed: tuple[str, ...]
+    restarted: tuple[str, ...]
+    adjusted: tuple[str, ...]
     stalled: tuple[str, ...]
     at_risk: tuple[str, ...]
     waiting: tuple[str, ...]
@@ -122,12 +127,20 @@ class Cues:
     preparatory: tuple[str, ...]
     lagging_kinds: tuple[str, ...]
     completion: tuple[str, ...]
+    not_done: tuple[str, ...]
+    negation: tuple[str, ...]
+    plan: tuple[str, ...]
     intention: tuple[str, ...]
     aim_kinds: tuple[str, ...]
     fold: str
     cause: tuple[str, ...]
     cause_intro: tuple[str, ...]
     problem: tuple[str, ...]
+    outcome_kinds: tuple[str, ...]
+    step_kinds: tuple[str, ...]
+    consequence: tuple[str, ...]
+    list_opening: tuple[str, ...]
+    category: tuple[str, ...]
     not_cause: tuple[str, ...]
 
     def by_kind(self) -> dict[str, tuple[str, ...]]:
@@ -263,7 +276,7 @@ def parse_settings(raw: Mapping, file: str | Path = "settings") -> Settings:
         raise DataError.at(file, say("settings.ratios"))
     if len(settings.cues.fold) % 2:
         raise DataError.at(file, say("settings.fold"), column="fold")
-    for key in ("lagging_kinds", "aim_kinds"):
+    for key in ("lagging_kinds", "aim_kinds", "outcome_kinds", "step_kinds"):
         unknown_kinds = [k for k in getattr(settings.cues, key) if k not in CUE_KINDS]
         if unknown_kinds:
             raise DataError.at(

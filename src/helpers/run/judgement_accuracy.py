@@ -27,6 +27,7 @@ import pandas as pd
 
 from helpers.compute.classify import classify_tasks
 from helpers.compute.engine import analyse, compute_subtargets
+from helpers.compute.slippage import simplified
 from helpers.core import paths
 from helpers.core.config import Settings, load_settings
 from helpers.core.vocab import Slippage
@@ -99,6 +100,9 @@ def cause_matches(found: str, label: str) -> bool:
     False
     """
     found, label = found.strip(), label.strip()
+    # The pack reads traditional text in simplified characters; a label copied from it is
+    # compared the same way (土地手續已報省國土廳等待批復 is 土地手续已报省国土厅等待批复).
+    label = simplified(label, load_settings().cues)
     if not found or not label:
         return False
     if any(f in label or label in f for f in found.split("；")):
