@@ -512,6 +512,7 @@ def classify_tasks(
     # what a task shows of it once per distinct (task text, progress text).
     text_code, distinct = pd.factorize(text)
     hits_of = [read_slippage(t, settings, next_year) for t in distinct]
+    plain = [simplified(t, settings.cues) for t in distinct]
     task_text_code, task_texts = pd.factorize(
         np.array(out["task"], dtype=object), use_na_sentinel=False
     )
@@ -521,6 +522,7 @@ def classify_tasks(
     slips = [
         _slippage_of(
             distinct[p % len(distinct)],
+            plain[p % len(distinct)],
             task_texts[p // len(distinct)],
             hits_of[p % len(distinct)],
             settings,
@@ -541,7 +543,7 @@ def classify_tasks(
     pair_code, pairs = pd.factorize(pair[no_ratio])
     shares = [
         _shares_of(
-            (task_texts[p // len(distinct)], distinct[p % len(distinct)]),
+            (task_texts[p // len(distinct)], plain[p % len(distinct)]),
             settings,
             report_months,
             credit,
@@ -643,12 +645,13 @@ class _Slip:
     flags: str = ""  # kind:cue of every hit ("" when none)
 
 
-def _slippage_of(text: str, task, hits: list, settings: Settings, lagging_kinds) -> _Slip:
-    """What a task shows of the slippage ``hits`` read in its progress ``text`` (see
-    :func:`classify_tasks`)."""
+def _slippage_of(
+    text: str, plain: str, task, hits: list, settings: Settings, lagging_kinds
+) -> _Slip:
+    """What a task shows of the slippage ``hits`` read in its progress ``text`` (``plain``: in
+    simplified characters; see :func:`classify_tasks`)."""
     if hits:
         # A sentence listing other items than the task (a 督查通报's list) is not its slippage.
-        plain = simplified(text, settings.cues)
         task_name = simplified(str(task), settings.cues)
         hits = [h for h in hits if not names_other_items(h.sentence, task_name, plain)]
     several_parts = len({h.part.index for h in hits} | {0}) > 1 or (
@@ -684,11 +687,9 @@ _NO_SHARES = _Shares()
 
 
 def _shares_of(pair: tuple[str, str], settings, report_months, credit, next_year) -> _Shares:
-    """:func:`_work_share_lags` for one (task text, progress text)."""
-    task, text = pair
-    shares = _work_share_lags(
-        task, simplified(text, settings.cues), report_months, settings, credit, next_year
-    )
+    """:func:`_work_share_lags` for one (task text, progress text in simplified characters)."""
+    task, plain = pair
+    shares = _work_share_lags(task, plain, report_months, settings, credit, next_year)
     if not shares:
         return _NO_SHARES
     return _Shares(

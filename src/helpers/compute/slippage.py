@@ -59,6 +59,7 @@ CAUSE_GAP = r"[^，,。；;：:！!？?\n]{1,25}"
 #: Pinyin a converter left in brackets after a character: 進(jìn)度, 項(xiàng)目 (a vowel with a tone mark
 #: in it, so that (GDP) and (de) stay).
 TONED = frozenset("āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ")
+_TONED_CHAR = re.compile("[" + "".join(sorted(TONED)) + "]")
 PINYIN = re.compile(
     r"(?<=[\u3400-\u9fff])[（(](?=[a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ])"
     r"[a-züāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]{1,7}[)）]"
@@ -180,7 +181,8 @@ def simplified(text: str, cues: Cues) -> str:
 
 @lru_cache(maxsize=4096)
 def _simplified(text: str, fold: str) -> str:
-    if any(c in TONED for c in text):
+    # A search for a character is one compiled pass; a generator over the text is not.
+    if _TONED_CHAR.search(text):
         text = PINYIN.sub("", text)
     table, folded = _fold(fold)
     # A translation is a lookup per character: done only where the text has a character to map.
