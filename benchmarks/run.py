@@ -7,7 +7,10 @@ timed in the same run:
 1. **Engine scaling**: synthetic registers (1k, 10k, 100k tasks) through ``analyse`` against the
    floor of reading the same CSV files with pandas; the factor from one size to the next (10× the
    tasks in about 10× the time is linear). The engine times its own steps
-   (``Analysis.timings``), so a renamed step cannot silently drop out of the table.
+   (``Analysis.timings``), so a renamed step cannot silently drop out of the table. The engine
+   reads each distinct text once, and a synthetic register repeats the real texts
+   (``synthetic.build_register``): the table says how many distinct task texts, progress texts
+   and (task, progress) pairs each size has, that is, how much reading the figures include.
 2. **Kernel floor**: ``workreport run`` for 2022 Q3 with ``--jobs 1`` against as many empty
    notebooks through papermill: how much of a run is the report's own work.
 3. **HTML size** of that report, page by page.
@@ -120,8 +123,26 @@ def engine_child(data_dir: str, repeats: int) -> None:
         "steps": steps[best],
         "tasks": len(analysis.tasks),
         "subtargets": len(analysis.subtargets),
+        **distinct_texts(analysis.data.tasks, analysis.data.progress),
     }
     print(RESULT_MARK + json.dumps(result), flush=True)
+
+
+def distinct_texts(tasks: pd.DataFrame, progress: pd.DataFrame) -> dict[str, int]:
+    """How many distinct task texts, progress texts and (task, progress) pairs a register has:
+    the texts the engine reads (each distinct one once).
+
+    >>> t = pd.DataFrame({"task_id": ["A", "B", "C"], "task": ["x", "x", "y"]})
+    >>> p = pd.DataFrame({"task_id": ["A", "B", "C"], "progress": ["1", "2", "1"]})
+    >>> distinct_texts(t, p)
+    {'distinct_tasks': 2, 'distinct_progress': 2, 'distinct_pairs': 3}
+    """
+    pairs = tasks[["task_id", "task"]].merge(progress[["task_id", "progress"]], on="task_id")
+    return {
+        "distinct_tasks": int(tasks["task"].nunique()),
+        "distinct_progress": int(progress["progress"].nunique()),
+        "distinct_pairs": len(pairs[["task", "progress"]].drop_duplicates()),
+    }
 
 
 def bench_engine(sizes: list[int], repeats: int, timeout: float, work: Path, failures: list[str]):
@@ -167,9 +188,17 @@ def engine_text(results: list[dict]) -> str:
                 f"{r['engine_seconds']:.3f}",
                 f"{r['engine_seconds'] / r['read_seconds']:.1f}×",
                 f"{scale:.1f}× for {r['size'] / prev['size']:.0f}× tasks" if prev else "–",
+                *(str(r.get(k, "?")) for k in ("distinct_tasks", "distinct_progress")),
+                str(r.get("distinct_pairs", "?")),
             ]
         )
-    out = table(["tasks", "read s", "engine s", "engine/read", "scaling"], rows)
+    heads = ["tasks", "read s", "engine s", "engine/read", "scaling"]
+    heads += ["distinct task texts", "progress texts", "pairs"]
+    out = table(heads, rows)
+    out += (
+        "\n(Each distinct text is read once: the figures hold for a register that repeats its"
+        " texts this much.)"
+    )
     if done:
         names = list(done[-1]["steps"])
         step_rows = [[s, *(f"{r['steps'].get(s, 0):.3f}" for r in done)] for s in names]

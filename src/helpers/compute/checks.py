@@ -9,9 +9,11 @@ from __future__ import annotations
 import math
 import re
 
+import numpy as np
 import pandas as pd
 
 from helpers.core.config import Settings
+from helpers.core.distinct import each_once
 from helpers.core.fmt import fmt_pct, fmt_value, is_missing
 from helpers.core.glyphs import REPLACEMENT, missing_glyphs
 from helpers.core.messages import say
@@ -112,39 +114,50 @@ def check_stated_ratios(progress: pd.DataFrame) -> list[dict]:
     ``完成全年任务70亿元的66.51%`` is checked as 46.56 / 70. ``安装率19.05%`` is checked against the
     pair of figures in the same sentence whose quotient comes closest (79880 / 419295).
     """
-    out = []
-    for r in progress.itertuples():
-        text = r.progress or ""
-        for sentence in re.split(r"[。；\n]", text):
-            for m in STATED_SHARE.finditer(sentence):
-                done = float(m.group(1)) * MULT[m.group(2)]
-                whole = float(m.group(4)) * MULT[m.group(5)]
-                said = float(m.group(7))
-                out.append(_ratio_row(r.task_id, m.group(0), done, whole, said, sentence))
-            for m in STATED_RATE.finditer(sentence):
-                said = float(m.group(2))
-                qs = [q for q in find_quantities(sentence[: m.start()]) if q.unit not in {"%"}]
-                best, pairs = None, 0
-                for a in qs:
-                    for b in qs:
-                        if a is b or b.value <= 0 or a.unit != b.unit or a.value > b.value:
-                            continue
-                        pairs += 1
-                        diff = abs(a.value / b.value * 100 - said)
-                        if best is None or diff < best[0]:
-                            best = (diff, a, b)
-                # Near match: the pair the rate was computed from. A single candidate pair is
-                # checked whatever the difference: it is the only reading of the sentence.
-                if best and (best[0] < 2.0 or pairs == 1):
-                    out.append(
-                        _ratio_row(
-                            r.task_id, m.group(0), best[1].value, best[2].value, said, sentence
-                        )
-                    )
+    return _records(_stated_ratio_findings(progress))
+
+
+def _stated_ratio_findings(progress: pd.DataFrame) -> Findings:
+    """``check_stated_ratios`` as columns; each distinct text is read once."""
+    found = each_once(_stated_ratios_in, progress["progress"].tolist())
+    out = Findings()
+    for task_id, rows in zip(progress["task_id"].tolist(), found, strict=True):
+        for severity, finding, sentence in rows:
+            out.add(severity, "比率复核", task_id, finding, sentence)
     return out
 
 
-def _ratio_row(task_id, stated_text, done, whole, said, sentence):
+def _stated_ratios_in(text) -> tuple[tuple[str, str, str], ...]:
+    """(severity, finding, sentence) of every ratio one progress text states."""
+    out = []
+    if "%" not in (text or ""):
+        return ()  # both patterns end in a percentage
+    for sentence in re.split(r"[。；\n]", text or ""):
+        for m in STATED_SHARE.finditer(sentence):
+            done = float(m.group(1)) * MULT[m.group(2)]
+            whole = float(m.group(4)) * MULT[m.group(5)]
+            said = float(m.group(7))
+            out.append(_ratio_finding(m.group(0), done, whole, said, sentence))
+        for m in STATED_RATE.finditer(sentence):
+            said = float(m.group(2))
+            qs = [q for q in find_quantities(sentence[: m.start()]) if q.unit not in {"%"}]
+            best, pairs = None, 0
+            for a in qs:
+                for b in qs:
+                    if a is b or b.value <= 0 or a.unit != b.unit or a.value > b.value:
+                        continue
+                    pairs += 1
+                    diff = abs(a.value / b.value * 100 - said)
+                    if best is None or diff < best[0]:
+                        best = (diff, a, b)
+            # Near match: the pair the rate was computed from. A single candidate pair is
+            # checked whatever the difference: it is the only reading of the sentence.
+            if best and (best[0] < 2.0 or pairs == 1):
+                out.append(_ratio_finding(m.group(0), best[1].value, best[2].value, said, sentence))
+    return tuple(out)
+
+
+def _ratio_finding(stated_text, done, whole, said, sentence) -> tuple[str, str, str]:
     recomputed = done / whole * 100
     ok = abs(recomputed - said) < 0.01 + 1e-9 or round(recomputed, 2) == round(said, 2)
     finding = say(
@@ -155,83 +168,144 @@ def _ratio_row(task_id, stated_text, done, whole, said, sentence):
         recomputed=recomputed,
         verdict=say("check.ratio_agrees") if ok else say("check.ratio_differs", said=said),
     )
-    return _row("提示" if ok else "警告", "比率复核", task_id, finding, sentence.strip())
+    return ("提示" if ok else "警告", finding, sentence.strip())
 
 
 def check_subtargets(
     subtargets: pd.DataFrame, report_months: int, settings: Settings
 ) -> list[dict]:
     """Sub-targets with no figure, an earlier period, an absurd 完成率, or a curated value."""
-    out = []
-    suspicious = settings.thresholds.suspicious_ratio
-    for s in subtargets.itertuples():
-        item = f"{s.task_id}-{s.target_no} {s.metric}"
-        if s.status == SubtargetStatus.NO_DATA:
-            out.append(
-                _row(
-                    "警告",
-                    "缺少完成值",
-                    item,
-                    say("check.no_actual", target=fmt_value(s.target, s.unit)),
-                    s.target_text,
-                )
-            )
-        elif s.period_months < report_months:
-            out.append(
-                _row(
-                    "提示",
-                    "数据期间早于报告期",
-                    item,
-                    say("check.earlier_subtarget", period=s.actual_period, months=s.period_months),
-                    s.actual_text,
-                )
-            )
-        if s.period_months > report_months:
-            out.append(
-                _row(
-                    "错误",
-                    "数据期间晚于报告期",
-                    item,
-                    say("check.later", period=s.actual_period, months=report_months),
-                    s.actual_text,
-                )
-            )
-        if not is_missing(s.ratio) and s.ratio > suspicious:
-            out.append(
-                _row(
-                    "警告",
-                    "完成率异常",
-                    item,
-                    say("check.suspicious", ratio=fmt_pct(s.ratio), limit=fmt_pct(suspicious, 0)),
-                    s.actual_text,
-                )
-            )
-        if s.source == "curated":
-            out.append(_row("提示", "人工核定", item, s.curation_reason, s.actual_text))
-        out.extend(_stated_rate_rows(s, item))
-    return out
+    return _records(_subtarget_findings(subtargets, report_months, settings))
 
 
 # A stated 完成率 is usually rounded (93% for 650/700 = 92.86%): only a larger gap is listed.
 STATED_RATE_TOLERANCE_PP = 1.0
 
 
-def _stated_rate_rows(s, item: str) -> list[dict]:
-    """The 完成率 the text states against the one computed from the figures read, if both exist."""
-    stated = getattr(s, "stated_rate", float("nan"))
-    if is_missing(stated) or is_missing(s.actual) or is_missing(s.ratio):
-        return []
-    if abs(s.ratio * 100 - stated) <= STATED_RATE_TOLERANCE_PP:
-        return []
-    return [
-        _row(
+def _subtarget_findings(subtargets: pd.DataFrame, report_months: int, settings: Settings):
+    """``check_subtargets`` as columns, each kind of finding selected for all sub-targets at
+    once; a sub-target's findings stay together, in the order of the kinds below."""
+    suspicious = settings.thresholds.suspicious_ratio
+    if not len(subtargets):
+        return Findings()
+    col = {c: subtargets[c].to_numpy(dtype=object) for c in subtargets.columns}
+    ratio, actual, target = (_floats(subtargets, c) for c in ("ratio", "actual", "target"))
+    stated = _floats(subtargets, "stated_rate")
+    months = col["period_months"]
+    no_data = col["status"] == SubtargetStatus.NO_DATA.value
+    with np.errstate(invalid="ignore"):
+        off = np.abs(ratio * 100 - stated) > STATED_RATE_TOLERANCE_PP
+    limit = fmt_pct(suspicious, 0)
+    kinds = [
+        # (rows, severity, check, finding of each row, source text column)
+        (
+            no_data,
+            "警告",
+            "缺少完成值",
+            lambda k: each_once(
+                _no_actual, zip(target[k].tolist(), col["unit"][k].tolist(), strict=True)
+            ),
+            "target_text",
+        ),
+        (
+            ~no_data & (months < report_months),
+            "提示",
+            "数据期间早于报告期",
+            lambda k: each_once(
+                _earlier, zip(col["actual_period"][k].tolist(), months[k].tolist(), strict=True)
+            ),
+            "actual_text",
+        ),
+        (
+            months > report_months,
+            "错误",
+            "数据期间晚于报告期",
+            lambda k: each_once(_later, col["actual_period"][k].tolist(), report_months),
+            "actual_text",
+        ),
+        (
+            ~np.isnan(ratio) & (ratio > suspicious),
+            "警告",
+            "完成率异常",
+            lambda k: [
+                say("check.suspicious", ratio=fmt_pct(r), limit=limit) for r in ratio[k].tolist()
+            ],
+            "actual_text",
+        ),
+        (
+            col["source"] == "curated",
+            "提示",
+            "人工核定",
+            lambda k: col["curation_reason"][k].tolist(),
+            "actual_text",
+        ),
+        (
+            ~np.isnan(stated) & ~np.isnan(actual) & ~np.isnan(ratio) & off,
             "警告",
             "完成率与文中不符",
-            item,
-            say("check.stated_rate_differs", ratio=fmt_pct(s.ratio), stated=s.stated_rate_text),
-            s.actual_text,
+            lambda k: [
+                say("check.stated_rate_differs", ratio=fmt_pct(r), stated=t)
+                for r, t in zip(ratio[k].tolist(), col["stated_rate_text"][k].tolist(), strict=True)
+            ],
+            "actual_text",
+        ),
+    ]
+    at, slot, severity, check, finding, source = [], [], [], [], [], []
+    for n, (rows, sev, name, findings, source_col) in enumerate(kinds):
+        k = np.flatnonzero(np.asarray(rows, dtype=bool))
+        if not len(k):
+            continue
+        at.append(k)
+        slot.append(np.full(len(k), n))
+        severity.extend([sev] * len(k))
+        check.extend([name] * len(k))
+        finding.extend(findings(k))
+        source.extend(col[source_col][k].tolist())
+    out = Findings()
+    if not at:
+        return out
+    rows = np.concatenate(at)
+    order = np.lexsort((np.concatenate(slot), rows))
+    rows = rows[order]
+    items = [
+        f"{t}-{n} {m}"
+        for t, n, m in zip(
+            col["task_id"][rows],
+            subtargets["target_no"].to_numpy()[rows],
+            col["metric"][rows],
+            strict=True,
         )
     ]
+    pick = order.tolist()
+    out.extend(
+        [severity[j] for j in pick],
+        [check[j] for j in pick],
+        items,
+        [finding[j] for j in pick],
+        [source[j] for j in pick],
+    )
+    return out
+
+
+def _no_actual(key) -> str:
+    target, unit = key
+    return say("check.no_actual", target=fmt_value(target, unit))
+
+
+def _earlier(key) -> str:
+    period, months = key
+    return say("check.earlier_subtarget", period=period, months=months)
+
+
+def _later(period, report_months: int) -> str:
+    return say("check.later", period=period, months=report_months)
+
+
+def _floats(df: pd.DataFrame, column: str) -> np.ndarray:
+    """A column as float64, missing values as NaN; all NaN when absent."""
+    if column not in df.columns:
+        return np.full(len(df), np.nan)
+    return df[column].to_numpy(dtype="float64", na_value=np.nan)
 
 
 def check_indicators(indicators: pd.DataFrame, report_months: int) -> list[dict]:
@@ -292,7 +366,11 @@ def check_glyphs(
     indicators: pd.DataFrame, subtargets: pd.DataFrame, tasks: pd.DataFrame
 ) -> list[dict]:
     """Names drawn on the charts with a character no chart font has: drawn as □, listed here."""
-    out = []
+    return _records(_glyph_findings(indicators, subtargets, tasks))
+
+
+def _glyph_findings(indicators, subtargets, tasks) -> Findings:
+    out = Findings()
     sources = [
         (indicators, "indicator_id", ["indicator"]),
         (subtargets, "task_id", ["metric"]),
@@ -302,18 +380,13 @@ def check_glyphs(
         for col in columns:
             if col not in df.columns:
                 continue
-            for item, text in zip(df[id_col], df[col], strict=True):
-                chars = missing_glyphs(text)
+            texts = df[col].tolist()
+            for item, text, chars in zip(
+                df[id_col].tolist(), texts, each_once(missing_glyphs, texts), strict=True
+            ):
                 if chars:
-                    out.append(
-                        _row(
-                            "警告",
-                            "图表缺字",
-                            item,
-                            say("check.glyph", chars=chars, replacement=REPLACEMENT),
-                            str(text),
-                        )
-                    )
+                    finding = say("check.glyph", chars=chars, replacement=REPLACEMENT)
+                    out.add("警告", "图表缺字", item, finding, str(text))
     return out
 
 
@@ -323,11 +396,47 @@ def check_returns(tasks: pd.DataFrame) -> list[dict]:
     Tasks the office has not judged yet (未认定) are listed once, all together, by the engine's
     account of what the data lacks, not once per task.
     """
-    return [
-        _row("错误", "未报送", r.task_id, say("check.not_reported", units=r.lead_units), "")
-        for r in tasks.itertuples()
-        if r.computed_status == TaskStatus.NOT_REPORTED
-    ]
+    return _records(_return_findings(tasks))
+
+
+def _return_findings(tasks: pd.DataFrame) -> Findings:
+    out = Findings()
+    if tasks.empty:
+        return out
+    silent = (tasks["computed_status"] == TaskStatus.NOT_REPORTED.value).to_numpy(dtype=bool)
+    ids = tasks["task_id"][silent].tolist()
+    units = tasks["lead_units"][silent].tolist()
+    n = len(ids)
+    out.extend(["错误"] * n, ["未报送"] * n, ids, each_once(_not_reported, units), [""] * n)
+    return out
+
+
+def _not_reported(units) -> str:
+    return say("check.not_reported", units=units)
+
+
+class Findings:
+    """Rows of the checks table (``CHECK_COLUMNS``), held as columns."""
+
+    def __init__(self) -> None:
+        self.columns: dict[str, list] = {c: [] for c in CHECK_COLUMNS}
+
+    def add(self, severity, check, item, finding, source="") -> None:
+        for c, v in zip(CHECK_COLUMNS, (severity, check, item, finding, source), strict=True):
+            self.columns[c].append(v)
+
+    def extend(self, *columns: list) -> None:
+        for c, values in zip(CHECK_COLUMNS, columns, strict=True):
+            self.columns[c].extend(values)
+
+    def extend_rows(self, rows: list[dict]) -> None:
+        for c in CHECK_COLUMNS:
+            self.columns[c].extend(r[c] for r in rows)
+
+
+def _records(found: Findings) -> list[dict]:
+    cols = found.columns
+    return [dict(zip(CHECK_COLUMNS, row, strict=True)) for row in zip(*cols.values(), strict=True)]
 
 
 def run_checks(
@@ -340,16 +449,15 @@ def run_checks(
     settings: Settings,
 ) -> pd.DataFrame:
     """All checks, as one table ordered by severity (错误, 警告, 提示)."""
-    rows = (
-        check_counts(stated, tasks, indicators)
-        + check_returns(tasks)
-        + check_indicators(indicators, report_months)
-        + check_indicator_text(indicators)
-        + check_glyphs(indicators, subtargets, tasks)
-        + check_subtargets(subtargets, report_months, settings)
-        + check_stated_ratios(progress)
-    )
-    df = pd.DataFrame(rows, columns=CHECK_COLUMNS)
+    found = Findings()
+    found.extend_rows(check_counts(stated, tasks, indicators))
+    found.extend(*_return_findings(tasks).columns.values())
+    found.extend_rows(check_indicators(indicators, report_months))
+    found.extend_rows(check_indicator_text(indicators))
+    found.extend(*_glyph_findings(indicators, subtargets, tasks).columns.values())
+    found.extend(*_subtarget_findings(subtargets, report_months, settings).columns.values())
+    found.extend(*_stated_ratio_findings(progress).columns.values())
+    df = pd.DataFrame(found.columns, columns=CHECK_COLUMNS)
     order = {"错误": 0, "警告": 1, "提示": 2}
     return df.sort_values("severity", key=lambda s: s.map(order), kind="stable").reset_index(
         drop=True

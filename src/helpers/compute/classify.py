@@ -8,14 +8,19 @@ disagreement is shown, never silently resolved.
 from __future__ import annotations
 
 import re
+from collections import namedtuple
+from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 
-from helpers.compute.progress import _status_cumulative, _status_direct, expected_share
+from helpers.compute import progress as _progress
+from helpers.compute.progress import expected_share
 from helpers.compute.slippage import read_slippage, simplified
 from helpers.compute.targets import unit_family
 from helpers.core.config import Settings
+from helpers.core.distinct import each_once
 from helpers.core.fmt import is_missing
 from helpers.core.vocab import IndicatorStatus, Slippage, SubtargetStatus, TaskStatus
 from helpers.read.quantities import find_quantities
@@ -123,6 +128,18 @@ FULL_YEAR = re.compile(r"全年|年底|年末|年度")
 DONE = re.compile(r"已完成|已建成|完工|竣工|建成|投用|完成")
 #: Plan words: a clause restating the plan (今年计划建设10座) is not work under way.
 PLAN = re.compile(r"计划|目标|任务|预计|拟|力争")
+
+
+def _status_cumulative(ratio, expected, direction, th) -> tuple[str, float]:
+    """One figure's status and gap against 序时 (``progress``'s rule, which is element-wise)."""
+    status, gap = _progress._status_cumulative(ratio, expected, direction, th)
+    return np.asarray(status).item(), float(gap)
+
+
+def _status_direct(actual, target, direction, amber_pp, met_word) -> tuple[str, float]:
+    """One figure's status and gap against its target (``progress``'s rule, element-wise)."""
+    status, gap = _progress._status_direct(actual, target, direction, amber_pp, met_word)
+    return np.asarray(status).item(), float(gap)
 
 
 def _sentences(text: str) -> list[str]:
@@ -480,6 +497,10 @@ def classify_tasks(
     share of this year's whole work (已完成工程量60.5%) is measured against the time elapsed
     (only when ``report_months`` is given).
 
+    Each distinct progress text is read once, each sub-target's context once per distinct
+    (sub-target, progress text) and each stated work share once per distinct (task text, progress
+    text): a register repeats its texts, and every rule depends on these alone.
+
     Returns
     -------
     DataFrame
@@ -492,139 +513,425 @@ def classify_tasks(
         ``n_subtargets``, ``mean_ratio``, ``progress``, ``issues`` and ``next_steps`` (存在问题 and
         下一步打算 as the unit returned them; empty when the progress file has no such column).
     """
-    lagging_statuses = set(settings.thresholds.lagging_statuses)
-    lagging_kinds = set(settings.cues.lagging_kinds)
+    if not len(tasks):
+        return pd.DataFrame([])
     # Work scheduled or under way is credited only while enough of the year is left.
     credit = report_months is None or 12 - report_months >= settings.thresholds.credit_months_left
-    prog = progress.set_index("task_id")
-    texts = dict(zip(prog.index, prog["progress"], strict=True))
-    reported = dict(zip(prog.index, prog["reported_status"], strict=True))
-    returned = dict(zip(prog.index, prog["returned"], strict=True)) if "returned" in prog else {}
-    # What the units return on the form beside the progress text (存在问题, 下一步打算).
-    extra = {
-        col: {k: ("" if is_missing(v) else str(v)) for k, v in prog[col].items()}
-        if col in prog
-        else {}
-        for col in ("issues", "next_steps")
-    }
-    # One pass over the sub-targets builds each task's lists (filtering the frame once per task
-    # would cost O(tasks × sub-targets): 10k tasks took 14 s that way).
-    lagging_of: dict[str, list] = {}
-    behind_of: dict[str, list] = {}
-    scheduled_of: dict[str, list] = {}
-    count_of: dict[str, int] = {}
-    ratios_of: dict[str, list[float]] = {}
-    has_ratio: dict[str, bool] = {}
-    projected_of: dict[str, list[tuple[str, str]]] = {}  # metric, the sentence projecting it
-    for s in subtargets.itertuples():
-        count_of[s.task_id] = count_of.get(s.task_id, 0) + 1
-        if s.kind == "cumulative" and not is_missing(s.ratio):
-            has_ratio[s.task_id] = True
-        text = "" if is_missing(texts.get(s.task_id)) else str(texts.get(s.task_id))
-        text = simplified(text, settings.cues)
-        lags, context = _lagging_subtarget(s, lagging_statuses, text, settings, credit, next_year)
-        if lags:
-            lagging_of.setdefault(s.task_id, []).append(s)
-            if context == "projected":
-                projected_of.setdefault(s.task_id, []).append((s.metric, projection(text, s)[1]))
-        elif context in {"scheduled", "under_way"}:
-            scheduled_of.setdefault(s.task_id, []).append(s)
-        elif s.status == SubtargetStatus.BEHIND:
-            behind_of.setdefault(s.task_id, []).append(s)
-        if s.kind == "cumulative" and not is_missing(s.ratio):
-            ratios_of.setdefault(s.task_id, []).append(min(float(s.ratio), 1.0))
-        elif _level_reached(s) is not None:
-            # A level target (占比60%以上) counts in the average as the level reached / target.
-            ratios_of.setdefault(s.task_id, []).append(min(_level_reached(s), 1.0))
-    rows = []
     register_cols = ("task_id", "section", "task", "leaders", "lead_units", "partner_units")
-    for task in tasks[list(register_cols)].itertuples(index=False):
-        tid = task.task_id
-        text = "" if is_missing(texts.get(tid)) else str(texts.get(tid))
-        hits = read_slippage(text, settings, next_year)
+    out = {col: tasks[col].tolist() for col in register_cols}
+    # Tasks by distinct id (a register repeating an id gives each copy the same row) and each
+    # task's row in the progress table (the last of equal ids), or -1: every per-task value
+    # below is taken from arrays by these positions.
+    task_code, task_ids = pd.factorize(np.array(out["task_id"], dtype=object))
+    ids = progress["task_id"].tolist()
+    row_of = {t: k for k, t in enumerate(ids)}
+    at_id = np.fromiter((row_of.get(t, -1) for t in task_ids), dtype=np.int64, count=len(task_ids))
+    at = at_id[task_code]
+    texts = each_once(_text, progress["progress"].tolist())
+    text = _pick(texts, at, "")
+    reported = _pick(progress["reported_status"].tolist(), at, "").tolist()
+    returned = (
+        _pick(progress["returned"].tolist(), at, True)
+        if "returned" in progress.columns
+        else np.full(len(at), True, dtype=object)
+    )
+    # Slippage is read once per distinct progress text (a register repeats its texts), and
+    # what a task shows of it once per distinct (task text, progress text).
+    text_code, distinct = pd.factorize(text)
+    hits_of = [read_slippage(t, settings, next_year) for t in distinct]
+    plain = [simplified(t, settings.cues) for t in distinct]
+    task_text_code, task_texts = pd.factorize(
+        np.array(out["task"], dtype=object), use_na_sentinel=False
+    )
+    pair = task_text_code.astype(np.int64) * len(distinct) + text_code
+    slip_code, slip_pairs = pd.factorize(pair)
+    lagging_kinds = frozenset(settings.cues.lagging_kinds)
+    slips = [
+        _slippage_of(
+            distinct[p % len(distinct)],
+            plain[p % len(distinct)],
+            task_texts[p // len(distinct)],
+            hits_of[p % len(distinct)],
+            settings,
+            lagging_kinds,
+        )
+        for p in slip_pairs.tolist()
+    ]
+
+    def slip(field: str) -> np.ndarray:
+        return np.array([getattr(s, field) for s in slips], dtype=object)[slip_code]
+
+    per_task = _subtargets_by_task(
+        subtargets, task_ids, _pick(texts, at_id, ""), settings, credit, next_year
+    )
+    # A stated share of the whole work, for a task whose figures give no 完成率: read once per
+    # distinct (task text, progress text).
+    no_ratio = ~per_task.has_ratio[task_code]
+    pair_code, pairs = pd.factorize(pair[no_ratio])
+    shares = [
+        _shares_of(
+            (task_texts[p // len(distinct)], plain[p % len(distinct)]),
+            settings,
+            report_months,
+            credit,
+            next_year,
+        )
+        for p in pairs.tolist()
+    ]
+    shares.append(_NO_SHARES)  # a task with a 完成率
+    share_code = np.full(len(at), len(shares) - 1, dtype=np.int64)
+    share_code[no_ratio] = pair_code
+
+    def share(field: str) -> np.ndarray:
+        return np.array([getattr(s, field) for s in shares], dtype=object)[share_code]
+
+    lagging = (per_task.n_lagging[task_code] > 0) | share("lags").astype(bool)
+    not_reported = ~returned.astype(bool) | slip("blank").astype(bool)
+    main, hits = slip("main").astype(bool), slip("flags") != ""
+    computed = np.select(
+        [not_reported, lagging | main, hits],
+        [TaskStatus.NOT_REPORTED.value, TaskStatus.LAGGING.value, TaskStatus.NORMAL.value],
+        TaskStatus.NORMAL.value,
+    ).tolist()
+    scope = np.select(
+        [not_reported, lagging | main, hits],
+        [Slippage.NONE.value, Slippage.WHOLE.value, Slippage.PART.value],
+        Slippage.NONE.value,
+    ).tolist()
+
+    def shown(field: str) -> np.ndarray:
+        """What the text says, on a task that has reported."""
+        return np.where(not_reported, "", slip(field))
+
+    # The figures' sentences (stated shares, then projections) come before the slippage ones.
+    evidence = shown("evidence")
+    figured = (per_task.n_projected[task_code] > 0) | share("lags").astype(bool)
+    for k in np.flatnonzero(figured & ~not_reported).tolist():
+        projected = per_task.projected.get(task_code[k], [])
+        figures = [*shares[share_code[k]].sentences, *projected]
+        evidence[k] = "；".join(_unique([*figures, *slips[slip_code[k]].sentences]))
+
+    out["reported_status"] = reported
+    out["computed_status"] = computed
+    out["agrees"] = [r == c for r, c in zip(reported, computed, strict=True)]
+    out["slippage"] = scope
+    out["slip_kinds"] = shown("kinds").tolist()
+    out["evidence"] = evidence.tolist()
+    out["cause"] = shown("cause").tolist()
+    out["subtask"] = shown("subtask").tolist()
+    out["lagging_metrics"] = _joined(per_task.lagging[task_code], share("metrics")).tolist()
+    out["behind_metrics"] = per_task.behind[task_code].tolist()
+    out["scheduled"] = per_task.scheduled[task_code].tolist()
+    flags = _joined(per_task.flags[task_code], per_task.projected_flags[task_code])
+    flags = _joined(_joined(flags, share("flags")), slip("flags"))
+    out["flags"] = flags.tolist()
+    out["n_subtargets"] = per_task.count[task_code].tolist()
+    out["mean_ratio"] = per_task.mean_ratio[task_code].tolist()
+    out["progress"] = text.tolist()
+    # What the units return on the form beside the progress text (存在问题, 下一步打算).
+    for col in ("issues", "next_steps"):
+        values = each_once(_text, progress[col].tolist()) if col in progress.columns else []
+        out[col] = _pick(values, at if values else np.full(len(at), -1), "").tolist()
+    return pd.DataFrame(out)
+
+
+def _pick(values: list, at: np.ndarray, default) -> np.ndarray:
+    """``values[k]`` for each position ``k`` of ``at``; ``default`` where ``k`` is -1."""
+    table = np.empty(len(values) + 1, dtype=object)
+    table[: len(values)] = values
+    table[-1] = default
+    return table[at]
+
+
+def _text(value) -> str:
+    return "" if is_missing(value) else str(value)
+
+
+def _joined(first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """Two columns of ``;`` lists as one, element-wise (a new array)."""
+    out = first.copy()
+    more = second != ""
+    both = more & (first != "")
+    out[both] = first[both] + ";" + second[both]
+    only = more & ~both
+    out[only] = second[only]
+    return out
+
+
+@dataclass(frozen=True)
+class _Slip:
+    """What one progress text says of slippage, as the task table shows it."""
+
+    blank: bool  # no text at all: the task is 未报送
+    main: bool  # slippage of a lagging kind in the task's main part
+    kinds: str = ""
+    evidence: str = ""
+    sentences: tuple[str, ...] = ()  # the evidence's sentences
+    cause: str = ""
+    subtask: str = ""
+    flags: str = ""  # kind:cue of every hit ("" when none)
+
+
+def _slippage_of(
+    text: str, plain: str, task, hits: list, settings: Settings, lagging_kinds
+) -> _Slip:
+    """What a task shows of the slippage ``hits`` read in its progress ``text`` (``plain``: in
+    simplified characters; see :func:`classify_tasks`)."""
+    if hits:
         # A sentence listing other items than the task (a 督查通报's list) is not its slippage.
-        plain = simplified(text, settings.cues)
-        task_name = simplified(str(task.task), settings.cues)
+        task_name = simplified(str(task), settings.cues)
         hits = [h for h in hits if not names_other_items(h.sentence, task_name, plain)]
-        several_parts = len({h.part.index for h in hits} | {0}) > 1 or (
-            hits and hits[0].part.mark != ""
-        )
-        main = [
-            h for h in hits if h.kind in lagging_kinds and (not several_parts or h.part.index == 0)
-        ]
-        lagging = lagging_of.get(tid, [])
-        # A stated share of the whole work, for a task whose figures give no 完成率.
-        shares = (
-            _work_share_lags(
-                task.task,
-                simplified(text, settings.cues),
-                report_months,
-                settings,
-                credit,
-                next_year,
-            )
-            if not has_ratio.get(tid)
-            else []
-        )
-        if not bool(returned.get(tid, True)) or not text.strip():
-            computed, scope = TaskStatus.NOT_REPORTED, Slippage.NONE
-        elif lagging or main or shares:
-            computed, scope = TaskStatus.LAGGING, Slippage.WHOLE
-        elif hits:
-            computed, scope = TaskStatus.NORMAL, Slippage.PART
-        else:
-            computed, scope = TaskStatus.NORMAL, Slippage.NONE
-        shown = hits if computed != TaskStatus.NOT_REPORTED else []
-        projected = projected_of.get(tid, [])
-        figures = (
-            [sentence for _, sentence in shares + projected]
-            if computed != TaskStatus.NOT_REPORTED
-            else []
-        )
-        evidence = _unique([*figures, *(h.sentence for h in shown)])
-        causes = _unique(h.cause for h in shown if h.cause)
-        subtasks = _unique(_subtask_name(h.part) for h in shown if h.part.mark or h.part.heading)
-        ratios = ratios_of.get(tid, [])
-        behind = behind_of.get(tid, [])
-        rows.append(
-            {
-                **task._asdict(),
-                "reported_status": reported.get(tid, ""),
-                "computed_status": str(computed),
-                "agrees": reported.get(tid, "") == computed,
-                "slippage": str(scope),
-                "slip_kinds": ";".join(_unique(h.kind for h in shown)),
-                "evidence": "；".join(_unique(evidence)),
-                "cause": "；".join(causes),
-                "subtask": "；".join(subtasks),
-                "lagging_metrics": ";".join(
-                    [s.metric for s in lagging] + [f"{v:g}%" for v, _ in shares]
-                ),
-                "behind_metrics": ";".join(s.metric for s in behind),
-                "scheduled": ";".join(s.metric for s in scheduled_of.get(tid, [])),
-                "flags": ";".join(
-                    [f"{s.metric}:{s.status}" for s in lagging + behind]
-                    + [f"{m}:projected" for m, _ in projected]
-                    + [f"work_share:{v:g}%" for v, _ in shares]
-                    + [f"{h.kind}:{h.cue}" for h in hits]
-                ),
-                "n_subtargets": count_of.get(tid, 0),
-                "mean_ratio": sum(ratios) / len(ratios) if ratios else float("nan"),
-                "progress": text,
-                "issues": extra["issues"].get(tid, ""),
-                "next_steps": extra["next_steps"].get(tid, ""),
-            }
-        )
-    return pd.DataFrame(rows)
+    several_parts = len({h.part.index for h in hits} | {0}) > 1 or (
+        hits and hits[0].part.mark != ""
+    )
+    main = any(h.kind in lagging_kinds and (not several_parts or h.part.index == 0) for h in hits)
+    evidence = _unique(h.sentence for h in hits)
+    return _Slip(
+        blank=not text.strip(),
+        main=main,
+        kinds=";".join(_unique(h.kind for h in hits)),
+        evidence="；".join(_unique(evidence)),
+        sentences=tuple(evidence),
+        cause="；".join(_unique(h.cause for h in hits if h.cause)),
+        subtask="；".join(
+            _unique(_subtask_name(h.part) for h in hits if h.part.mark or h.part.heading)
+        ),
+        flags=";".join(f"{h.kind}:{h.cue}" for h in hits),
+    )
 
 
-def _level_reached(s) -> float | None:
-    """A level target's level reached over the target level (higher is better), or None."""
-    if s.kind != "level" or s.direction != "higher" or is_missing(s.actual):
-        return None
-    if is_missing(s.target) or float(s.target) <= 0:
-        return None
-    return float(s.actual) / float(s.target)
+@dataclass(frozen=True)
+class _Shares:
+    """The stated shares of this year's work that lag (:func:`_work_share_lags`), as shown."""
+
+    lags: bool = False
+    metrics: str = ""  # 60.5%;45%
+    flags: str = ""  # work_share:60.5%;…
+    sentences: tuple[str, ...] = ()
+
+
+_NO_SHARES = _Shares()
+
+
+def _shares_of(pair: tuple[str, str], settings, report_months, credit, next_year) -> _Shares:
+    """:func:`_work_share_lags` for one (task text, progress text in simplified characters)."""
+    task, plain = pair
+    shares = _work_share_lags(task, plain, report_months, settings, credit, next_year)
+    if not shares:
+        return _NO_SHARES
+    return _Shares(
+        lags=True,
+        metrics=";".join(f"{v:g}%" for v, _ in shares),
+        flags=";".join(f"work_share:{v:g}%" for v, _ in shares),
+        sentences=tuple(sentence for _, sentence in shares),
+    )
+
+
+@dataclass
+class _PerTask:
+    """The sub-targets' contribution to each task's row, by distinct task id (``;`` lists)."""
+
+    count: np.ndarray
+    n_lagging: np.ndarray
+    lagging: np.ndarray  # metrics at a lagging status and not made up by scheduled work
+    behind: np.ndarray  # metrics at 慢序时
+    scheduled: np.ndarray  # metrics made up by completions scheduled or work under way
+    flags: np.ndarray  # metric:status of the lagging, then the behind ones
+    mean_ratio: np.ndarray
+    has_ratio: np.ndarray  # a cumulative sub-target with a 完成率
+    n_projected: np.ndarray  # lagging by a full-year figure the text projects
+    projected_flags: np.ndarray  # metric:projected of these
+    projected: dict[int, list[str]]  # their projecting sentences, by task
+
+
+#: The sub-target fields :func:`_lagging_subtarget` reads, with their value when the table has
+#: no such column. A sub-target's context is judged once per distinct (these, progress text):
+#: a rule that reads another field adds it here.
+_JUDGED_FIELDS = {
+    "kind": "",
+    "direction": "",
+    "status": "",
+    "metric": "",
+    "unit": "",
+    "actual": np.nan,
+    "target": np.nan,
+    "stated_rate": np.nan,
+    "expected_ratio": np.nan,
+    "task": "",
+}
+
+
+class _Judged(namedtuple("_Judged", list(_JUDGED_FIELDS))):
+    """A sub-target as :func:`_lagging_subtarget` sees it: a field it reads and the key does
+    not hold is an error, not a default (``getattr(s, "x", None)`` would hide it)."""
+
+    __slots__ = ()
+
+    def __getattr__(self, name: str):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        raise LookupError(f"_lagging_subtarget reads {name!r}: add it to _JUDGED_FIELDS")
+
+
+#: One NaN for every missing figure, so that equal keys are equal (NaN != NaN).
+_NAN = float("nan")
+
+
+def _may_change(
+    kind: np.ndarray, direction: np.ndarray, status: np.ndarray, settings
+) -> np.ndarray:
+    """The sub-targets :func:`_lagging_subtarget` may judge other than "neither lagging nor
+    made up": a lagging or 慢序时 status, or a growth or level target a projection can lag."""
+    statuses = [str(s) for s in settings.thresholds.lagging_statuses]
+    return _isin(status, [*statuses, SubtargetStatus.BEHIND.value]) | (
+        _isin(kind, ["growth", "level"]) & _isin(direction, ["higher", "lower"])
+    )
+
+
+def _isin(values: np.ndarray, options: list) -> np.ndarray:
+    """Whether each of ``values`` (any objects, NaN among them) is one of ``options``."""
+    return pd.Index(values, dtype=object).isin(options)
+
+
+def _judge(key: tuple, settings: Settings, credit: bool, next_year) -> tuple[bool, str, str]:
+    """:func:`_lagging_subtarget` on one (progress text, *fields): whether the sub-target lags,
+    the context, and the projecting sentence when a projection lags it."""
+    text, s = key[0], _Judged(*key[1:])
+    lagging_statuses = set(settings.thresholds.lagging_statuses)
+    lags, context = _lagging_subtarget(s, lagging_statuses, text, settings, credit, next_year)
+    sentence = projection(text, s)[1] if lags and context == "projected" else ""
+    return lags, context, sentence
+
+
+def _subtargets_by_task(
+    subtargets: pd.DataFrame,
+    task_ids: np.ndarray,
+    task_texts: np.ndarray,
+    settings: Settings,
+    credit: bool,
+    next_year: int | None,
+) -> _PerTask:
+    """One pass over the sub-targets, as columns, for each task's lists and mean 完成率.
+
+    ``task_texts`` is the progress text of each of ``task_ids``.
+    """
+    n = len(task_ids)
+    if not len(subtargets):
+        none = np.full(n, "", dtype=object)
+        zero = np.zeros(n, dtype=np.int64)
+        no = np.zeros(n, dtype=bool)
+        return _PerTask(zero, zero, none, none, none, none, np.full(n, np.nan), no, zero, none, {})
+    # Each sub-target's task (-1: a task not in the register, which no row shows).
+    task = pd.Index(task_ids).get_indexer(subtargets["task_id"].to_numpy(dtype=object))
+    known = task >= 0
+    status = subtargets["status"].to_numpy(dtype=object)
+    kind = subtargets["kind"].to_numpy(dtype=object)
+    direction = subtargets["direction"].to_numpy(dtype=object)
+    metric = subtargets["metric"].to_numpy(dtype=object)
+    actual = subtargets["actual"].to_numpy(dtype="float64", na_value=np.nan)
+    target = subtargets["target"].to_numpy(dtype="float64", na_value=np.nan)
+    ratio = subtargets["ratio"].to_numpy(dtype="float64", na_value=np.nan)
+    cumulative = kind == "cumulative"
+    # Each sub-target's context (_lagging_subtarget), judged once per distinct (fields, text),
+    # on the sub-targets it may change; the others neither lag nor are made up.
+    check = np.flatnonzero(known & _may_change(kind, direction, status, settings))
+    lags = np.zeros(len(task), dtype=bool)
+    made_up = np.zeros(len(task), dtype=bool)
+    projected = np.zeros(len(task), dtype=bool)
+    sentence = np.full(len(task), "", dtype=object)
+    if len(check):
+        cues = settings.cues
+        text = each_once(lambda t: simplified(t, cues), task_texts[task[check]].tolist())
+        fields = [_judged_column(subtargets, f, d, check) for f, d in _JUDGED_FIELDS.items()]
+        judged = each_once(_judge, zip(text, *fields, strict=True), settings, credit, next_year)
+        lag, context, said = (np.array(x, dtype=object) for x in zip(*judged, strict=True))
+        lags[check] = lag.astype(bool)
+        made_up[check] = ~lags[check] & _isin(context, ["scheduled", "under_way"])
+        projected[check] = lags[check] & (context == "projected")
+        sentence[check] = said
+    behind = (status == SubtargetStatus.BEHIND.value) & ~lags & ~made_up
+    by_ratio = cumulative & ~np.isnan(ratio)
+    # A level target (占比60%以上) counts in the average as the level reached / target.
+    with np.errstate(divide="ignore", invalid="ignore"):
+        reached = actual / target
+    level = (
+        ~by_ratio
+        & (kind == "level")
+        & (direction == "higher")
+        & ~np.isnan(actual)
+        & ~np.isnan(target)
+        & (target > 0)
+    )
+    share = np.minimum(np.where(by_ratio, ratio, reached), 1.0)
+    flag = _labelled(metric, status, lags | behind)
+    projected_flag = _labelled(metric, np.full(len(metric), "projected", dtype=object), projected)
+    return _PerTask(
+        count=np.bincount(task[known], minlength=n),
+        n_lagging=np.bincount(task[known & lags], minlength=n),
+        lagging=_join_by_task(n, task, metric, lags),
+        behind=_join_by_task(n, task, metric, behind),
+        scheduled=_join_by_task(n, task, metric, made_up),
+        flags=_joined(_join_by_task(n, task, flag, lags), _join_by_task(n, task, flag, behind)),
+        mean_ratio=_mean_by_task(n, task, share, known & (by_ratio | level)),
+        has_ratio=np.bincount(task[known & by_ratio], minlength=n) > 0,
+        n_projected=np.bincount(task[known & projected], minlength=n),
+        projected_flags=_join_by_task(n, task, projected_flag, projected),
+        projected=_group_by_task(task, sentence, projected),
+    )
+
+
+def _labelled(metric: np.ndarray, label: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """``metric:label`` at ``rows`` ("" elsewhere)."""
+    out = np.full(len(metric), "", dtype=object)
+    pairs = zip(metric[rows].tolist(), label[rows].tolist(), strict=True)
+    out[rows] = [f"{m}:{x}" for m, x in pairs]
+    return out
+
+
+def _judged_column(subtargets: pd.DataFrame, field: str, default, rows: np.ndarray) -> list:
+    """``field`` of the sub-targets at ``rows`` (``default`` when no such column), every
+    missing figure the one ``_NAN``."""
+    if field not in subtargets.columns:
+        return [default] * len(rows)
+    if isinstance(default, float):
+        values = subtargets[field].to_numpy(dtype="float64", na_value=np.nan)[rows].tolist()
+        return [_NAN if v != v else v for v in values]
+    values = subtargets[field].to_numpy(dtype=object)[rows]
+    values[pd.isna(values)] = _NAN
+    return values.tolist()
+
+
+def _group_by_task(task: np.ndarray, values: np.ndarray, rows: np.ndarray) -> dict[int, list]:
+    """The ``values`` of each task's ``rows``, in order, by task (none for a task with none)."""
+    grouped: dict[int, list] = {}
+    keep = rows & (task >= 0)
+    for t, v in zip(task[keep].tolist(), values[keep].tolist(), strict=True):
+        grouped.setdefault(t, []).append(v)
+    return grouped
+
+
+def _join_by_task(n: int, task: np.ndarray, values: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """The ``;``-joined ``values`` of each task's ``rows``, in order ("" for a task with none)."""
+    out = np.full(n, "", dtype=object)
+    for t, v in _group_by_task(task, values, rows).items():
+        out[t] = ";".join(v)
+    return out
+
+
+def _mean_by_task(n: int, task: np.ndarray, values: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """The mean of each task's ``values`` over ``rows`` (NaN for none), summed left to right
+    as ``sum(...) / len(...)`` does."""
+    task, values = task[rows], values[rows]
+    order = np.argsort(task, kind="stable")
+    task, values = task[order], values[order]
+    counts = np.bincount(task, minlength=n)
+    rank = np.arange(len(task)) - (np.cumsum(counts) - counts)[task]
+    sums = np.zeros(n)
+    for k in range(int(counts.max()) if len(task) else 0):
+        at = rank == k
+        sums[task[at]] += values[at]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(counts > 0, sums / counts, np.nan)
 
 
 def _unique(items) -> list[str]:

@@ -227,7 +227,8 @@ def missing_findings(data: QuarterData) -> pd.DataFrame:
 
 
 def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    with Path(path).open("rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
 class StepTimer:
@@ -276,9 +277,10 @@ def compute_subtargets(
         targets = read_targets(tasks, progress, months, curation, returned)
     with timer.step("progress"):
         subtargets = compute_progress(targets, months, settings, trajectories)
-    sections = tasks["section"] if "section" in tasks.columns else pd.Series("", index=tasks.index)
-    section = dict(zip(tasks["task_id"], sections, strict=True))
-    task_text = dict(zip(tasks["task_id"], tasks["task"], strict=True))
+    ids = tasks["task_id"].tolist()
+    sections = tasks["section"].tolist() if "section" in tasks.columns else [""] * len(ids)
+    section = dict(zip(ids, sections, strict=True))
+    task_text = dict(zip(ids, tasks["task"].tolist(), strict=True))
     subtargets.insert(1, "section", subtargets["task_id"].map(section))
     subtargets.insert(2, "task", subtargets["task_id"].map(task_text))
     return subtargets

@@ -17,8 +17,8 @@ import numpy as np
 import pandas as pd
 
 from helpers.core.config import Settings
+from helpers.core.distinct import each_once
 from helpers.core.errors import ProblemList
-from helpers.core.fmt import is_missing
 from helpers.core.messages import say
 from helpers.core.vocab import SubtargetStatus
 from helpers.read.loading import read_optional_csv
@@ -45,10 +45,12 @@ def load_trajectories(path: str | Path | None) -> pd.DataFrame:
     path = Path(path)
     problems = ProblemList()
     parsed = {q: [] for q in ("Q1", "Q2", "Q3", "Q4")}
-    for i, r in df.iterrows():
+    quarters = ("Q1", "Q2", "Q3", "Q4")
+    rows = zip(df.index, df["target_no"].tolist(), *(df[q].tolist() for q in quarters), strict=True)
+    for i, target_no, *cells in rows:
         vals = []
-        for q in ("Q1", "Q2", "Q3", "Q4"):
-            text = r[q].strip()
+        for q, cell in zip(quarters, cells, strict=True):
+            text = cell.strip()
             try:
                 v = float(text.rstrip("%")) / (100 if text.endswith("%") else 1)
             except ValueError:
@@ -60,10 +62,10 @@ def load_trajectories(path: str | Path | None) -> pd.DataFrame:
             parsed[q].append(v)
         if vals != sorted(vals):
             problems.add(path, say("data.trajectory_falls"), row=i + 2)
-        if not r["target_no"].strip().isdigit():
+        if not target_no.strip().isdigit():
             problems.add(
                 path,
-                say("data.bad_target_no", value=r["target_no"]),
+                say("data.bad_target_no", value=target_no),
                 row=i + 2,
                 column="target_no",
             )
@@ -95,28 +97,33 @@ def expected_share(
     return float(np.interp(month, xs, ys))
 
 
-def _status_cumulative(ratio, expected, direction, th) -> tuple[str, float]:
+def _status_cumulative(ratio, expected, direction, th):
+    """Status and gap (个百分点) of 完成率 ``ratio`` against 序时 ``expected``, element-wise."""
     gap = (ratio - expected) * 100
-    if direction == "lower":
-        # A control limit (全年控制在37人以内): using less than the pro-rated limit is good.
-        if ratio <= expected + th.on_track_tolerance_pp / 100:
-            return SubtargetStatus.ON_PACE, gap
-        return (SubtargetStatus.BEHIND if ratio <= 1 else SubtargetStatus.SEVERE), gap
-    if ratio >= 1:
-        return SubtargetStatus.DONE, gap
-    if gap >= -th.on_track_tolerance_pp:
-        return SubtargetStatus.ON_PACE, gap
-    if gap >= -th.red_below_pp:
-        return SubtargetStatus.BEHIND, gap
-    return SubtargetStatus.SEVERE, gap
+    # A control limit (全年控制在37人以内): using less than the pro-rated limit is good.
+    lower = np.select(
+        [ratio <= expected + th.on_track_tolerance_pp / 100, ratio <= 1],
+        [SubtargetStatus.ON_PACE.value, SubtargetStatus.BEHIND.value],
+        SubtargetStatus.SEVERE.value,
+    )
+    higher = np.select(
+        [ratio >= 1, gap >= -th.on_track_tolerance_pp, gap >= -th.red_below_pp],
+        [SubtargetStatus.DONE.value, SubtargetStatus.ON_PACE.value, SubtargetStatus.BEHIND.value],
+        SubtargetStatus.SEVERE.value,
+    )
+    return np.where(np.asarray(direction) == "lower", lower, higher), gap
 
 
-def _status_direct(actual, target, direction, amber_pp, met_word) -> tuple[str, float]:
+def _status_direct(actual, target, direction, amber_pp, met_word):
+    """Status and gap of a growth rate or level compared with its target directly, element-wise."""
     gap = actual - target
-    shortfall = -gap if direction == "higher" else gap
-    if shortfall <= 0:
-        return met_word, gap
-    return (SubtargetStatus.BEHIND if shortfall <= amber_pp else SubtargetStatus.SEVERE), gap
+    shortfall = np.where(np.asarray(direction) == "higher", -gap, gap)
+    status = np.select(
+        [shortfall <= 0, shortfall <= amber_pp],
+        [met_word, SubtargetStatus.BEHIND.value],
+        SubtargetStatus.SEVERE.value,
+    )
+    return status, gap
 
 
 def compute_progress(
@@ -147,64 +154,65 @@ def compute_progress(
         ``helpers.present.wording.subtarget_phrase``.
     """
     th = settings.thresholds
-    traj = {}
-    if trajectories is not None and not trajectories.empty:
-        for r in trajectories.itertuples():
-            traj[(r.task_id, int(r.target_no))] = (r.Q1, r.Q2, r.Q3, r.Q4)
     out = targets.copy()
-    months, ratios, expected, gaps, statuses = [], [], [], [], []
-    for r in out.itertuples():
-        month = period_end_month(r.actual_period, report_months)
-        months.append(month)
-        exp = expected_share(month, traj.get((r.task_id, int(r.target_no))))
-        stated = getattr(r, "stated_rate", np.nan)
-        if (
-            is_missing(r.actual)
-            and r.kind == "cumulative"
-            and not is_missing(r.target)
-            and not is_missing(stated)
-        ):
-            # No figure read, but the text states its 完成率 (完成年度任务的52%): use it, said so.
-            ratio = stated / 100
-            status, gap = _status_cumulative(ratio, exp, r.direction, th)
-            ratios.append(ratio)
-            expected.append(exp)
-            gaps.append(gap)
-            statuses.append(status)
-            continue
-        if is_missing(r.actual) or is_missing(r.target):
-            ratios.append(np.nan)
-            expected.append(exp if r.kind == "cumulative" else np.nan)
-            gaps.append(np.nan)
-            statuses.append(SubtargetStatus.NO_DATA)
-            continue
-        if r.kind == "cumulative":
-            if r.target <= 0:
-                ratios.append(np.nan)
-                expected.append(exp)
-                gaps.append(np.nan)
-                statuses.append(SubtargetStatus.NO_DATA)
-                continue
-            ratio = r.actual / r.target
-            status, gap = _status_cumulative(ratio, exp, r.direction, th)
-            ratios.append(ratio)
-            expected.append(exp)
-            gaps.append(gap)
-            statuses.append(status)
-        else:
-            amber = th.growth_amber_pp if r.kind == "growth" else th.level_amber_pp
-            met = SubtargetStatus.ON_PACE if r.kind == "growth" else SubtargetStatus.DONE
-            status, gap = _status_direct(r.actual, r.target, r.direction, amber, met)
-            ratios.append(np.nan)
-            expected.append(np.nan)
-            gaps.append(gap)
-            statuses.append(status)
+    if not len(out):
+        for col in ("period_months", "ratio", "expected_ratio", "gap_pp", "status"):
+            out[col] = []
+        return out
+    months = np.array(
+        each_once(period_end_month, out["actual_period"].tolist(), report_months), dtype=np.int64
+    )
+    outside = np.flatnonzero((months < 0) | (months > 12))
+    if len(outside):
+        expected_share(int(months[outside[0]]))  # raises, naming the month
+    exp = months / 12
+    if trajectories is not None and not trajectories.empty:
+        traj = {
+            (t, int(n)): (q1, q2, q3, q4)
+            for t, n, q1, q2, q3, q4 in zip(
+                *(trajectories[c].tolist() for c in TRAJECTORY_COLUMNS), strict=True
+            )
+        }
+        ids, nos = out["task_id"].to_numpy(dtype=object), out["target_no"].to_numpy(dtype=object)
+        for k in np.flatnonzero(out["task_id"].isin({t for t, _ in traj}).to_numpy(dtype=bool)):
+            path = traj.get((ids[k], int(nos[k])))
+            if path is not None:
+                exp[k] = expected_share(int(months[k]), path)
+    actual, target = _floats(out, "actual"), _floats(out, "target")
+    stated = _floats(out, "stated_rate")
+    kind = out["kind"].to_numpy(dtype=object)
+    direction = out["direction"].to_numpy(dtype=object)
+    cumulative = kind == "cumulative"
+    # No figure read, but the text states its 完成率 (完成年度任务的52%): use it, said so.
+    from_stated = np.isnan(actual) & cumulative & ~np.isnan(target) & ~np.isnan(stated)
+    no_data = ~from_stated & (np.isnan(actual) | np.isnan(target))
+    measured = ~from_stated & ~no_data & cumulative
+    no_data |= measured & (target <= 0)
+    measured &= ~(target <= 0)
+    direct = ~from_stated & ~no_data & ~cumulative & ~measured
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(from_stated, stated / 100, np.where(measured, actual / target, np.nan))
+        status, gap = _status_cumulative(ratio, exp, direction, th)
+        growth = kind == "growth"
+        met = np.where(growth, SubtargetStatus.ON_PACE.value, SubtargetStatus.DONE.value)
+        amber = np.where(growth, th.growth_amber_pp, th.level_amber_pp)
+        d_status, d_gap = _status_direct(actual, target, direction, amber, met)
+    by_ratio = from_stated | measured
     out["period_months"] = months
-    out["ratio"] = ratios
-    out["expected_ratio"] = expected
-    out["gap_pp"] = gaps
-    out["status"] = [str(s) for s in statuses]
+    out["ratio"] = ratio
+    out["expected_ratio"] = np.where(cumulative, exp, np.nan)
+    out["gap_pp"] = np.where(by_ratio, gap, np.where(direct, d_gap, np.nan))
+    out["status"] = np.where(
+        by_ratio, status, np.where(direct, d_status, SubtargetStatus.NO_DATA.value)
+    ).tolist()
     return out
+
+
+def _floats(df: pd.DataFrame, column: str) -> np.ndarray:
+    """A column as float64, missing values (None, NaN, NA) as NaN; all NaN when absent."""
+    if column not in df.columns:
+        return np.full(len(df), np.nan)
+    return df[column].to_numpy(dtype="float64", na_value=np.nan)
 
 
 def fill_level_ratios(subtargets: pd.DataFrame) -> pd.DataFrame:

@@ -39,6 +39,7 @@ from functools import lru_cache
 import zhconv
 
 from helpers.core.config import Cues, Settings
+from helpers.read.quantities import chars_of
 
 #: Where a sub-task starts: a circled number, 一是/二是, or 1. / （1） at a line or sentence start.
 SUBTASK_MARK = re.compile(
@@ -58,6 +59,7 @@ CAUSE_GAP = r"[^，,。；;：:！!？?\n]{1,25}"
 #: Pinyin a converter left in brackets after a character: 進(jìn)度, 項(xiàng)目 (a vowel with a tone mark
 #: in it, so that (GDP) and (de) stay).
 TONED = frozenset("āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ")
+_TONED_CHAR = re.compile("[" + "".join(sorted(TONED)) + "]")
 PINYIN = re.compile(
     r"(?<=[\u3400-\u9fff])[（(](?=[a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ])"
     r"[a-züāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]{1,7}[)）]"
@@ -113,7 +115,10 @@ def _compiled(cues: Cues, next_year: int | None):
     cause = [re.compile(_pattern(c, next_year, CAUSE_GAP)) for c in cues.cause]
     intro = _any_of(cues.cause_intro)
     problem = _any_of(cues.problem)
-    return kinds, cancel, intention, cause, intro, problem
+    # Any cue of any kind: a cue is matched in a clause, a piece of the text, and its pattern has
+    # no anchor or lookaround, so a text where this finds nothing has no hit at all.
+    any_cue = re.compile("|".join(rx.pattern for _, rx in kinds)) if kinds else None
+    return kinds, cancel, intention, cause, intro, problem, any_cue
 
 
 def _any_of_cues(phrases, next_year: int | None) -> re.Pattern | None:
@@ -176,11 +181,21 @@ def simplified(text: str, cues: Cues) -> str:
 
 @lru_cache(maxsize=4096)
 def _simplified(text: str, fold: str) -> str:
-    if any(c in TONED for c in text):
+    # A search for a character is one compiled pass; a generator over the text is not.
+    if _TONED_CHAR.search(text):
         text = PINYIN.sub("", text)
-    if any(c in text for c in fold[0::2]):
-        text = text.translate(str.maketrans(fold[0::2], fold[1::2]))
+    table, folded = _fold(fold)
+    # A translation is a lookup per character: done only where the text has a character to map.
+    if folded is not None and folded.search(text):
+        text = text.translate(table)
     return zhconv.convert(text, "zh-hans") if _traditional().search(text) else text
+
+
+@lru_cache(maxsize=8)
+def _fold(fold: str) -> tuple[dict[int, object], re.Pattern | None]:
+    """The ``fold`` pairs as a translation table, with a pattern of the characters it maps."""
+    table = str.maketrans(fold[0::2], fold[1::2])
+    return table, chars_of(table) if table else None
 
 
 @lru_cache(maxsize=1)
@@ -412,12 +427,15 @@ def read_slippage(text: str, settings: Settings, next_year: int | None = None) -
         The year after the report's, for cues such as ``调整至{next_year}``; any year when None.
     """
     cues = settings.cues
-    kinds, cancel, intention, cause_res, intro, problem = _compiled(cues, next_year)
+    kinds, cancel, intention, cause_res, intro, problem, any_cue = _compiled(cues, next_year)
     # A cause is cut before a cue it runs into, except a pending step's (设备招标第一次流标,
     # 因市级主管部门审批未通过): that is part of the cause.
     cut_at = [(k, rx) for k, rx in kinds if k not in cues.step_kinds]
     hits: list[Hit] = []
-    for part in split_parts(simplified(text, cues)):
+    text = simplified(text, cues)
+    if any_cue is None or not any_cue.search(text):
+        return hits
+    for part in split_parts(text):
         # Words before a colon that introduce what follows (…有一定差距，主要原因有：…; 进度偏慢的
         # 3项分别是：…) are a sentence, read as one; a sub-task's name is not read.
         heading = "" if _introduces(part.heading, cues) else part.heading

@@ -13,12 +13,15 @@ a hand gold, and ``make accuracy`` shows what each change does to the reading.
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
+from helpers.core.distinct import each_once
 from helpers.core.errors import ProblemList
 from helpers.core.messages import say
 from helpers.core.vocab import Period, months_label
@@ -997,66 +1000,68 @@ def load_curation(path: str | Path | None) -> pd.DataFrame:
     df = read_optional_csv(path, CURATION_COLUMNS)
     path = df.attrs.get("source_file", "curation.csv")
     problems = ProblemList()
-    for i, r in df.iterrows():
-        if r["field"] not in CURATION_FIELDS:
-            problems.add(
-                path,
-                say(
-                    "curation.bad_field",
-                    value=r["field"],
-                    allowed="、".join(sorted(CURATION_FIELDS)),
-                ),
-                row=i + 2,
-                column="field",
-            )
-        if not r["reason"].strip():
-            problems.add(path, say("curation.reason_required"), row=i + 2, column="reason")
-        if not r["target_no"].isdigit():
-            problems.add(
-                path,
-                say("data.bad_target_no", value=r["target_no"]),
-                row=i + 2,
-                column="target_no",
-            )
-        if r["field"] in {"target", "actual"} and r["value"] != "":
-            try:
-                number = float(r["value"])
-            except ValueError:
-                problems.add(
-                    path,
-                    say("data.not_number", value=r["value"], hint=""),
-                    row=i + 2,
-                    column="value",
-                )
-            else:
-                if r["field"] == "target" and number <= 0:
-                    problems.add(
-                        path,
-                        say("curation.target_not_positive", value=r["value"]),
-                        row=i + 2,
-                        column="value",
-                    )
-                if r["field"] == "actual" and number < 0:
-                    problems.add(
-                        path,
-                        say("curation.actual_negative", value=r["value"]),
-                        row=i + 2,
-                        column="value",
-                    )
-        if r["field"] in QUARTER_FIELDS and r["quarter"] not in {"1", "2", "3", "4"}:
-            problems.add(
-                path,
-                say("curation.quarter_required", value=r["field"]),
-                row=i + 2,
-                column="quarter",
-            )
-        if r["field"] not in QUARTER_FIELDS and r["quarter"] not in {"", "1", "2", "3", "4"}:
-            problems.add(
-                path, say("curation.bad_quarter", value=r["quarter"]), row=i + 2, column="quarter"
-            )
+    field, value, quarter = df["field"], df["value"], df["quarter"]
+    # Every check on whole columns; a row that fails one is then described as before, in order.
+    numeric = (field.isin({"target", "actual"}) & (value != "")).to_numpy(dtype=bool)
+    number_ok = np.ones(len(df), dtype=bool)
+    number_ok[numeric] = each_once(
+        _curated_number_ok, zip(field[numeric].tolist(), value[numeric].tolist(), strict=True)
+    )
+    quarterly = field.isin(QUARTER_FIELDS)
+    suspect = (
+        ~field.isin(CURATION_FIELDS)
+        | (df["reason"].str.strip() == "")
+        | ~df["target_no"].str.isdigit().astype(bool)
+        | ~number_ok
+        | (quarterly & ~quarter.isin({"1", "2", "3", "4"}))
+        | (~quarterly & ~quarter.isin({"", "1", "2", "3", "4"}))
+    ).to_numpy(dtype=bool)
+    columns = [
+        df[c][suspect].tolist() for c in ("field", "value", "quarter", "reason", "target_no")
+    ]
+    for i, *row in zip(df.index[suspect], *columns, strict=True):
+        for message, column in _curation_row_problems(*row):
+            problems.add(path, message, row=i + 2, column=column)
     problems.raise_if_any()
     df.attrs["source_file"] = str(path)
     return df
+
+
+def _curated_number_ok(key: tuple[str, str]) -> bool:
+    """Whether a curated target or actual is a number of the right sign."""
+    field, value = key
+    try:
+        number = float(value)
+    except ValueError:
+        return False
+    return not ((field == "target" and number <= 0) or (field == "actual" and number < 0))
+
+
+def _curation_row_problems(field, value, quarter, reason, target_no) -> list[tuple[str, str]]:
+    """(message, column) of every problem of one curation row."""
+    out = []
+    if field not in CURATION_FIELDS:
+        allowed = "、".join(sorted(CURATION_FIELDS))
+        out.append((say("curation.bad_field", value=field, allowed=allowed), "field"))
+    if not reason.strip():
+        out.append((say("curation.reason_required"), "reason"))
+    if not target_no.isdigit():
+        out.append((say("data.bad_target_no", value=target_no), "target_no"))
+    if field in {"target", "actual"} and value != "":
+        try:
+            number = float(value)
+        except ValueError:
+            out.append((say("data.not_number", value=value, hint=""), "value"))
+        else:
+            if field == "target" and number <= 0:
+                out.append((say("curation.target_not_positive", value=value), "value"))
+            if field == "actual" and number < 0:
+                out.append((say("curation.actual_negative", value=value), "value"))
+    if field in QUARTER_FIELDS and quarter not in {"1", "2", "3", "4"}:
+        out.append((say("curation.quarter_required", value=field), "quarter"))
+    if field not in QUARTER_FIELDS and quarter not in {"", "1", "2", "3", "4"}:
+        out.append((say("curation.bad_quarter", value=quarter), "quarter"))
+    return out
 
 
 RETURNED_COLUMNS = ["task_id", "target_no", "actual", "actual_period"]
@@ -1066,20 +1071,29 @@ def load_returned(path: str | Path | None) -> pd.DataFrame:
     """Load the figures units typed into the return form (written by ``workreport intake``)."""
     df = read_optional_csv(path, RETURNED_COLUMNS)
     problems = ProblemList()
-    for i, r in df.iterrows():
-        if r["actual"].strip():
-            try:
-                float(r["actual"])  # sign is checked against the sub-target's kind later
-            except ValueError:
-                problems.add(
-                    path,
-                    say("data.not_number", value=r["actual"], hint=""),
-                    row=i + 2,
-                    column="actual",
-                )
+    actual = df["actual"].tolist()
+    # The sign is checked against the sub-target's kind later.
+    ok = each_once(_number_or_blank, actual)
+    for k in (k for k, good in enumerate(ok) if not good):
+        problems.add(
+            path,
+            say("data.not_number", value=actual[k], hint=""),
+            row=df.index[k] + 2,
+            column="actual",
+        )
     problems.raise_if_any()
     df.attrs["source_file"] = str(path)
     return df
+
+
+def _number_or_blank(text: str) -> bool:
+    if not text.strip():
+        return True
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def read_targets(
@@ -1093,6 +1107,11 @@ def read_targets(
 
     Precedence for an actual: the figure a unit typed into the return form (``returned``) over
     the figure read from its progress text; the office's curated value for the quarter over both.
+
+    Identical texts are read once: what is read from a task's text and its progress depends on
+    those two texts only (and the report's months), so each distinct progress text is
+    normalised once, each distinct (task text, progress text) pair is read once, and its rows
+    are copied to every task that has it, as whole columns.
 
     Parameters
     ----------
@@ -1113,10 +1132,8 @@ def read_targets(
         One row per sub-target. ``source`` is ``extracted`` or ``curated``; ``actual`` is NaN
         where no figure was reported or none could be read.
     """
-    text_by_task = {
-        t: normalize(p)
-        for t, p in zip(progress["task_id"], progress["progress"].fillna(""), strict=False)
-    }
+    normalised = each_once(normalize, progress["progress"].fillna("").tolist())
+    text_by_task = dict(zip(progress["task_id"].tolist(), normalised, strict=False))
     curation = curation if curation is not None else pd.DataFrame(columns=CURATION_COLUMNS)
     # A quarter's curated figures apply to that quarter's report; text read for another period
     # (a month-end check of a unit's text) takes only the year's curation.
@@ -1124,62 +1141,140 @@ def read_targets(
     cfile_attrs = curation.attrs
     curation = curation[(curation["quarter"] == "") | (curation["quarter"] == quarter)]
     curation.attrs = cfile_attrs
-    known_tasks = set(tasks["task_id"])
+    task_ids = tasks["task_id"].tolist()
     problems = ProblemList()
     cfile = curation.attrs.get("source_file", "curation.csv")
-    for i, tid in curation["task_id"].items():
-        if tid not in known_tasks:
-            problems.add(
-                cfile, say("data.unknown_task_plain", value=tid), row=i + 2, column="task_id"
-            )
+    unknown = ~curation["task_id"].isin(set(task_ids)).to_numpy(dtype=bool)
+    for i, tid in zip(curation.index[unknown], curation["task_id"][unknown], strict=True):
+        problems.add(cfile, say("data.unknown_task_plain", value=tid), row=i + 2, column="task_id")
     problems.raise_if_any()
-    rows = []
-    adds = curation[curation["field"] == "add"]
-    adds_by_task = {k: g for k, g in adds.groupby("task_id", sort=False)}
-    # Identical texts are read once: what is read from a task's text and its progress depends on
-    # those two texts only (and the report's months), so a register repeating them (the same
-    # task for many units) reads each pair once and copies the rows.
-    read_once: dict[tuple[str, str], list[dict]] = {}
-    for task in tasks.itertuples():
-        prog = text_by_task.get(task.task_id, "")
-        known = read_once.get((task.task, prog))
-        if known is None:
-            known = read_once[(task.task, prog)] = _read_task(task.task, prog, report_months)
-        rows.extend({"task_id": task.task_id, **r} for r in known)
-        # Curated additions: targets stated in words (全覆盖) or numbers the reader cannot see.
-        # Almost no task has additions; an empty iterrows() still costs ~60 µs a task.
-        extra = adds_by_task[task.task_id].iterrows() if task.task_id in adds_by_task else ()
-        for _, c in extra:
-            rows.append(
-                {
-                    "task_id": task.task_id,
-                    "target_no": int(c["target_no"]),
-                    "metric": "",
-                    "kind": "cumulative",
-                    "direction": "higher",
-                    "target": float("nan"),
-                    "unit": "",
-                    "target_text": c["value"],
-                    "actual": float("nan"),
-                    "actual_period": "",
-                    "actual_text": "",
-                    "match_score": float("nan"),
-                    "source": "curated",
-                    "curation_reason": c["reason"],
-                }
-            )
-    df = pd.DataFrame(rows, columns=TARGET_COLUMNS)
+    table = _read_register(tasks["task"].tolist(), task_ids, text_by_task, report_months)
+    table = _with_additions(table, task_ids, curation[curation["field"] == "add"])
     if returned is not None and not returned.empty:
-        df = _apply_returned(df, returned, report_months)
-    df = _apply_curation(df, curation, report_months)
-    return df.sort_values(["task_id", "target_no"], kind="stable").reset_index(drop=True)
+        _apply_returned(table, returned, report_months)
+    table = _apply_curation(table, curation, report_months)
+    if not len(table["task_id"]):
+        return pd.DataFrame([], columns=TARGET_COLUMNS)
+    # Sorted by (task_id, target_no), stable: the order sort_values(kind="stable") gives.
+    task_rank = pd.factorize(table["task_id"], sort=True)[0]
+    order = np.lexsort((table["target_no"].astype(np.int64), task_rank))
+    # Built from lists, so that each column's type is inferred as from the rows themselves.
+    return pd.DataFrame(
+        {c: table[c][order].tolist() for c in TARGET_COLUMNS}, columns=TARGET_COLUMNS
+    )
 
 
-def _read_task(task_text: str, prog: str, report_months: int) -> list[dict]:
+Table = dict[str, np.ndarray]
+"""Sub-target rows as columns (object arrays): cheap to copy whole and to change in place."""
+
+
+def _read_register(
+    task_texts: list, task_ids: list, text_by_task: dict, report_months: int
+) -> Table:
+    """The rows read from every task's text and progress, in register order, as columns.
+
+    Each distinct (task text, progress text) pair is read once (``_read_task``); the rows of a
+    task are its pair's rows, taken by index.
+    """
+    progs = [text_by_task.get(t, "") for t in task_ids]
+    pair_of: dict[tuple, int] = {}
+    codes = np.fromiter(
+        (pair_of.setdefault(k, len(pair_of)) for k in zip(task_texts, progs, strict=True)),
+        dtype=np.int64,
+        count=len(task_ids),
+    )
+    # A task text with several progress texts (one task for many units) is read once too.
+    targets = {task: extract_targets(normalize(task)) for task in dict.fromkeys(task_texts)}
+    read = [
+        _read_task(task, prog, report_months, [copy.copy(t) for t in targets[task]])
+        for task, prog in pair_of
+    ]
+    sizes = np.array([len(rows) for rows in read], dtype=np.int64)
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]) if len(read) else sizes
+    counts = sizes[codes] if len(codes) else np.zeros(0, dtype=np.int64)
+    # Row j of task k is row starts[code k] + j of the pairs' rows.
+    first = np.cumsum(counts) - counts
+    take = np.repeat(starts[codes] - first, counts) + np.arange(int(counts.sum()))
+    table = {"task_id": np.repeat(np.array(task_ids, dtype=object), counts)}
+    for col in TARGET_COLUMNS[1:]:
+        values = np.empty(int(sizes.sum()), dtype=object)
+        values[:] = [r[col] for rows in read for r in rows]
+        table[col] = values[take]
+    table["_task"] = np.repeat(np.arange(len(task_ids)), counts)
+    return table
+
+
+# Columns a curated addition (``add``) leaves empty: NaN, as a DataFrame row without them has.
+_ADD_VALUES = {
+    "metric": "",
+    "kind": "cumulative",
+    "direction": "higher",
+    "target": float("nan"),
+    "unit": "",
+    "actual": float("nan"),
+    "actual_period": "",
+    "actual_text": "",
+    "match_score": float("nan"),
+    "source": "curated",
+}
+
+
+def _with_additions(table: Table, task_ids: list, adds: pd.DataFrame) -> Table:
+    """The table with the curated additions (targets stated in words, ``全覆盖``, or numbers the
+    reader cannot see), each after the rows of its task, in the curation file's order."""
+    if adds.empty:
+        return {c: v for c, v in table.items() if c != "_task"}
+    add_task = adds["task_id"].tolist()
+    by_task: dict[str, list[int]] = {}
+    for k, t in enumerate(add_task):
+        by_task.setdefault(t, []).append(k)
+    # Every occurrence of a task in the register gets its additions (as reading it row by row
+    # would), placed after that occurrence's own rows.
+    occ = [(k, j) for k, t in enumerate(task_ids) for j in by_task.get(t, ())] if by_task else []
+    n_extracted = len(table["task_id"])
+    per_task_adds = np.bincount([k for k, _ in occ], minlength=len(task_ids))
+    per_task_rows = np.bincount(table["_task"], minlength=len(task_ids))
+    end_of_task = np.cumsum(per_task_rows + per_task_adds)
+    # An extracted row moves down by the additions of the tasks before it.
+    before = np.cumsum(per_task_adds) - per_task_adds
+    at_extracted = np.arange(n_extracted) + before[table["_task"]]
+    at_added = []
+    seen: dict[int, int] = {}
+    for k, _ in occ:
+        seen[k] = seen.get(k, 0) + 1
+        at_added.append(end_of_task[k] - per_task_adds[k] + seen[k] - 1)
+    n = n_extracted + len(occ)
+    rows = [j for _, j in occ]
+    added = {
+        "task_id": [task_ids[k] for k, _ in occ],
+        "target_no": [int(v) for v in adds["target_no"].to_numpy(dtype=object)[rows]],
+        "target_text": adds["value"].to_numpy(dtype=object)[rows].tolist(),
+        "curation_reason": adds["reason"].to_numpy(dtype=object)[rows].tolist(),
+    }
+    out = {}
+    for col in TARGET_COLUMNS:
+        values = np.empty(n, dtype=object)
+        values[at_extracted] = table[col]
+        if col in added:
+            values[at_added] = added[col]
+        else:
+            values[at_added] = _ADD_VALUES.get(col, float("nan"))
+        out[col] = values
+    return out
+
+
+def _read_task(
+    task_text: str, prog: str, report_months: int, targets: list[Target] | None = None
+) -> list[dict]:
     """The sub-target rows read from one task's text and its (normalised) progress text,
-    without the task's id: everything here depends on the two texts only."""
+    without the task's id: everything here depends on the two texts only.
+
+    ``targets``: the task text's targets when already read (``extract_targets``), as copies
+    that pairing may change (a metric named after its figure, a kind made growth).
+    """
     rows = []
-    targets = extract_targets(normalize(task_text))
+    if targets is None:
+        targets = extract_targets(normalize(task_text))
     candidates = find_quantities(prog) if targets and prog else []  # once per task
     pairs = pair_all(targets, prog, candidates)
     stated = _assign_stated(targets, [a for a, _ in pairs], prog) if prog else []
@@ -1228,48 +1323,48 @@ def _sentence(text: str, q: Quantity) -> str:
     return text[left + 1 : right + 1].strip()
 
 
-def _positions(df: pd.DataFrame) -> dict[tuple[str, int], int]:
-    """Row position of each (task_id, target_no): a boolean mask per override would cost
-    O(rows × overrides)."""
-    return {
-        (t, int(n)): k for k, (t, n) in enumerate(zip(df["task_id"], df["target_no"], strict=True))
-    }
+def _positions(table: Table, tasks: set) -> dict[tuple[str, int], int]:
+    """Row position of each (task_id, target_no) of ``tasks``: a boolean mask per override
+    would cost O(rows × overrides). Of two equal keys, the later row's position is kept."""
+    ids = table["task_id"]
+    mine = np.flatnonzero(pd.Series(ids).isin(tasks).to_numpy(dtype=bool))
+    return {(ids[k], int(table["target_no"][k])): int(k) for k in mine}
 
 
-def _apply_returned(df: pd.DataFrame, returned: pd.DataFrame, report_months: int) -> pd.DataFrame:
+def _apply_returned(table: Table, returned: pd.DataFrame, report_months: int) -> None:
     """Lay the figures units typed into the form over the ones read from their text."""
     rfile = returned.attrs.get("source_file", "returned_actuals.csv")
     problems = ProblemList()
-    df = df.reset_index(drop=True)
-    position = _positions(df)
-    for i, r in returned.iterrows():
-        pos = position.get((r["task_id"], int(r["target_no"])))
+    position = _positions(table, set(returned["task_id"]))
+    n = len(returned)
+    column = {
+        c: returned[c].tolist() if c in returned.columns else [None] * n
+        for c in ("task_id", "target_no", "actual", "actual_period", "source_file")
+    }
+    for i, tid, tno, actual, period, source in zip(returned.index, *column.values(), strict=True):
+        pos = position.get((tid, int(tno)))
         if pos is None:
             problems.add(
                 rfile,
-                say("data.no_sub_target", task=r["task_id"], target_no=r["target_no"]),
+                say("data.no_sub_target", task=tid, target_no=tno),
                 row=i + 2,
                 column="target_no",
             )
             continue
-        if is_missing_value(r["actual"]):
+        if is_missing_value(actual):
             continue
-        value = float(r["actual"])
-        if value < 0 and df.loc[pos, "kind"] != "growth":
+        value = float(actual)
+        if value < 0 and table["kind"][pos] != "growth":
             # Negative growth is normal data (区级税收增长-29.16%); a negative count is not.
             problems.add(
-                rfile,
-                say("data.actual_negative", value=r["actual"]),
-                row=i + 2,
-                column="actual",
+                rfile, say("data.actual_negative", value=actual), row=i + 2, column="actual"
             )
             continue
-        df.loc[pos, "actual"] = value
-        df.loc[pos, "actual_period"] = r.get("actual_period") or months_label(report_months)
-        df.loc[pos, "actual_text"] = f"填报完成值（{r.get('source_file', '')}）"
-        df.loc[pos, "source"] = "returned"
+        table["actual"][pos] = value
+        table["actual_period"][pos] = period or months_label(report_months)
+        table["actual_text"][pos] = f"填报完成值（{'' if source is None else source}）"
+        table["source"][pos] = "returned"
     problems.raise_if_any()
-    return df
 
 
 def is_missing_value(value) -> bool:
@@ -1282,39 +1377,40 @@ def is_missing_value(value) -> bool:
         return False
 
 
-def _apply_curation(df: pd.DataFrame, curation: pd.DataFrame, report_months: int) -> pd.DataFrame:
-    """Lay the office's curated values over the table, each with its reason."""
+def _apply_curation(table: Table, curation: pd.DataFrame, report_months: int) -> Table:
+    """Lay the office's curated values over the table, each with its reason, in the file's
+    order (a later row for the same field wins; reasons add up)."""
     cfile = curation.attrs.get("source_file", "curation.csv")
     problems = ProblemList()
-    df = df.reset_index(drop=True)
-    position = _positions(df)
-    records = df.to_dict("records")
-    dropped: set[int] = set()
-    for i, c in curation.iterrows():
-        if c["field"] == "add":
-            continue
-        pos = position.get((c["task_id"], int(c["target_no"])))
+    changes = curation[curation["field"] != "add"]
+    position = _positions(table, set(changes["task_id"]))
+    dropped: list[int] = []
+    columns = [changes[c].tolist() for c in ("task_id", "target_no", "field", "value", "reason")]
+    for i, tid, tno, field, value, reason in zip(changes.index, *columns, strict=True):
+        pos = position.get((tid, int(tno)))
         if pos is None:
             problems.add(
                 cfile,
-                say("data.no_sub_target", task=c["task_id"], target_no=c["target_no"]),
+                say("data.no_sub_target", task=tid, target_no=tno),
                 row=i + 2,
                 column="target_no",
             )
             continue
-        field, value, rec = c["field"], c["value"], records[pos]
         if field == "drop":
-            dropped.add(pos)
+            dropped.append(pos)
             continue
         if field in {"target", "actual"}:
-            rec[field] = float(value) if value != "" else float("nan")
-            if field == "actual" and value != "" and not rec["actual_period"]:
-                rec["actual_period"] = months_label(report_months)
+            table[field][pos] = float(value) if value != "" else float("nan")
+            if field == "actual" and value != "" and not table["actual_period"][pos]:
+                table["actual_period"][pos] = months_label(report_months)
         else:
-            rec[field] = value
-        rec["source"] = "curated"
-        prev = rec["curation_reason"]
-        rec["curation_reason"] = f"{prev}；{c['reason']}" if prev else c["reason"]
+            table[field][pos] = value
+        table["source"][pos] = "curated"
+        prev = table["curation_reason"][pos]
+        table["curation_reason"][pos] = f"{prev}；{reason}" if prev else reason
     problems.raise_if_any()
-    kept = [r for k, r in enumerate(records) if k not in dropped]
-    return pd.DataFrame(kept, columns=df.columns)
+    if not dropped:
+        return table
+    kept = np.ones(len(table["task_id"]), dtype=bool)
+    kept[dropped] = False
+    return {c: v[kept] for c, v in table.items()}

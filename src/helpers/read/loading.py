@@ -10,10 +10,12 @@ import csv
 import io
 import json
 import math
+import mmap
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from helpers.core import paths
@@ -126,33 +128,44 @@ def read_csv_checked(path: str | Path, kind: str) -> pd.DataFrame:
         raise DataError.at(path, say("file.header_only"), row=2)
     out = pd.DataFrame(index=df.index)
     for col in df.columns:
-        values = df[col].map(lambda v: v.strip() if isinstance(v, str) else v)
+        cells = df[col].tolist()
+        try:
+            values = list(map(str.strip, cells))
+        except TypeError:  # a cell missing from a short row
+            values = [v.strip() if isinstance(v, str) else v for v in cells]
         dtype, required = schema.get(col, ("str", False))
         if required:
-            for i in values.index[values == ""]:
-                problems.add(path, say("data.required"), row=i + 2, column=col)
+            for k in np.flatnonzero(np.array(values, dtype=object) == ""):
+                problems.add(path, say("data.required"), row=df.index[k] + 2, column=col)
         if dtype == "float":
-            out[col] = _to_numbers(values, path, col, problems, integer=False)
+            out[col] = _to_numbers(pd.Series(values, index=df.index), path, col, problems, False)
         elif dtype == "int":
-            out[col] = _to_numbers(values, path, col, problems, integer=True)
+            out[col] = _to_numbers(pd.Series(values, index=df.index), path, col, problems, True)
         else:
-            out[col] = values.astype("string")
+            out[col] = pd.array(values, dtype="string")
     id_col = ID_COLUMN[kind]
     ids = out[id_col]
-    for i, value in ids.items():
-        if value and not ID_PATTERN.match(str(value)):
+    values = ids.tolist()
+    bad = [k for k, v in enumerate(values) if v and not ID_PATTERN.match(str(v))]
+    for i, value in zip(ids.index[bad], ids.iloc[bad], strict=True):
+        problems.add(
+            path,
+            say("data.bad_id", value=value),
+            row=i + 2,
+            column=id_col,
+        )
+    dup = ids[(ids.duplicated(keep="first") & (ids != "")).to_numpy(dtype=bool, na_value=False)]
+    if len(dup):
+        firsts = ids[ids.isin(set(dup)).to_numpy(dtype=bool)]
+        firsts = firsts[~firsts.duplicated().to_numpy(dtype=bool)]
+        first = dict(zip(firsts.tolist(), firsts.index, strict=True))
+        for i, value in dup.items():
             problems.add(
                 path,
-                say("data.bad_id", value=value),
+                say("data.duplicate_id", value=value, first=first[value] + 2),
                 row=i + 2,
                 column=id_col,
             )
-    dup = ids[ids.duplicated(keep="first") & (ids != "")]
-    for i, value in dup.items():
-        first = ids.index[ids == value][0]
-        problems.add(
-            path, say("data.duplicate_id", value=value, first=first + 2), row=i + 2, column=id_col
-        )
     problems.raise_if_any()
     out.attrs["source_file"] = str(path)
     out.attrs["missing_columns"] = absent
@@ -268,17 +281,17 @@ def load_quarter(data_dir: str | Path | None, year: int, quarter: int) -> Quarte
     sections = tables["tasks"]["section"]
     tables["tasks"]["section"] = sections.mask(sections == "", NO_SECTION)
     problems = ProblemList()
-    known = set(tables["tasks"]["task_id"])
     prog = tables["progress"]
-    for i, tid in prog["task_id"].items():
-        if tid not in known:
-            problems.add(
-                files["progress"],
-                say("data.unknown_task", value=tid, register=files["tasks"].name),
-                row=i + 2,
-                column="task_id",
-            )
-    for i, status in prog["reported_status"].items():
+    unknown = ~prog["task_id"].isin(tables["tasks"]["task_id"]).to_numpy(dtype=bool)
+    for i, tid in prog["task_id"][unknown].items():
+        problems.add(
+            files["progress"],
+            say("data.unknown_task", value=tid, register=files["tasks"].name),
+            row=i + 2,
+            column="task_id",
+        )
+    odd = ~prog["reported_status"].isin(REPORTED_STATUSES).to_numpy(dtype=bool)
+    for i, status in prog["reported_status"][odd].items():
         if status not in REPORTED_STATUSES:
             problems.add(
                 files["progress"],
@@ -396,9 +409,62 @@ def read_text_csv(path: Path, columns: list[str]) -> pd.DataFrame:
             path,
             say("file.too_big", size_mb=size / 1e6, limit_mb=MAX_CSV_BYTES / 1e6),
         )
-    raw = path.read_bytes()
-    if not raw.strip(b"\xef\xbb\xbf \r\n\t"):
+    with path.open("rb") as fh:
+        head = fh.read(_HEAD_BYTES)
+    if _BLANK.fullmatch(head) and (size <= _HEAD_BYTES or _BLANK.fullmatch(path.read_bytes())):
         raise DataError.at(path, say("file.empty"))
+    try:
+        # Blank lines are kept (and dropped below) so that the index counts rows as Excel does.
+        # The parser decodes strictly: text that is not UTF-8 stops it (and is located below).
+        df = pd.read_csv(
+            path, dtype=str, keep_default_na=False, encoding="utf-8-sig", skip_blank_lines=False
+        )
+    except UnicodeDecodeError:
+        _check_utf8(path, path.read_bytes())
+        raise
+    except pd.errors.ParserError as exc:
+        _check_utf8(path, path.read_bytes())  # an encoding problem is named first, wherever
+        raise DataError.at(path, say("file.bad_csv", detail=exc)) from exc
+    # The pack's own CSVs neutralise text that a spreadsheet would run ("'=…"): read it back as
+    # it was typed. Only a cell starting with ' can need it, and a file without ' has none.
+    if _holds(path, b"'"):
+        for col in df.columns:
+            values = df[col].tolist()
+            quoted = [k for k, v in enumerate(values) if isinstance(v, str) and v[:1] == "'"]
+            if quoted:
+                df.loc[df.index[quoted], col] = [restore(values[k]) for k in quoted]
+    # Excel leaves rows of empty cells (",,,") at the end of a sheet saved as CSV: not data.
+    empty = _empty_rows(df)
+    if len(empty):
+        df = df.drop(index=df.index[empty])
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise DataError.at(
+            path,
+            say(
+                "file.missing_columns",
+                missing="、".join(missing),
+                have="、".join(map(str, df.columns)),
+            ),
+            row=1,
+            column=missing[0],
+        )
+    df.attrs["source_file"] = str(path)
+    return df
+
+
+_BLANK = re.compile(rb"[\xef\xbb\xbf \r\n\t]*")
+_HEAD_BYTES = 4096
+
+
+def _holds(path: Path, data: bytes) -> bool:
+    """Whether the file holds ``data`` anywhere (searched in place, not read into memory)."""
+    with path.open("rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as view:
+        return view.find(data) >= 0
+
+
+def _check_utf8(path: Path, raw: bytes) -> None:
+    """Raise the error naming where ``raw`` stops being UTF-8 (and whether it is GBK), if it does."""
     try:
         raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -416,32 +482,19 @@ def read_text_csv(path: Path, columns: list[str]) -> pd.DataFrame:
             say("file.not_utf8_csv", offset=exc.start, hint=hint),
             row=line,
         ) from exc
-    try:
-        # Blank lines are kept (and dropped below) so that the index counts rows as Excel does.
-        df = pd.read_csv(
-            path, dtype=str, keep_default_na=False, encoding="utf-8-sig", skip_blank_lines=False
-        )
-    except pd.errors.ParserError as exc:
-        raise DataError.at(path, say("file.bad_csv", detail=exc)) from exc
-    # The pack's own CSVs neutralise text that a spreadsheet would run ("'=…"): read it back as
-    # it was typed.
-    df = df.map(restore)
-    # Excel leaves rows of empty cells (",,,") at the end of a sheet saved as CSV: not data.
-    df = df[~(df.apply(lambda col: col.str.strip() == "")).all(axis=1)]
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        raise DataError.at(
-            path,
-            say(
-                "file.missing_columns",
-                missing="、".join(missing),
-                have="、".join(map(str, df.columns)),
-            ),
-            row=1,
-            column=missing[0],
-        )
-    df.attrs["source_file"] = str(path)
-    return df
+
+
+def _empty_rows(df: pd.DataFrame) -> np.ndarray:
+    """Positions of the rows whose every cell is empty or blank, column by column over the rows
+    still in question (after the first column, hardly any)."""
+    rows = np.arange(len(df))
+    for col in df.columns:
+        values = df[col].to_numpy(dtype=object)[rows]
+        blank = [isinstance(v, str) and (not v or v.isspace()) for v in values]
+        rows = rows[np.array(blank, dtype=bool)]
+        if not len(rows):
+            break
+    return rows
 
 
 def _excel_row(text: str) -> int:

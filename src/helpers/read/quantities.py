@@ -228,12 +228,30 @@ def normalize(text: str) -> str:
     text = INVISIBLE.sub("", text)
     text = PINYIN.sub("", text)
     text = SPACES.sub(" ", text)
-    text = text.translate(FULLWIDTH).translate(TRADITIONAL)
+    # A translation is a lookup per character: done only where the text has a character to map.
+    if _FULLWIDTH_CHARS.search(text):
+        text = text.translate(FULLWIDTH)
+    if _TRADITIONAL_CHARS.search(text):
+        text = text.translate(TRADITIONAL)
     text = re.sub(r"(?<=\d)，(?=\d{3}(?!\d))", ",", text)
     text = re.sub(r",(?!\d{3}(?!\d))|(?<!\d),", "，", text)
-    if re.search(r"[\u4e00-\u9fff]", text):
+    if _ASCII_MARK_CHARS.search(text) and re.search(r"[\u4e00-\u9fff]", text):
         text = text.translate(ASCII_MARKS)
     return text
+
+
+def chars_of(table: dict[int, object]) -> re.Pattern[str]:
+    """A pattern matching any character that ``table`` (``str.maketrans``) maps.
+
+    >>> bool(chars_of(str.maketrans("萬", "万")).search("1萬"))
+    True
+    """
+    return re.compile("[" + "".join(re.escape(chr(c)) for c in table) + "]")
+
+
+_FULLWIDTH_CHARS = chars_of(FULLWIDTH)
+_TRADITIONAL_CHARS = chars_of(TRADITIONAL)
+_ASCII_MARK_CHARS = chars_of(ASCII_MARKS)
 
 
 @dataclass
