@@ -82,7 +82,7 @@ def page_titles(analysis) -> dict[str, str]:
 
 
 def subject(analysis) -> str:
-    """What the report is about, for page titles: 2022年第3季度 区政府工作报告重点任务推进情况."""
+    """What the report is about, for page titles: 2022年第3季度 县民生实事项目推进情况."""
     return f"{analysis.year}年第{analysis.quarter}季度 {analysis.settings.report.title_subject}推进情况"
 
 
