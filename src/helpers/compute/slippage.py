@@ -36,8 +36,6 @@ import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-import zhconv
-
 from helpers.core.config import Cues, Settings
 from helpers.read.quantities import chars_of
 
@@ -188,7 +186,7 @@ def _simplified(text: str, fold: str) -> str:
     # A translation is a lookup per character: done only where the text has a character to map.
     if folded is not None and folded.search(text):
         text = text.translate(table)
-    return zhconv.convert(text, "zh-hans") if _traditional().search(text) else text
+    return _to_simplified(text) if _traditional().search(text) else text
 
 
 @lru_cache(maxsize=8)
@@ -198,11 +196,19 @@ def _fold(fold: str) -> tuple[dict[int, object], re.Pattern | None]:
     return table, chars_of(table) if table else None
 
 
+def _to_simplified(text: str) -> str:
+    # Imported when first needed: a notebook handed the batch's analysis reads no text, and
+    # zhconv's import (it loads pkg_resources) costs about 0.1 s per kernel.
+    import zhconv
+
+    return zhconv.convert(text, "zh-hans")
+
+
 @lru_cache(maxsize=1)
 def _traditional() -> re.Pattern:
     """Any character the converter changes on its own (4,300 of them; read once, in 30 ms)."""
     chars = (chr(c) for c in range(0x3400, 0xA000))
-    return re.compile("[" + "".join(c for c in chars if zhconv.convert(c, "zh-hans") != c) + "]")
+    return re.compile("[" + "".join(c for c in chars if _to_simplified(c) != c) + "]")
 
 
 def split_parts(text: str) -> list[Part]:

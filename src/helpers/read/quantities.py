@@ -21,8 +21,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import cn2an
-
 # Canonical unit for each way of writing it. 1972平方米 and 0.1972万平方米 are the same unit;
 # 班 and 列 both count train runs.
 UNIT_CANON = {
@@ -292,6 +290,8 @@ def parse_number(text: str) -> float:
         return float(text)
     if not re.fullmatch("[" + _CN_NUM + "点]+", text):
         raise ValueError(f"not a number: {text!r}")
+    import cn2an  # imported when a Chinese numeral is first read (its import costs ~0.1 s)
+
     try:
         return float(cn2an.cn2an(text, "normal"))
     except (ValueError, KeyError, IndexError) as exc:
