@@ -616,3 +616,31 @@ def test_a_renamed_leaders_header_is_named_in_the_message(data_dir, tmp_path):
     wb.save(filled)
     with pytest.raises(DataError, match="责任县领导"):
         intake(data_dir, 2022, 4, [filled])
+
+
+# --- what a unit may not return -----------------------------------------------------------------
+def test_a_formula_is_read_as_what_was_typed_never_as_its_result(data_dir, filled_q4):
+    # Excel saves a formula with its cached result; intake must not take the result for words.
+    _set(filled_q4, "T004", 1, "任务进展情况", "=SUM(100,50)")
+    with pytest.raises(DataError, match=r"T004：任务进展情况“=SUM\(100,50\)”没有文字"):
+        intake(data_dir, 2022, 4, [filled_q4])
+    _set(filled_q4, "T004", 1, "任务进展情况", T004_TEXT)
+    _set(filled_q4, "T004", 1, "完成值", "=1000000+400000")
+    with pytest.raises(DataError, match="完成值"):
+        intake(data_dir, 2022, 4, [filled_q4])
+
+
+def test_progress_given_only_as_a_number_is_not_a_return(data_dir, filled_q4):
+    _set(filled_q4, "T007", 1, "任务进展情况", 150)
+    with pytest.raises(DataError, match="T007：任务进展情况“150”没有文字") as err:
+        intake(data_dir, 2022, 4, [filled_q4])
+    assert "列“任务进展情况”" in str(err.value)
+
+
+def test_text_cells_of_the_form_are_formatted_as_text(form_q4):
+    ws = load_workbook(form_q4)[FORM_SHEET]
+    col = _columns(ws)
+    row = _row_of(ws, "T004", 1)
+    for header in ("任务进展情况", "存在问题", "下一步打算", "本单位评估"):
+        assert ws.cell(row, col[header]).number_format == "@", header
+    assert ws.cell(row, col["完成值"]).number_format != "@"

@@ -793,6 +793,9 @@ def test_any_text_a_unit_may_type_survives_the_form_intake_round_trip(register_a
     from helpers.cycle.form_layout import _text
 
     data, form = register_and_form
+    # Progress is told in words (a cell with none is refused); the typed text starts the cell,
+    # where a formula would start.
+    typed = typed + "（已完成）"
     with tempfile.TemporaryDirectory() as tmp:
         filled = _fill(form, Path(tmp) / "f.xlsx", text={"T002": typed})
         q4 = data / "2022" / "Q4"

@@ -231,6 +231,8 @@ MESSAGES: dict[str, str] = {
     "intake.period_without_actual": "填了数据期间却没有填完成值；请填写完成值，或清空数据期间",
     "intake.row_twice": "{task} 第 {target_no} 个子目标在本文件中出现两次且内容不同（第{first}行和第{row}行）",
     "intake.task_twice": "{task} 在本文件中报送了两次，{column}不同（第{rows}行）",
+    "intake.progress_no_words": "{task}：任务进展情况“{value}”没有文字；报送须用文字写明已完成的工作量和"
+    "时间节点（只填数字或公式不算报送）",
     "intake.no_progress": "{task}：任务进展情况为空；报送须用文字写明进展（只填数字不算报送）",
     "intake.no_numeric_target": "此任务没有数值子目标：完成值请留空，用文字填写进展",
     "intake.not_number": "{value}不是数字；请只填数字，单位按“单位”列（{unit}），不要带文字或单位{hint}",

@@ -52,6 +52,7 @@ from helpers.cycle.form_layout import (
 )
 
 _FILL_YELLOW = PatternFill("solid", fgColor="FFF2CC")
+_TEXT_KEYS = {"progress", "issues", "next_steps", "status"}
 _FILL_GREY = PatternFill("solid", fgColor="EDEDED")
 _HEAD_LOCKED = PatternFill("solid", fgColor="D9E1F2")
 _HEAD_FILL = PatternFill("solid", fgColor="FFD966")
@@ -284,6 +285,8 @@ def _fill_sheet(ws, rows: pd.DataFrame, months: int, columns: list, office: str)
                 elif key[1] == "open":
                     cell.protection = Protection(locked=False)
                     cell.fill = _FILL_YELLOW
+                    if col.key in _TEXT_KEYS:  # typed =… or +… stays text, never a formula
+                        cell.number_format = "@"
                 elif key[1] == "grey":
                     cell.fill = _FILL_GREY
                 styles[key] = copy(cell._style)

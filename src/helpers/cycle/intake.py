@@ -7,6 +7,7 @@ still caught; it checks the unit's cells against the rules of the form's own 填
 from __future__ import annotations
 
 import io
+import re
 import warnings
 import zipfile
 from dataclasses import dataclass, field
@@ -54,6 +55,8 @@ from helpers.cycle.form_layout import (
 )
 from helpers.read.loading import read_text_csv
 
+# Progress must be told in words: a cell with no Chinese character (150, 50%) is not a return.
+_WORDS = re.compile(r"[\u4e00-\u9fff]")
 # Limits on what one returned workbook may hold (a form of 20k tasks is ~3 MB, ~30 MB unpacked).
 MAX_FILE_BYTES = 20_000_000
 MAX_UNPACKED_BYTES = 200_000_000
@@ -297,7 +300,9 @@ def read_workbook(path: Path, register: FormRegister) -> tuple[list[_Return], li
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about extensions it drops
             # read_only: rows are streamed, so memory stays small whatever the sheet holds.
-            wb = load_workbook(io.BytesIO(data), data_only=True, read_only=True)
+            # data_only=False: what the unit typed, never a formula's cached result (a cell
+            # holding =SUM(100,50) reads as that text, not as 150; 完成值 then is not a number).
+            wb = load_workbook(io.BytesIO(data), data_only=False, read_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a file that is not .xlsx
         return whole(say("intake.not_xlsx", detail=type(exc).__name__))
     if META_SHEET not in wb.sheetnames or FORM_SHEET not in wb.sheetnames:
@@ -496,6 +501,13 @@ def read_workbook(path: Path, register: FormRegister) -> tuple[list[_Return], li
         if not answers["progress"]:
             add(
                 say("intake.no_progress", task=tid),
+                rows[0][0],
+                "progress",
+                tid,
+            )
+        elif not _WORDS.search(answers["progress"]):
+            add(
+                say("intake.progress_no_words", task=tid, value=answers["progress"][:20]),
                 rows[0][0],
                 "progress",
                 tid,
