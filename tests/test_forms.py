@@ -588,7 +588,7 @@ def test_form_uses_the_data_folders_names_and_intake_reads_it_back(data_dir, tmp
     headers = [c.value for c in wb[FORM_SHEET][1]]
     assert "责任县领导" in headers and "责任区领导" not in headers
     guide = "\n".join(str(r[0]) for r in wb["填报说明"].iter_rows(values_only=True) if r[0])
-    assert guide.startswith("某某县2022年县民生实事项目推进情况填报表")
+    assert guide.startswith("某某县2022年民生实事项目推进情况填报表")
     assert "县政府督查室" in guide and "督查办" not in guide
     filled = _fill(form, tmp_path / "filled.xlsx")
     result = intake(data_dir, 2022, 4, [filled])

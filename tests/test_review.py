@@ -135,3 +135,12 @@ def test_review_never_writes_over_an_existing_file(data_dir, tmp_path):
     first = write_review(data_dir, 2022, 3, tmp_path)
     second = write_review(data_dir, 2022, 3, tmp_path)
     assert first != second and first.is_file() and second.is_file()
+
+
+def test_a_review_that_changes_nothing_writes_nothing(data_dir, tmp_path):
+    form = write_review(data_dir, 2022, 3, tmp_path / "review.xlsx")
+    target = data_dir / "2022" / "Q3" / "progress.csv"
+    sha = _sha(target)
+    done = apply_review(data_dir, 2022, 3, form)  # returned as written: nothing decided anew
+    assert done["changed"] == [] and done["written"] is None and done["backup"] is None
+    assert _sha(target) == sha and not list(target.parent.glob("progress.csv.*.bak"))

@@ -312,7 +312,8 @@ def analyse(
         year, quarter = validate_parameters(year, quarter, data_dir, settings_file)
         data_dir = Path(data_dir or paths.DATA_DIR)
         # An office's data folder carries its own names (``workreport init`` writes the file).
-        settings = load_settings(settings_file_for(data_dir, settings_file))
+        settings_file = settings_file_for(data_dir, settings_file)
+        settings = load_settings(settings_file)
         months = Period(year, quarter).months
         data = load_quarter(data_dir, year, quarter)
         ydir = paths.year_dir(data_dir, year)

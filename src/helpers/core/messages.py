@@ -216,6 +216,7 @@ MESSAGES: dict[str, str] = {
     "review.unknown_task": "任务 {task} 不在本季度的进展表（progress.csv）中",
     "review.text_changed": "任务 {task} 的进展情况在认定表生成后已更新（重新收取了填报表）；"
     "请重新生成认定表，按新的进展情况认定",
+    "review.nothing": "认定表与进展表一致（未变 {unchanged} 项，留空未认定 {blank} 项），未写入任何文件",
     "review.twice": "任务 {task} 出现两次且认定不同",
     "review.summary": "{year}年第{quarter}季度督查办认定：写入 {path}；认定有变动 {changed} 项{ids}，"
     "未变 {unchanged} 项，留空未认定 {blank} 项。原文件另存为 {backup}",

@@ -334,7 +334,8 @@ def _guide_sheet(ws, register: FormRegister, rows: pd.DataFrame, unit: str) -> N
     n_tasks = rows["task_id"].nunique()
     lines = [
         (
-            f"{names.place}{register.year}年{names.title_subject}推进情况填报表"
+            f"{names.place}{register.year}年{_after_place(names.place, names.title_subject)}"
+            "推进情况填报表"
             f"（第{register.quarter}季度，"
             f"1-{months}月）填报说明",
             "title",
@@ -407,6 +408,17 @@ def _guide_sheet(ws, register: FormRegister, rows: pd.DataFrame, unit: str) -> N
             cell.font = Font(size=9, color="808080")
         if len(text) > 55:
             ws.row_dimensions[i].height = 15 * math.ceil(len(text) / 55) + 3
+
+
+def _after_place(place: str, subject: str) -> str:
+    """The subject after the place's name, without repeating its level (县, 区, 市).
+
+    >>> _after_place("青溪县", "县民生实事项目"), _after_place("沙坪坝区", "区政府工作报告重点任务")
+    ('民生实事项目', '政府工作报告重点任务')
+    >>> _after_place("某市", "重点项目")
+    '重点项目'
+    """
+    return subject[1:] if place and subject[:1] == place[-1:] else subject
 
 
 def _ranges(letter: str, rows: list[int]) -> str:

@@ -305,6 +305,9 @@ def apply_review(
         decided.get(t, s)
         for t, s in zip(progress["task_id"], progress["reported_status"], strict=True)
     ]
+    if not changed:  # nothing to write: the file and its time stay as they were
+        return {"changed": [], "unchanged": len(decided), "blank": blank, "written": None,
+                "backup": None}  # fmt: skip
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     backup = write_bytes(
         target.read_bytes(), free_path(target.with_name(f"{target.name}.{stamp}.bak"))

@@ -230,7 +230,7 @@ def build_body(analysis: Analysis, office: str = "", recipient: str = "", issuer
                     "；".join(x for x in g["next_steps"] if x),
                 )
             )
-        sections.append((wording.issues_heading(len(sections) - 2), items))
+        sections.append((wording.issues_heading(len(sections)), items))
 
     return Body(
         title=wording.title(analysis.year, analysis.quarter, issuer or office, names.title_subject),

@@ -303,7 +303,7 @@ def headline(analysis: Analysis) -> pd.DataFrame:
         ),
         (f"{noun}（督查办认定）", s["tasks"], "，".join(f"{k}{v}项" for k, v in rep.items())),
         (f"{noun}（数据测算）", s["tasks"], "，".join(f"{k}{v}项" for k, v in comp.items())),
-        ("认定与测算不一致的任务", s["disagreements"], "详见“重点工作任务”分册"),
+        ("认定与测算不一致的任务", s["disagreements"], f"详见“{noun}”分册"),
         (
             "量化子目标",
             s["subtargets"],

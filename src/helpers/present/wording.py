@@ -241,7 +241,12 @@ def cause_clause(cause: str) -> str:
 
 
 def issues_heading(k: int) -> str:
-    return f"{'三四五六'[k]}、存在问题和下一步打算"
+    """``k``: the section's place in the letter (0 for 一): after the tasks, 三 or 二.
+
+    >>> issues_heading(2), issues_heading(1)
+    ('三、存在问题和下一步打算', '二、存在问题和下一步打算')
+    """
+    return f"{'一二三四五六'[k]}、存在问题和下一步打算"
 
 
 def issues_item(unit: str, issues: str, next_steps: str) -> str:

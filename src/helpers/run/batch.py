@@ -191,14 +191,20 @@ def _exporter():
     """The HTML exporter with the offline template, made once per process (its template is
     compiled once, not once per page)."""
     from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
 
-    return HTMLExporter(
+    exporter = HTMLExporter(
         template_name="offline",
         extra_template_basedirs=[str(paths.TEMPLATES_DIR)],
         exclude_input=True,
         exclude_input_prompt=True,
         exclude_output_prompt=True,
     )
+    # A cell tagged wr-test is the notebooks' own check (nbval compares its output): not a page's.
+    exporter.register_preprocessor(
+        TagRemovePreprocessor(remove_cell_tags={"wr-test"}), enabled=True
+    )
+    return exporter
 
 
 def _html(nb, title: str) -> str:

@@ -260,6 +260,9 @@ def _dispatch(args) -> int:
             )
             return 0
         done = apply_review(args.data_dir, args.year, args.quarter, Path(args.apply))
+        if done["written"] is None:
+            print(say("review.nothing", unchanged=done["unchanged"], blank=done["blank"]))
+            return 0
         print(
             say(
                 "review.summary",
