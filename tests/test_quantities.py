@@ -69,6 +69,21 @@ def test_chinese_numerals_before_a_classifier(text, value):
     assert one(text).value == value
 
 
+@pytest.mark.parametrize(
+    ("text", "value", "unit"),
+    [("新建农村公路一百二十公里", 120, "公里"), ("改造老旧管网四十公里", 40, "公里"),
+     ("新增绿地十五亩", 15, "亩")],
+)  # fmt: skip
+def test_composed_chinese_numerals_before_a_measure(text, value, unit):
+    q = one(text)
+    assert (q.value, q.unit) == (value, unit)
+
+
+@pytest.mark.parametrize("text", ["打通服务群众最后一公里", "一米阳光", "增长百分之五"])
+def test_a_lone_chinese_digit_before_a_measure_is_a_saying(text):
+    assert find_quantities(text) == []
+
+
 def test_signup_is_not_an_approximation():
     # 签约 holds 约 but is not 约 (about): 签约1000亿元 is exact.
     assert one("确保全年正式签约1000亿元以上").approx == "以上"

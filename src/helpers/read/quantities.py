@@ -112,6 +112,7 @@ PEOPLE_UNITS = {"人", "人次"}
 # Numbers written with Chinese numerals are read only before one of these classifiers, so that
 # 一是, 一体推进, 一批 and 十条举措 are not taken for quantities.
 CN_CLASSIFIERS = "个家项所条座名支处场位辆户列班栋套台"
+_COMPOSED = re.compile("[十百千]")  # 四十, 一百二十: a numeral composed of places
 
 _UNITS = sorted(UNIT_CANON, key=len, reverse=True)
 _UNIT_RE = "|".join(re.escape(u) for u in _UNITS)
@@ -342,9 +343,13 @@ def find_quantities(text: str) -> list[Quantity]:
             continue
         num = m.group("num")
         is_cn = not num[0].isdigit()
-        # A Chinese numeral is a quantity before a classifier (五座), or with 万/亿 (五十六万).
+        # A Chinese numeral is a quantity before a classifier (五座), or with 万/亿 (五十六万),
+        # or a composed numeral before a measure (四十公里, 一百二十亩); a lone digit before a
+        # measure is left alone (最后一公里, 一米阳光 are sayings, not figures).
         if is_cn and not (
-            m.group("unit")[0] in CN_CLASSIFIERS or (m.group("mult") and len(num) > 1)
+            m.group("unit")[0] in CN_CLASSIFIERS
+            or (m.group("mult") and len(num) > 1)
+            or (len(num) > 1 and _COMPOSED.search(num) and m.group("unit") not in {"%", "％"})
         ):
             continue
         # A digit glued to a letter or another digit run (5G, A3) is a name, not a quantity.
