@@ -317,3 +317,14 @@ def test_every_kind_has_a_plain_judgement_for_the_letter():
     from helpers.present.wording import KIND_JUDGEMENT
 
     assert set(CUE_KINDS) <= set(KIND_JUDGEMENT)
+
+
+def test_a_cue_inside_a_closed_cause_is_part_of_the_cause():
+    # 受…影响 is closed by its own words: the 滞后 inside it is the cause's, not a slippage cue,
+    # and the cause is not cut there. Another wording, and a negative (on track despite it).
+    s = load_settings()
+    hits = read_slippage("受资金拨付滞后影响，项目暂缓实施。", s)
+    assert [(h.kind, h.cause) for h in hits] == [("paused", "受资金拨付滞后影响")]
+    hits = read_slippage("项目受征地拆迁进度滞后影响，尚未开工。", s)
+    assert [(h.kind, h.cause) for h in hits] == [("not_started", "受征地拆迁进度滞后影响")]
+    assert read_slippage("受上游工程滞后影响，本项目仍按计划推进。", s) == []

@@ -270,7 +270,10 @@ def _cause(sentence: str, cue_at: int, cause_res, cues: Cues, kinds) -> str:
     """The cause the sentence states, nearest the cue; cut before any cue it runs into."""
     best = ""
     best_dist = None
-    for rx in cause_res:
+    for c, rx in zip(cues.cause, cause_res, strict=True):
+        # A cause closed by its own words (受…影响, 待…后) is whole: a cue inside it is part
+        # of the cause (受资金拨付滞后影响), not where it ends.
+        closed = not c.endswith("…")
         pos = 0
         while (m := rx.search(sentence, pos)) is not None:
             pos = m.start() + 1
@@ -283,7 +286,7 @@ def _cause(sentence: str, cue_at: int, cause_res, cues: Cues, kinds) -> str:
                 continue
             # Cut before a slippage cue inside the span (因企业自身原因暂缓推进 -> 因企业自身原因).
             cut = len(span)
-            for _, krx in kinds:
+            for _, krx in kinds if not closed else ():
                 k = krx.search(span, 1)
                 if k and k.start() >= 2:
                     cut = min(cut, k.start())
@@ -461,10 +464,18 @@ def read_slippage(text: str, settings: Settings, next_year: int | None = None) -
                     continue
                 # 确保不出现滞后 states an aim; 确保…目标的任务依然十分艰巨 judges it (aim_kinds).
                 aimed = intention is not None and intention.search(clause) is not None
+                closed = [
+                    cm.span()
+                    for c, crx in zip(cues.cause, cause_res, strict=True)
+                    if not c.endswith("…")
+                    for cm in crx.finditer(clause)
+                ]
                 for kind, rx in kinds:
                     m = rx.search(clause)
                     if not m or (aimed and kind not in cues.aim_kinds):
                         continue
+                    if any(a < m.start() and m.end() <= b for a, b in closed):
+                        continue  # 受资金拨付滞后影响: the cue is inside the stated cause
                     if clause[: m.start()].endswith(tuple(cues.negation)):
                         continue  # 项目未停工, 进度没有偏慢
                     cause = _intro_cause(_to_full_stop(raws, i), intro, cut_at) or _cause(
