@@ -51,7 +51,7 @@ BODY_LINE_PT = 28  # GB/T 9704: 22 lines of 三号 text on the A4 type area
 # sized to hold their content at 五号 on one line (``75.0%``, ``-55.0；—``, ``不达预期``).
 COLUMN_WEIGHTS = {
     "序号": 1.2,
-    "任务编号": 1.3,
+    "任务编号": 1.6,
     "工作板块": 1.7,
     "工作任务": 3.6,
     "领导": 1.5,  # 责任区领导, 责任县领导, 责任领导: matched by its ending
