@@ -413,8 +413,8 @@ def _guide_sheet(ws, register: FormRegister, rows: pd.DataFrame, unit: str) -> N
 def _after_place(place: str, subject: str) -> str:
     """The subject after the place's name, without repeating its level (县, 区, 市).
 
-    >>> _after_place("青溪县", "县民生实事项目"), _after_place("某某区", "区政府工作报告重点任务")
-    ('民生实事项目', '政府工作报告重点任务')
+    >>> _after_place("青溪县", "县民生实事项目"), _after_place("某某区", "区重点项目")
+    ('民生实事项目', '重点项目')
     >>> _after_place("某市", "重点项目")
     '重点项目'
     """
