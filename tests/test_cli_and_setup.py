@@ -91,9 +91,15 @@ def test_extract_command_reads_a_new_submission(tmp_path, capsys):
 
 def test_extract_command_rejects_a_file_without_the_columns(tmp_path, capsys):
     src = tmp_path / "bad.csv"
-    src.write_text("任务,进展\n新建3个,已建成1个\n", encoding="utf-8")
+    src.write_text("名称,说明\n新建3个,已建成1个\n", encoding="utf-8")
     assert main(["extract", str(src)]) == 2
     assert "缺少列 task、progress" in capsys.readouterr().err
+
+
+def test_extract_knows_the_header_words_import_knows(tmp_path, capsys):
+    src = tmp_path / "ok.csv"
+    src.write_text("任务,进展\n新建3个公园,已建成1个公园\n", encoding="utf-8")
+    assert main(["extract", str(src), "--out", str(tmp_path / "out.csv")]) == 0
 
 
 def test_module_entry_point_runs():

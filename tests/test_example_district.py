@@ -68,7 +68,7 @@ def test_init_import_run_makes_the_example_report(tmp_path, capsys):
     index = (reports / "index.html").read_text(encoding="utf-8")
     assert "苍南县人民政府督查办" in index
     assert "关于2022年县民生实事项目" in index
-    assert "13项民生实事项目中，13项任务督查办尚未认定推进状态" in index
+    assert "13项民生实事项目中，13个项目督查办尚未认定推进状态" in index
     # The navigation speaks of the office's projects and cites the one annex; no indicators page.
     nav = index[index.index('<nav class="wr-nav"') : index.index("</nav>")]
     assert "2022年第3季度 县民生实事项目推进情况" in nav

@@ -134,27 +134,32 @@ def task_summary(
 ) -> str:
     """``131项重点工作任务中，122项任务正常推进（详见附件3），9项…``; ``annex`` numbers the
     annexes the letter refers to (a table the report does not contain is never cited)."""
+
+    # Counting the items: 122项任务 for 重点工作任务, 10个项目 for 民生实事项目.
+    def count(k: int) -> str:
+        return f"{k}个项目" if noun.endswith("项目") else f"{k}项任务"
+
     parts = []
     if normal or not unjudged:
         parts.append(
-            f"{normal}项任务正常推进"
+            f"{count(normal)}正常推进"
             + (f"（详见附件{annex['normal']}）" if "normal" in annex else "")
         )
     if lagging:
         parts.append(
-            f"{lagging}项任务推进较为滞后"
+            f"{count(lagging)}推进较为滞后"
             + (f"（详见附件{annex['lagging']}）" if "lagging" in annex else "")
         )
     if unjudged:
         parts.append(
-            f"{unjudged}项任务督查办尚未认定推进状态"
+            f"{count(unjudged)}督查办尚未认定推进状态"
             + (f"（详见附件{annex['unjudged']}）" if "unjudged" in annex else "")
         )
     if not_reported:
-        parts.append(f"{not_reported}项任务未报送进展情况")
+        parts.append(f"{count(not_reported)}未报送进展情况")
     text = f"{n}项{noun}中，" + "，".join(parts) + "。"
     if lagging:
-        text += f"推进较为滞后的{lagging}项任务分别是："
+        text += f"推进较为滞后的{count(lagging)}分别是："
     return text
 
 

@@ -25,12 +25,14 @@ from helpers.core.errors import DataError, ProblemList
 from helpers.core.messages import say
 from helpers.core.writing import free_path, refuse_inside_data, write_csv
 from helpers.present.tables import targets_table
+from helpers.read.importers import HEADER_WORDS
 from helpers.read.loading import read_text_csv
 
+# The header words `workreport import` knows for these columns (one list for both commands).
 HEADER_SYNONYMS = {
-    "task": ("task", "工作任务", "任务内容", "重点任务", "目标任务"),
-    "progress": ("progress", "进展情况", "完成情况", "任务进展情况", "推进情况"),
-    "task_id": ("task_id", "序号", "编号"),
+    "task": ("task", *HEADER_WORDS["task"]),
+    "progress": ("progress", *HEADER_WORDS["progress"]),
+    "task_id": ("task_id", *HEADER_WORDS["seq"]),
 }
 EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
 # Columns added to the targets.csv layout: where each number came from.
