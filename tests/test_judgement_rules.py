@@ -7,43 +7,20 @@ with the months the report covers, as a quarter's tasks would.
 
 from __future__ import annotations
 
-import pandas as pd
 import pytest
+from judging import judge
 
 from helpers.compute.classify import (
-    classify_tasks,
     higher_level_target,
     projected_value,
     scheduled_addition,
     underway_addition,
     work_shares,
 )
-from helpers.compute.engine import compute_subtargets
 from helpers.core.config import load_settings
 from helpers.core.errors import DataError
 
 S = load_settings()
-
-
-def judge(task: str, text: str, months: int, year: int | None = None) -> pd.Series:
-    tasks = pd.DataFrame(
-        [
-            {
-                "task_id": "X",
-                "section": "",
-                "task": task,
-                "leaders": "",
-                "lead_units": "",
-                "partner_units": "",
-            }
-        ]
-    )
-    progress = pd.DataFrame([{"task_id": "X", "reported_status": "", "progress": text}])
-    subs = compute_subtargets(tasks, progress, months, S)
-    next_year = year + 1 if year else None
-    return classify_tasks(tasks, progress, subs, S, next_year=next_year, report_months=months).iloc[
-        0
-    ]
 
 
 # -- Work under way makes up a count ---------------------------------------------------------

@@ -5,11 +5,10 @@ government's wording, and a sentence of the same kind that is not slippage.
 
 from __future__ import annotations
 
-import pandas as pd
 import pytest
+from judging import judge
 
-from helpers.compute.classify import classify_tasks, names_other_items, year_shares
-from helpers.compute.engine import compute_subtargets
+from helpers.compute.classify import names_other_items, year_shares
 from helpers.compute.slippage import read_slippage, simplified
 from helpers.core.config import load_settings
 from helpers.core.errors import DataError
@@ -24,24 +23,6 @@ def kinds(text: str) -> list[str]:
 
 def causes(text: str) -> list[str]:
     return [h.cause for h in read_slippage(text, S) if h.cause]
-
-
-def judge(task: str, text: str, months: int) -> pd.Series:
-    tasks = pd.DataFrame(
-        [
-            {
-                "task_id": "X",
-                "section": "",
-                "task": task,
-                "leaders": "",
-                "lead_units": "",
-                "partner_units": "",
-            }
-        ]
-    )
-    progress = pd.DataFrame([{"task_id": "X", "reported_status": "", "progress": text}])
-    subs = compute_subtargets(tasks, progress, months, S)
-    return classify_tasks(tasks, progress, subs, S, report_months=months).iloc[0]
 
 
 # kind -> (sentence from corpus D, another government's wording, expected kind), and negatives.

@@ -6,11 +6,11 @@ and a sentence of the same kind that is not slippage.
 from __future__ import annotations
 
 import pytest
+from judging import judge
 
 from helpers.compute.classify import year_shares
 from helpers.compute.slippage import read_slippage
 from helpers.core.config import load_settings
-from tests.test_slippage_kinds import judge
 
 S = load_settings()
 
