@@ -17,7 +17,7 @@ import pandas as pd
 
 from helpers.compute import progress as _progress
 from helpers.compute.progress import expected_share
-from helpers.compute.slippage import read_slippage, simplified
+from helpers.compute.slippage import CLAUSE_END, SENTENCE_END, read_slippage, simplified
 from helpers.compute.targets import unit_family
 from helpers.core.config import Settings
 from helpers.core.distinct import each_once
@@ -142,12 +142,15 @@ def _status_direct(actual, target, direction, amber_pp, met_word) -> tuple[str, 
     return np.asarray(status).item(), float(gap)
 
 
-def _sentences(text: str) -> list[str]:
-    return [x for x in re.split(r"(?<=[。；;\n])", text or "") if x.strip()]
+@lru_cache(maxsize=4096)
+def _sentences(text: str) -> tuple[str, ...]:
+    """The sentences of ``text`` as the slippage reading splits them (one rule for both; the
+    context rules ask for the same text's sentences several times, so they are kept)."""
+    return tuple(x for x in SENTENCE_END.split(text or "") if x.strip())
 
 
 def _clauses(sentence: str) -> list[str]:
-    return [c for c in re.split(r"[，,。；;：:\n]", sentence) if c.strip()]
+    return [c for c in CLAUSE_END.split(sentence) if c.strip()]
 
 
 def _this_year(sentence: str, next_year: int | None) -> bool:
