@@ -190,14 +190,7 @@ def build_body(analysis: Analysis, office: str = "", recipient: str = "", issuer
     lag = tasks[tasks["reported_status"] == TaskStatus.LAGGING]
     missing = tasks[tasks["computed_status"] == TaskStatus.NOT_REPORTED]
     unjudged = tasks[tasks["reported_status"] == TaskStatus.UNJUDGED]
-    # The letter cites only the annex tables the report contains, numbered in this order.
-    annexes = {"indicators": len(ind)} if len(ind) else {}
-    if len(lag):
-        annexes["lagging"] = len(lag)
-    if len(normal) or unjudged.empty:
-        annexes["normal"] = len(normal)
-    if len(unjudged):
-        annexes["unjudged"] = len(unjudged)
+    annexes = cited_annexes(analysis)
     annex_no = {key: k for k, key in enumerate(annexes, start=1)}
     paras = [
         wording.task_summary(
@@ -386,6 +379,24 @@ REPORT_CSS = """
 .wr-memo-title { font-size: 18px; font-weight: bold; margin: 0.5em 0; }
 </style>
 """
+
+
+def cited_annexes(analysis: Analysis) -> dict[str, int]:
+    """The annex tables the letter cites, in their order, with their rows: only tables the report
+    contains (indicators, lagging, normal, unjudged)."""
+    tasks = analysis.tasks
+    reported = tasks["reported_status"]
+    annexes = {"indicators": len(analysis.indicators)} if len(analysis.indicators) else {}
+    lag = int((reported == TaskStatus.LAGGING).sum())
+    normal = int((reported == TaskStatus.NORMAL).sum())
+    unjudged = int((reported == TaskStatus.UNJUDGED).sum())
+    if lag:
+        annexes["lagging"] = lag
+    if normal or not unjudged:
+        annexes["normal"] = normal
+    if unjudged:
+        annexes["unjudged"] = unjudged
+    return annexes
 
 
 def _by_lead_unit(tasks: pd.DataFrame) -> dict[str, list[str]]:

@@ -72,9 +72,9 @@ KERNEL_NAME = "python3"
 def page_titles(analysis) -> dict[str, str]:
     """Each notebook's title in the navigation, in the office's words: its ``task_noun``
     (重点工作任务, 民生实事项目 …) and as many annexes as the letter cites (附件1-3, 附件1 …)."""
-    from helpers.present.narrative import build_body
+    from helpers.present.narrative import cited_annexes
 
-    n = len(build_body(analysis).annexes)
+    n = len(cited_annexes(analysis))
     return NOTEBOOK_TITLES | {
         "02_key_tasks": analysis.settings.report.task_noun,
         "04_annexes": "附件" + ("" if n == 0 else "1" if n == 1 else f"1-{n}"),
