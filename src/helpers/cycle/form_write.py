@@ -247,14 +247,7 @@ def _fill_sheet(ws, rows: pd.DataFrame, months: int, columns: list, office: str)
         errorTitle="数据期间",
         error=f"请从下拉中选择 1-N月，最晚 1-{months}月。",
     )
-    dv_status = DataValidation(
-        type="list",
-        formula1='"' + ",".join(STATUS_WORDS) + '"',
-        allow_blank=True,
-        showErrorMessage=True,
-        errorTitle="本单位评估",
-        error="请从下拉中选择：" + "或".join(STATUS_WORDS) + "。",
-    )
+    dv_status = status_choice("本单位评估")
     for dv in (dv_nonneg, dv_growth, dv_period, dv_status):
         ws.add_data_validation(dv)
     # Linear in the rows: each cell's style is copied from the first cell styled alike (openpyxl
@@ -326,6 +319,18 @@ def _fill_sheet(ws, rows: pd.DataFrame, months: int, columns: list, office: str)
     prot.formatRows = False
     prot.selectLockedCells = False
     prot.selectUnlockedCells = False
+
+
+def status_choice(title: str) -> DataValidation:
+    """A drop-down of the two status words (正常推进, 推进较为滞后) for the column ``title``."""
+    return DataValidation(
+        type="list",
+        formula1='"' + ",".join(STATUS_WORDS) + '"',
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle=title,
+        error="请从下拉中选择：" + "或".join(STATUS_WORDS) + "。",
+    )
 
 
 def _guide_sheet(ws, register: FormRegister, rows: pd.DataFrame, unit: str) -> None:

@@ -25,7 +25,6 @@ import pandas as pd
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
 
 from helpers.compute.engine import analyse
 from helpers.core import paths
@@ -35,7 +34,7 @@ from helpers.core.messages import say
 from helpers.core.vocab import TaskStatus, months_label
 from helpers.core.writing import atomic_path, free_path, neutralise_frame, restore, write_bytes
 from helpers.cycle.form_layout import META_SHEET, PROGRESS_FILE, STATUS_WORDS, _text
-from helpers.cycle.form_write import _save, text_cell
+from helpers.cycle.form_write import _save, status_choice, text_cell
 from helpers.read.loading import read_text_csv
 
 REVIEW_MARKER = "workreport-progress 督查办认定表"
@@ -157,14 +156,7 @@ def write_review(
     status_col = get_column_letter(
         next(j for j, c in enumerate(REVIEW_COLUMNS, start=1) if c[1] == "reported_status")
     )
-    dv = DataValidation(
-        type="list",
-        formula1='"' + ",".join(STATUS_WORDS) + '"',
-        allow_blank=True,
-        showErrorMessage=True,
-        errorTitle="督查办认定",
-        error="请从下拉中选择：" + "或".join(STATUS_WORDS) + "。",
-    )
+    dv = status_choice("督查办认定")
     ws.add_data_validation(dv)
     if len(rows):
         dv.add(f"{status_col}2:{status_col}{len(rows) + 1}")
