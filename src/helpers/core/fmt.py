@@ -76,3 +76,18 @@ def fmt_gap(pp, digits: int = 1, unit: bool = False) -> str:
     if is_missing(pp):
         return "—"
     return f"{pp:+.{digits}f}" + ("个百分点" if unit else "")
+
+
+def evidence_cell(slippage: str, subtask: str, evidence: str, cause: str) -> str:
+    """The 滞后依据 cell of the annex and of the office's 认定表: 部分滞后/整体滞后, the
+    sub-task, the clause and the cause (both show it alike).
+
+    >>> evidence_cell("整体滞后", "②", "该项工作暂缓实施", "")
+    '整体滞后：②；“该项工作暂缓实施”'
+    >>> evidence_cell("无", "", "", "")
+    '—'
+    """
+    if not evidence:
+        return "—"
+    text = f"{slippage}：" + (f"{subtask}；" if subtask else "") + f"“{evidence}”"
+    return text + (f"；原因：{cause}" if cause else "")

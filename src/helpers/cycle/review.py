@@ -29,7 +29,7 @@ from openpyxl.utils import get_column_letter
 from helpers.compute.engine import analyse
 from helpers.core import paths
 from helpers.core.errors import DataError, Problem
-from helpers.core.fmt import fmt_pct, fmt_value, is_missing
+from helpers.core.fmt import evidence_cell, fmt_pct, fmt_value, is_missing
 from helpers.core.messages import say
 from helpers.core.vocab import TaskStatus, months_label
 from helpers.core.writing import atomic_path, free_path, neutralise_frame, restore, write_bytes
@@ -91,9 +91,13 @@ def review_rows(
             line += f"，完成{fmt_pct(s.ratio)}（序时{fmt_pct(s.expected_ratio)}）"
         figures.setdefault(s.task_id, []).append(line + f"，{s.status}")
     evidence = [
-        "—" if not ev else (f"{slip}：“{ev}”" + (f"；原因：{cause}" if cause else ""))
-        for slip, ev, cause in zip(
-            returned["slippage"], returned["evidence"], returned["cause"], strict=True
+        evidence_cell(*cells)
+        for cells in zip(
+            returned["slippage"],
+            returned["subtask"],
+            returned["evidence"],
+            returned["cause"],
+            strict=True,
         )
     ]
     return pd.DataFrame(

@@ -9,7 +9,7 @@ import pandas as pd
 
 from helpers.compute.engine import Analysis
 from helpers.compute.progress import fill_level_ratios
-from helpers.core.fmt import fmt_gap, fmt_pct, fmt_value, is_missing
+from helpers.core.fmt import evidence_cell, fmt_gap, fmt_pct, fmt_value, is_missing
 from helpers.core.vocab import IndicatorStatus, SubtargetStatus, TargetKind, TaskStatus
 from helpers.core.writing import claim_dir, write_csv, write_json, write_owned
 from helpers.present import wording
@@ -172,7 +172,7 @@ def annex_tasks(analysis: Analysis, reported_status: str) -> pd.DataFrame:
                 "序时进度": expected or "—",
                 "差距（个百分点）": gap or "—",
                 "测算状态": t.computed_status,
-                "滞后依据": wording.evidence_cell(t.slippage, t.subtask, t.evidence, t.cause),
+                "滞后依据": evidence_cell(t.slippage, t.subtask, t.evidence, t.cause),
                 "存在问题": t.issues or "—",
                 "下一步打算": t.next_steps or "—",
             }

@@ -372,11 +372,3 @@ def drop_heading(sentence: str) -> str:
     """Drop an item heading that restates the task (``建设…音乐小镇：佛罗伦萨…``)."""
     head, sep, rest = sentence.partition("：")
     return rest if sep and rest and len(head) > 4 and not re.search(r"[。；]", head) else sentence
-
-
-def evidence_cell(slippage: str, subtask: str, evidence: str, cause: str) -> str:
-    """The annex's 滞后依据 cell: 部分滞后/整体滞后, the sub-task, the clause and the cause."""
-    if not evidence:
-        return "—"
-    text = f"{slippage}：" + (f"{subtask}；" if subtask else "") + f"“{evidence}”"
-    return text + (f"；原因：{cause}" if cause else "")
