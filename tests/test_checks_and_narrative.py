@@ -141,3 +141,20 @@ def test_unit_text_cannot_inject_markup(analysis):
     assert "<script>" not in page and "<img" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "{{ 7*7 }}" in page  # shown as written, never evaluated
+
+
+def test_not_started_is_not_said_of_a_task_whose_figures_show_work_done():
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    from helpers.present.narrative import _judgement
+
+    t = SimpleNamespace(slip_kinds="not_started", evidence="已完成管网铺设12公里，部分标段未开工")
+    done = pd.DataFrame(
+        {"actual": [12.0], "ratio": [0.3], "gap_pp": [-45.0], "kind": ["cumulative"]}
+    )
+    assert "尚未启动" not in _judgement(t, done)
+    assert "未过半" in _judgement(t, done)
+    nothing = done.assign(actual=[0.0], ratio=[0.0], gap_pp=[-75.0])
+    assert _judgement(t, nothing).startswith("尚未启动")

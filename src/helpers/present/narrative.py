@@ -112,7 +112,10 @@ def _headings(t) -> list[str]:
 
 def _judgement(t, subs: pd.DataFrame, letter: bool = False) -> str:
     kinds = [k for k in str(t.slip_kinds or "").split(";") if k]
-    if kinds and t.evidence:
+    # "Not started" is not said of a task whose figures show work done (12 of 40 公里 with
+    # 部分标段未开工): the figures judge it.
+    done = len(subs) and bool((pd.to_numeric(subs["actual"], errors="coerce") > 0).any())
+    if kinds and t.evidence and not (kinds[0] == "not_started" and done):
         if letter and kinds[0] in wording.SELF_STATED:
             return "进度滞后"
         return wording.KIND_JUDGEMENT.get(kinds[0], "进度较为滞后")
