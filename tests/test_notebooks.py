@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import time
 from pathlib import Path
 
 import nbformat
@@ -240,6 +241,25 @@ def test_failed_notebook_fails_the_run_and_keeps_the_last_good_report(report, tm
     kept = list((report.parent / "_failed").glob("2022-Q3-*/01_indicators.ipynb"))
     assert kept, "the failed executed notebook is kept for inspection"
     assert not list(report.parent.glob(".2022-Q3.staging.*"))  # nothing half-written left
+    # Kernels started ahead for notebooks that never ran ended with the run's workers.
+    assert not _kernels_in(nb_dir)
+
+
+def _kernels_in(folder, wait: float = 20.0) -> list:
+    """Kernel processes still running in ``folder`` after ``wait`` seconds."""
+    import psutil
+
+    deadline = time.monotonic() + wait
+    while True:
+        found = []
+        for proc in psutil.process_iter(["cmdline", "cwd", "status"]):
+            cmd = " ".join(proc.info["cmdline"] or [])
+            here = "ipykernel" in cmd and proc.info["cwd"] == str(folder)
+            if here and proc.info["status"] != psutil.STATUS_ZOMBIE:
+                found.append(proc.pid)
+        if not found or time.monotonic() > deadline:
+            return found
+        time.sleep(0.1)
 
 
 def test_single_file_report_stands_alone(report):
@@ -283,3 +303,23 @@ def test_pages_are_lean(report):
         if name not in ("04_annexes.html", "report.html"):
             assert size <= 300 * 1024, (name, size)
     assert sum(sizes.values()) <= 2 * 1024 * 1024, sizes
+
+
+def test_the_charts_the_run_handed_over_are_the_charts_drawn_afresh(report, analysis):
+    # The run draws each chart once, in its own process, and the notebook shows it: each
+    # chart on the pages is byte for byte the one drawn from a fresh analysis here.
+    import base64
+    import re
+
+    from helpers.present import figures
+
+    for path in NOTEBOOKS:
+        names = figures.notebook_charts(path)
+        page = (report / f"{path.stem}.html").read_text(encoding="utf-8")
+        shown = re.findall(
+            r'<img alt="([^"]*)" class="wr-figure" src="data:image/png;base64,([^"]+)"', page
+        )
+        assert len(shown) == len(names), path.stem
+        for name, (alt, data) in zip(names, shown, strict=True):
+            png, drawn_alt = figures.draw(analysis, name)
+            assert base64.b64decode(data) == png and alt == drawn_alt, (path.stem, name)

@@ -16,6 +16,14 @@ from IPython.display import HTML, display
 
 from helpers.compute.engine import Analysis, analyse, validate_parameters
 from helpers.core.vocab import IndicatorStatus, SubtargetStatus, TaskStatus
+from helpers.present.figures import (  # noqa: F401 - FIGURE_DPI, FIGURE_COLOURS for notebooks
+    FIGURE_COLOURS,
+    FIGURE_DPI,
+    FigureStore,
+    draw,
+    figure_alt,
+    figure_png,
+)
 from helpers.present.narrative import REPORT_CSS
 
 #: Sub-target status words in the order tables and charts list them.
@@ -110,8 +118,9 @@ def setup(
     Parameters arrive from papermill unchecked (``-p quarter 3`` is an int, ``-p quarter three``
     a string); this fails early with a message naming the parameter. ``workreport run`` passes
     ``analysis_file``, the analysis it computed once for every notebook; it is used only if it
-    is still the one these parameters and data give (:mod:`helpers.compute.cache`). Empty (as
-    in JupyterLab), the engine runs here. Chinese fonts are set up by the first chart drawn.
+    is still the one these parameters and data give (:mod:`helpers.compute.cache`), and then
+    so are the charts the run draws for it (:func:`show_chart`). Empty (as in JupyterLab), the
+    engine runs here. Chinese fonts are set up by the first chart drawn.
     """
     from helpers.compute.cache import load
 
@@ -120,6 +129,8 @@ def setup(
     warnings.filterwarnings("error", message=r"Glyph .* missing from font")
     display(HTML(REPORT_CSS + TABLE_CSS))
     cached = load(analysis_file, year, quarter, data_dir, settings_file)
+    global _charts
+    _charts = FigureStore.beside(analysis_file) if cached is not None else None
     if cached is not None:
         # A batch run's kernel lives for this one notebook, and what exists now (the modules
         # imported, the analysis) lives until it exits. Frozen, the garbage collector no longer
@@ -185,51 +196,48 @@ def show_interactive(df: pd.DataFrame, caption: str = "") -> None:
     display(HTML(SORTABLE_CSS + SORTABLE_JS))
 
 
-#: Resolution of the charts: a 10-inch chart is 1,100 pixels wide, the width of a page's text.
-FIGURE_DPI = 110
-#: Colours kept in a chart's PNG: a chart has a few flat colours and their anti-aliased edges,
-#: so a palette image looks the same as the full-colour one at about a third of its size.
-FIGURE_COLOURS = 128
-
-
-def figure_png(fig) -> bytes:
-    """The figure as a palette PNG at :data:`FIGURE_DPI` (raises if a glyph is missing)."""
-    import io
-
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from PIL import Image
-
-    fig.set_dpi(FIGURE_DPI)
-    canvas = FigureCanvasAgg(fig)
-    canvas.draw()  # raises if a glyph is missing (see ``setup``)
-    rgb = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba()).convert("RGB")
-    image = rgb.quantize(FIGURE_COLOURS, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
-    buf = io.BytesIO()
-    image.save(buf, format="PNG")
-    return buf.getvalue()
-
-
 def show_figure(fig, alt: str = "") -> None:
     """Show a figure as an embedded PNG, once, with alt text, and release it.
 
     The charts are plain ``Figure`` objects (no pyplot), so the PNG is rendered here rather than
     by the inline backend; the HTML export then carries it as base64, standing alone.
     """
-    import base64
-
-    data = base64.b64encode(figure_png(fig)).decode("ascii")
-    title = alt or (fig._suptitle.get_text() if getattr(fig, "_suptitle", None) else "图表")
-    display(
-        HTML(
-            f'<img class="wr-figure" alt="{html.escape(title)}" '
-            f'src="data:image/png;base64,{data}" style="max-width:100%">'
-        )
-    )
+    _show_png(figure_png(fig), alt or figure_alt(fig))
     # A figure made through pyplot is let go of there too; the pack's charts never are, and a
     # notebook that uses none does not import pyplot (nor its inline backend) for this.
     pyplot = sys.modules.get("matplotlib.pyplot")
     if pyplot is not None:
         pyplot.close(fig)
+
+
+def _show_png(png: bytes, alt: str) -> None:
+    import base64
+
+    data = base64.b64encode(png).decode("ascii")
+    display(
+        HTML(
+            f'<img class="wr-figure" alt="{html.escape(alt)}" '
+            f'src="data:image/png;base64,{data}" style="max-width:100%">'
+        )
+    )
+
+
+#: The charts the batch run draws for this notebook's analysis (set by :func:`setup`).
+_charts: FigureStore | None = None
+
+
+def show_chart(analysis: Analysis, name: str, alt: str = "") -> None:
+    """Show one of the report's charts (:data:`helpers.present.figures.CHARTS`) by name.
+
+    In a batch run the run has drawn it from this very analysis, and it is taken as drawn; in
+    JupyterLab, or if the run did not draw it, it is drawn here.
+    """
+    handed = _charts.take(name) if _charts is not None else None
+    if handed is None:
+        png, drawn_alt = draw(analysis, name)
+    else:
+        png, drawn_alt = handed
+    _show_png(png, alt or drawn_alt)
 
 
 def footer(analysis: Analysis) -> None:

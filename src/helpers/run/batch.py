@@ -66,7 +66,6 @@ NOTEBOOK_TITLES = {
 # A notebook whose part of the analysis is empty is not run (a 民生实事 register has no
 # indicators): the page would say only that there is nothing to show.
 SKIP_WHEN_EMPTY = {"01_indicators": "indicators"}
-KERNEL_NAME = "python3"
 
 
 def page_titles(analysis) -> dict[str, str]:
@@ -140,30 +139,44 @@ def run_notebook(
     parameters: dict,
     timeout: int,
     cwd: Path,
+    warm_next: list[str] | None = None,
 ) -> NotebookResult:
     """Execute one notebook with papermill (in this process, a worker of the pool).
 
-    Retries a failed kernel start once. The HTML page is rendered by the run itself, while the
-    next notebook runs (:func:`_build_quarter`).
+    The notebook runs on the kernel this worker started ahead of time, if there is one
+    (:mod:`helpers.run.kernels`), else on one started now. ``warm_next`` (the modules the next
+    notebook this worker runs imports) starts that notebook's kernel before this one runs, so it
+    starts and imports meanwhile. Retries a failed kernel start once, on a new kernel. The HTML
+    page is rendered by the run itself, while the next notebook runs (:func:`_build_quarter`).
     """
     import papermill as pm
+
+    from helpers.run import kernels
 
     # The kernel's own chatter (transport warnings, shutdown notices) goes to a log beside the
     # executed notebook, not to the analyst's terminal. This runs in a worker process.
     log = open(dest.with_suffix(".log"), "ab")  # noqa: SIM115 - kept open for the kernel's life
     os.dup2(log.fileno(), 2)
     start = time.perf_counter()
+    engine = kernels.register_engine()
+    spare = kernels.take(cwd)
+    if warm_next is not None:
+        kernels.start_spare(warm_next, cwd)
     for attempt in (1, 2):
+        if spare is None:
+            spare = kernels.start(kernels.notebook_modules(src), cwd)
         try:
             pm.execute_notebook(
                 str(src),
                 str(dest),
                 parameters=parameters,
-                kernel_name=KERNEL_NAME,
+                kernel_name=kernels.KERNEL_NAME,
                 cwd=str(cwd),
                 progress_bar=False,
                 execution_timeout=timeout,
                 request_save_on_cell_execute=False,
+                engine_name=engine,
+                km=spare.km,
             )
             return NotebookResult(src.stem, True, dest, time.perf_counter() - start)
         except pm.PapermillExecutionError as exc:
@@ -178,6 +191,11 @@ def run_notebook(
             if attempt == 2 or "timeout" in type(exc).__name__.lower() or "Timeout" in str(exc):
                 detail = _failed_cell(dest) or f"{type(exc).__name__}: {exc}"
                 return NotebookResult(src.stem, False, dest, time.perf_counter() - start, detail)
+        finally:
+            # The engine has ended the kernel, unless it failed to start; its log is complete.
+            kernels.shutdown(spare, keep_log=True)
+            kernels.append_log(spare, dest.with_suffix(".log"))
+            spare = None
     raise AssertionError("unreachable")  # pragma: no cover
 
 
@@ -207,18 +225,32 @@ def _exporter():
     return exporter
 
 
-def _html(nb, title: str) -> str:
+#: Put before each cell's HTML when a page is rendered for cutting into cells (the offline
+#: template's ``any_cell``); removed from every page written.
+CELL_MARK = "<!--wr-cell-->"
+
+
+def _html(nb, title: str, marks: bool = False) -> str:
     nb.metadata["title"] = title
-    body, _ = _exporter().from_notebook_node(nb, resources={"metadata": {"name": title}})
+    resources = {"metadata": {"name": title}, "wr_cell_marks": marks}
+    body, _ = _exporter().from_notebook_node(nb, resources=resources)
     return body
 
 
-def render_html(executed, dest: Path, title: str) -> Path:
-    """Render an executed notebook to standalone HTML: no code, nothing loaded from the web."""
+def read_executed(path: Path):
+    """An executed notebook as papermill wrote it (nbformat 4, validated as it was written)."""
+    return nbformat.v4.reads(Path(path).read_text(encoding="utf-8"))
+
+
+def render_html(executed, dest: Path, title: str) -> str:
+    """Render an executed notebook to standalone HTML (no code, nothing loaded from the web),
+    write it to ``dest``, and return it with :data:`CELL_MARK` before each cell."""
     from helpers.core.writing import write_text
 
-    nb = nbformat.read(executed, as_version=4) if isinstance(executed, Path | str) else executed
-    return write_text(_html(nb, title), dest)
+    nb = read_executed(executed) if isinstance(executed, Path | str) else executed
+    page = _html(nb, title, marks=True)
+    write_text(page.replace(CELL_MARK, ""), dest)
+    return page
 
 
 #: Cells left out of the single file ``report.html``: the internal memo (内部参考) stays in the
@@ -239,75 +271,104 @@ def single_file_contents(stems: list[str], about: str, titles: dict[str, str] | 
     return nbformat.v4.new_markdown_cell(f"**{about}**：{toc}", id="wr-contents")
 
 
+def single_file_anchor(number: int):
+    """The cell that starts part ``number`` (from 1) of ``report.html``: the contents link here."""
+    return nbformat.v4.new_markdown_cell(f'<a id="wr-part-{number}"></a>', id=f"wr-part-{number}")
+
+
+def single_file_role(cell) -> str:
+    """What a notebook's cell is in ``report.html``: ``"part"`` (shown), ``"footer"`` (the
+    provenance footer, shown once at the end) or ``"omitted"``."""
+    if "pages-only" in cell.metadata.get("tags", []):  # e.g. "see the other pages"
+        return "omitted"
+    if cell.cell_type == "code" and any(s in cell.source for s in SINGLE_FILE_OMITS):
+        return "footer" if "nb.footer(" in cell.source else "omitted"
+    return "part"
+
+
 def single_file_part(number: int, nb) -> tuple[list, object | None]:
     """One executed notebook's cells in ``report.html`` (numbered ``number`` from 1), and its
     provenance footer cell (shown once, at the end, from the last part that has one)."""
-    cells = [
-        nbformat.v4.new_markdown_cell(f'<a id="wr-part-{number}"></a>', id=f"wr-part-{number}")
-    ]
-    footer = None
+    cells, footer = [single_file_anchor(number)], None
     for cell in nb.cells:
-        if "pages-only" in cell.metadata.get("tags", []):  # e.g. "see the other pages"
-            continue
-        if cell.cell_type == "code" and any(s in cell.source for s in SINGLE_FILE_OMITS):
-            if "nb.footer(" in cell.source:
-                footer = cell
-            continue
-        cells.append(cell)
+        role = single_file_role(cell)
+        if role == "part":
+            cells.append(cell)
+        elif role == "footer":
+            footer = cell
     return cells, footer
+
+
+def _on_page(cell) -> bool:
+    """Whether nbconvert keeps the cell on a page (:func:`_exporter` removes wr-test cells)."""
+    return "wr-test" not in cell.metadata.get("tags", [])
 
 
 class SingleReport:
     """``report.html``, the one self-contained page holding every part (letter, charts, tables,
     annexes): the file that can be forwarded alone.
 
-    Built from the executed notebooks, so nothing is run twice, and part by part: each part is
-    rendered when its notebook is done (while the next one runs), and :meth:`write` only joins
-    them. The page is the one nbconvert makes of all the parts in one notebook (a test checks).
+    Built from the executed notebooks' own pages, so nothing is run or rendered twice: each
+    page is rendered with a mark before every cell, and :meth:`add` takes the cells a part
+    shows from it; :meth:`write` renders the contents and the part anchors in one go and joins
+    everything. The page is the one nbconvert makes of all the parts in one notebook (a test
+    checks).
     """
 
     def __init__(self, stems: list[str], about: str, titles: dict[str, str] | None = None) -> None:
         self.title = single_file_title(about)
         self.contents = single_file_contents(stems, about, titles)
         self.parts: dict[int, str] = {}
-        self.footers: dict[int, object] = {}
+        self.footers: dict[int, str] = {}
         self.metadata: dict | None = None  # the first notebook's, as the page's
         self._empty: str | None = None
 
-    def _render(self, cells, metadata) -> str:
+    def _render(self, cells, metadata, marks: bool = False) -> str:
         nb = nbformat.v4.new_notebook(metadata=dict(metadata or {}))
         nb.metadata["wr_single_file"] = True
         nb.cells = list(cells)
-        return _html(nb, self.title)
+        return _html(nb, self.title, marks)
 
-    def _cells_html(self, cells, metadata) -> str:
-        """The HTML of these cells as they stand inside the page's ``<main>``."""
-        inner = _main_inner(self._render(cells, metadata))
+    def _chunks(self, page: str, metadata) -> list[str]:
+        """The HTML of each cell of a page rendered with marks, as it stands inside ``<main>``."""
         if self._empty is None:  # what <main> holds after the cells: the same on every page
             self._empty = _main_inner(self._render([], metadata))
-        empty = self._empty
+        inner, empty = _main_inner(page), self._empty
         if not inner.endswith(empty):  # pragma: no cover - a template that wraps the cells
             raise AssertionError("the offline template no longer ends <main> as expected")
-        return inner[: len(inner) - len(empty)]
+        return inner[: len(inner) - len(empty)].split(CELL_MARK)[1:]
 
-    def add(self, index: int, nb) -> None:
-        """Render the part of the notebook at ``index`` (0 for the first)."""
+    def add(self, index: int, nb, page: str) -> None:
+        """Take the part of the notebook at ``index`` (0 for the first) from its ``page``
+        (:func:`render_html`)."""
         if index == 0:
             self.metadata = nb.metadata
-        cells, footer = single_file_part(index + 1, nb)
-        self.parts[index] = self._cells_html(cells, nb.metadata)
-        if footer is not None:
-            self.footers[index] = footer
+        shown = [cell for cell in nb.cells if _on_page(cell)]
+        chunks = self._chunks(page, nb.metadata)
+        if len(chunks) != len(shown):  # pragma: no cover - a template that drops cells
+            raise AssertionError("the page's cells are not the notebook's")
+        part = []
+        for cell, chunk in zip(shown, chunks, strict=True):
+            role = single_file_role(cell)
+            if role == "part":
+                part.append(chunk)
+            elif role == "footer":
+                self.footers[index] = chunk
+        self.parts[index] = "".join(part)
 
     def write(self, dest: Path) -> Path:
         from helpers.core.writing import write_text
 
         shell = self._render([], self.metadata)
         cut = shell.index("<main>") + len("<main>")
-        body = self._cells_html([self.contents], self.metadata)
-        body += "".join(self.parts[i] for i in sorted(self.parts))
+        numbers = [i + 1 for i in sorted(self.parts)]
+        frame = [self.contents] + [single_file_anchor(n) for n in numbers]
+        contents, *anchors = self._chunks(self._render(frame, self.metadata, marks=True), None)
+        body = contents + "".join(
+            anchor + self.parts[i] for anchor, i in zip(anchors, sorted(self.parts), strict=True)
+        )
         if self.footers:
-            body += self._cells_html([self.footers[max(self.footers)]], self.metadata)
+            body += self.footers[max(self.footers)]
         return write_text(shell[:cut] + body + shell[cut:], dest)
 
 
@@ -371,9 +432,27 @@ def run_quarter(
             )  # fmt: skip
     from helpers.compute import cache
     from helpers.compute.engine import analyse
+    from helpers.present.figures import FigureStore, notebook_charts
+    from helpers.run import kernels
 
+    every = list_notebooks(notebooks_dir)
+    # Kernels started ahead of time (local workers only): the first notebooks' kernels start
+    # while the analysis is computed, and each notebook starts the kernel of the one
+    # ``ahead`` places on, the next but one its worker runs (workers take notebooks in turn).
+    ahead = kernels.AHEAD * max(1, jobs) if not scheduler else 0
+    for nb in every[:ahead]:
+        pool.submit(kernels.start_spare, kernels.notebook_modules(nb), notebooks_dir)
+    if not scheduler:
+        for _ in range(max(1, jobs)):
+            pool.submit(_warm_worker)
     analysis = analyse(year, quarter, data_dir, settings_file or None)  # fail fast on data
-    notebooks = report_notebooks(list_notebooks(notebooks_dir), analysis)
+    notebooks = report_notebooks(every, analysis)
+    following = [
+        kernels.notebook_modules(notebooks[i + ahead])
+        if ahead and i + ahead < len(notebooks)
+        else None
+        for i in range(len(notebooks))
+    ]
     parameters = {
         "year": year,
         "quarter": quarter,
@@ -382,13 +461,19 @@ def run_quarter(
     }
     # The analysis is computed once, here, and handed to every notebook (a notebook whose data
     # changed since computes its own: helpers.compute.cache).
+    # So are the charts: the run draws them while the kernels run, and each notebook takes
+    # its own (helpers.present.figures).
     with tempfile.TemporaryDirectory(prefix="workreport-analysis-") as cache_dir:
-        parameters["analysis_file"] = str(
-            cache.save(analysis, Path(cache_dir), year, quarter, data_dir, settings_file)
+        analysis_file = cache.save(
+            analysis, Path(cache_dir), year, quarter, data_dir, settings_file
         )
+        parameters["analysis_file"] = str(analysis_file)
+        charts = FigureStore.beside(analysis_file)
+        names = [name for nb in notebooks for name in notebook_charts(nb)]
+        charts.promise(names)
         return _build_quarter(
             year, quarter, data_dir, out, timeout, notebooks_dir, progress,
-            analysis, notebooks, parameters, pool,
+            analysis, notebooks, following, parameters, pool, lambda: charts.draw_all(analysis, names),
         )  # fmt: skip
 
 
@@ -402,8 +487,10 @@ def _build_quarter(
     progress: bool,
     analysis,
     notebooks: list[Path],
+    following: list[list[str] | None],
     parameters: dict,
     pool: Executor,
+    draw_charts=lambda: None,
 ) -> list[NotebookResult]:
     from helpers.core.writing import staged_dir, write_text
 
@@ -423,21 +510,20 @@ def _build_quarter(
                     unit=say("batch.bar_unit"),
                     file=sys.stderr,
                 )
-            futures: dict[Future, int] = {
-                pool.submit(
-                    run_notebook, nb, nb_out / nb.name, parameters, timeout, notebooks_dir
-                ): i
-                for i, nb in enumerate(notebooks)
-            }
+            futures: dict[Future, int] = {}
+            for i, nb in enumerate(notebooks):
+                args = (nb, nb_out / nb.name, parameters, timeout, notebooks_dir, following[i])
+                futures[pool.submit(run_notebook, *args)] = i
             titles, about = page_titles(analysis), subject(analysis)
             report = SingleReport([nb.stem for nb in notebooks], about, titles)
             try:
-                # This process's own work, done while the kernels run: the tables, the Word
-                # report, then each notebook's page and its part of report.html as soon as that
-                # notebook is done.
+                # This process's own work, done while the kernels run: the charts (in the
+                # order the notebooks show them), the tables, the Word report, then each
+                # notebook's page and its part of report.html as soon as that notebook is done.
                 from helpers.present.docx_report import write_docx
                 from helpers.present.tables import write_tables
 
+                draw_charts()
                 write_tables(analysis, stage / "data", data_dir)
                 write_docx(analysis, stage / "report.docx")
                 for fut in as_completed(futures):
@@ -447,10 +533,10 @@ def _build_quarter(
                         bar.update(1)
                     if result.ok and all(r.ok for r in results):
                         i = futures[fut]
-                        executed = nbformat.read(result.output, as_version=4)
+                        executed = read_executed(result.output)
                         title = f"{about} · {titles.get(notebooks[i].stem, notebooks[i].stem)}"
-                        render_html(executed, stage / f"{notebooks[i].stem}.html", title)
-                        report.add(i, executed)
+                        page = render_html(executed, stage / f"{notebooks[i].stem}.html", title)
+                        report.add(i, executed, page)
             except BaseException:  # the last good report stays; notebooks not started never run
                 for fut in futures:
                     fut.cancel()
@@ -484,8 +570,9 @@ def _build_quarter(
 def worker_pool(jobs: int, scheduler: str = "") -> Iterator[Executor]:
     """Where the notebooks run: one code path, two kinds of pool.
 
-    Without ``scheduler``: ``jobs`` local processes that end with this one; they start at once
-    and import papermill while this process computes the analysis. With a scheduler address
+    Without ``scheduler``: ``jobs`` local processes that end with this one; they start the
+    first kernels and import papermill while this process computes the analysis
+    (:func:`run_quarter`). With a scheduler address
     (``tcp://host:8786``): the workers of that Dask distributed cluster, through its
     ``concurrent.futures`` executor (the optional extra ``.[distributed]``). Workers must see
     the same paths as this machine (data, notebooks and report folders on a shared disk); a
@@ -495,8 +582,6 @@ def worker_pool(jobs: int, scheduler: str = "") -> Iterator[Executor]:
         with ProcessPoolExecutor(
             max_workers=max(1, jobs), initializer=end_with_parent, initargs=(os.getpid(),)
         ) as pool:
-            for _ in range(max(1, jobs)):
-                pool.submit(_warm_worker)
             yield pool
         return
     try:

@@ -1,0 +1,184 @@
+"""What a batch run hands its notebooks besides the analysis: the charts it drew, and kernels
+started ahead of time. Neither may change what a notebook shows or does.
+
+Nothing here is timed: speed is measured as ratios in ``benchmarks/run.py``.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+
+import nbformat
+import pytest
+
+from helpers.core import paths
+from helpers.core.errors import DataError
+from helpers.present import figures
+from helpers.present import notebook as nb
+from helpers.present.figures import CHARTS, FigureStore
+from helpers.run import kernels
+
+
+# --- charts -----------------------------------------------------------------------------------
+def test_every_notebook_names_its_charts_and_every_chart_is_shown():
+    shown = {
+        p.stem: figures.notebook_charts(p) for p in sorted(paths.NOTEBOOKS_DIR.glob("*.ipynb"))
+    }
+    assert shown["00_report"] == ["tasks_by_section"]
+    assert shown["02_key_tasks"] == ["subtargets", "subtargets_by_section"]
+    assert shown["03_owners"] == ["leaders", "lead_units"]
+    assert sorted(n for names in shown.values() for n in names) == sorted(CHARTS)
+
+
+def test_a_chart_handed_over_is_the_chart_the_notebook_would_draw(analysis, tmp_path):
+    store = FigureStore(tmp_path / "charts")
+    store.promise(["lead_units", "indicators"])
+    store.draw_all(analysis, ["lead_units", "indicators"])
+    for name in ("lead_units", "indicators"):
+        assert store.take(name) == figures.draw(analysis, name)
+    png, alt = store.take("lead_units")
+    assert png.startswith(b"\x89PNG") and alt == "各牵头单位任务推进情况"
+
+
+def test_show_chart_shows_the_handed_chart_else_draws_it(analysis, tmp_path, monkeypatch):
+    shown = []
+    monkeypatch.setattr(nb, "display", lambda obj: shown.append(obj.data))
+    store = FigureStore(tmp_path / "charts")
+    store.promise(["indicators"])
+    store.put("indicators", b"\x89PNG-handed", "图题")
+    monkeypatch.setattr(nb, "_charts", store)
+    nb.show_chart(analysis, "indicators")
+    assert 'alt="图题"' in shown[-1] and "iVBORy1oYW5kZWQ=" in shown[-1]  # base64 of the bytes
+    monkeypatch.setattr(nb, "_charts", None)  # JupyterLab: drawn here
+    nb.show_chart(analysis, "indicators")
+    assert "iVBORy1oYW5kZWQ=" not in shown[-1] and 'src="data:image/png;base64,iVBOR' in shown[-1]
+
+
+def test_the_notebook_draws_what_the_run_does_not_promise_or_could_not_draw(tmp_path):
+    store = FigureStore(tmp_path / "charts")
+    assert store.take("indicators") is None  # no list yet: not a batch run's store
+    store.promise(["indicators", "leaders"])
+    assert store.take("subtargets") is None  # not promised: no wait
+    store.fail("leaders", RuntimeError("boom"))
+    start = time.monotonic()
+    assert store.take("leaders") is None  # failed: drawn (and the error shown) in the notebook
+    assert store.take("indicators", timeout=0.05) is None  # never came
+    assert time.monotonic() - start < 5
+
+
+def test_a_failing_chart_is_marked_and_the_rest_still_drawn(analysis, tmp_path, monkeypatch):
+    def broken(analysis):
+        raise ValueError("坏图")
+
+    monkeypatch.setitem(CHARTS, "broken", broken)
+    store = FigureStore(tmp_path / "charts")
+    store.promise(["broken", "leaders"])
+    store.draw_all(analysis, ["broken", "leaders"])
+    assert (store.folder / "broken.error").read_text(encoding="utf-8") == "ValueError: 坏图"
+    assert store.take("broken") is None and store.take("leaders") is not None
+
+
+def test_an_unknown_chart_name_says_which_exist(analysis):
+    with pytest.raises(DataError, match="tasks_by_section"):
+        figures.draw(analysis, "no_such_chart")
+
+
+# --- kernels started ahead ------------------------------------------------------------------
+def test_a_notebooks_modules_are_its_imports(tmp_path):
+    nb_file = tmp_path / "x.ipynb"
+    book = nbformat.v4.new_notebook()
+    book.cells = [
+        nbformat.v4.new_code_cell("import json, os.path\nfrom helpers.present import tables, nb_x"),
+        nbformat.v4.new_code_cell("%matplotlib inline"),  # does not parse: skipped
+        nbformat.v4.new_code_cell("from helpers.compute import history\nimport json"),
+    ]
+    nbformat.write(book, nb_file)
+    assert kernels.notebook_modules(nb_file) == [
+        "json",
+        "os.path",
+        "helpers.present.tables",
+        "helpers.present",  # nb_x is not a module: its package
+        "helpers.compute.history",
+    ]
+    assert kernels.notebook_modules(paths.NOTEBOOKS_DIR / "04_annexes.ipynb") == [
+        "helpers.present.notebook"
+    ]
+
+
+@pytest.mark.notebook
+def test_a_kernel_started_ahead_runs_a_notebook_as_a_fresh_one_would(tmp_path):
+    import papermill as pm
+
+    book = nbformat.v4.new_notebook()
+    book.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    probe = (
+        "import sys\n"
+        "print(sorted(n for n in dir() if not n.startswith('_')), 'json' in sys.modules)"
+    )
+    book.cells = [nbformat.v4.new_code_cell(probe), nbformat.v4.new_code_cell("json")]
+    src = tmp_path / "probe.ipynb"
+    nbformat.write(book, src)
+    fresh = tmp_path / "fresh.ipynb"
+    with pytest.raises(pm.PapermillExecutionError, match="NameError"):
+        pm.execute_notebook(
+            str(src), str(fresh), kernel_name="python3", progress_bar=False, cwd=str(tmp_path)
+        )
+
+    kernels.start_spare(["json", "no_such_module_here"], tmp_path)
+    spare = kernels.take(tmp_path)
+    assert spare is not None and kernels.take(tmp_path) is None  # taken once
+    warm = tmp_path / "warm.ipynb"
+    try:
+        with pytest.raises(pm.PapermillExecutionError, match="NameError"):
+            pm.execute_notebook(
+                str(src), str(warm), kernel_name="python3", progress_bar=False, cwd=str(tmp_path),
+                engine_name=kernels.register_engine(), km=spare.km,
+            )  # fmt: skip
+    finally:
+        kernels.shutdown(spare, keep_log=True)
+    # (papermill puts a markdown cell naming the failed cell first)
+    out_fresh = [c for c in nbformat.read(fresh, as_version=4).cells if c.cell_type == "code"]
+    out_warm = [c for c in nbformat.read(warm, as_version=4).cells if c.cell_type == "code"]
+    names_fresh = out_fresh[0].outputs[0]["text"].rsplit(" ", 1)[0]
+    names_warm, preloaded = out_warm[0].outputs[0]["text"].rsplit(" ", 1)
+    assert names_warm == names_fresh  # preloading bound no name: `json` is still undefined
+    assert preloaded.strip() == "True"  # but the module was imported as the kernel started
+    assert [c.execution_count for c in out_warm] == [1, 2]  # counts start at 1 as usual
+    assert out_warm[1].outputs[0]["ename"] == "NameError"
+    assert not _alive(spare)  # ended with its notebook
+    log = tmp_path / "warm.log"
+    kernels.append_log(spare, log)
+    assert not spare.log.exists()
+
+
+def _alive(spare) -> bool:
+    from jupyter_core.utils import run_sync
+
+    return run_sync(spare.km.is_alive)()
+
+
+@pytest.mark.notebook
+def test_kernels_nobody_took_end_with_their_worker(tmp_path):
+    import subprocess
+
+    code = (
+        "import sys, json; from pathlib import Path; from helpers.run import kernels;"
+        f"kernels.start_spare([], Path({str(tmp_path)!r}));"
+        f"kernels.start_spare([], Path({str(tmp_path)!r}));"
+        "print(json.dumps([s.km.provisioner.pid for s in kernels._spares]))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+    pids = json.loads(out.stdout)
+    assert len(pids) == kernels.AHEAD
+    import psutil
+
+    deadline = time.monotonic() + 20
+    while any(psutil.pid_exists(p) and psutil.Process(p).status() != "zombie" for p in pids):
+        assert time.monotonic() < deadline, "a kernel started ahead outlived its process"
+        time.sleep(0.1)
