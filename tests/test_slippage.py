@@ -31,7 +31,10 @@ def kinds(text, next_year=None):
         ("正在编制实施方案。", ["drafting"]),
         ("拟在本年度启动评选。", ["planned"]),
         ("近期无进展。", ["stalled"]),
-        ("因审批未通过，研究院无法成立。", ["failed", "failed"]),  # one a clause
+        # One a clause; a clause opened by 因 that a later clause's slippage follows is that
+        # slippage's cause, not one of its own (test_slippage_kinds: an open cause before …).
+        ("因审批未通过，研究院无法成立。", ["failed"]),
+        ("研究院审批未通过，无法成立。", ["failed", "failed"]),
         # Completion context in the same clause cancels the cue …
         ("已完成前期手续办理，正在进行土石方施工。", []),
         ("确保不出现进度滞后。", []),

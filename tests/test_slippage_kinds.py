@@ -309,3 +309,26 @@ def test_a_cue_inside_a_closed_cause_is_part_of_the_cause():
     hits = read_slippage("项目受征地拆迁进度滞后影响，尚未开工。", s)
     assert [(h.kind, h.cause) for h in hits] == [("not_started", "受征地拆迁进度滞后影响")]
     assert read_slippage("受上游工程滞后影响，本项目仍按计划推进。", s) == []
+
+
+def test_an_open_cause_before_the_slippage_is_its_whole_clause():
+    # 因…/由于… is closed by nothing but its clause's end. When the slippage it explains is in a
+    # later clause, the whole clause is the cause and its cue (滞后, 缓慢) says what the cause
+    # is: it is not cut there (因资金拨付滞后 was read 因资金拨付) nor read as a slippage of its
+    # own. Built-in T036's sentence, two other wordings, and the negatives: an open cause holding
+    # the only cue is cut before it, and one after the cue is cut as before.
+    s = load_settings()
+
+    def read(text):
+        return [(h.kind, h.cause) for h in read_slippage(text, s)]
+
+    assert read("因市级主管部门审批未通过，研究院无法成立。") == [
+        ("failed", "因市级主管部门审批未通过")
+    ]
+    assert read("因资金拨付滞后，项目进度缓慢。") == [("stalled", "因资金拨付滞后")]
+    assert read("由于拆迁进度缓慢，项目未能按期开工。") == [("failed", "由于拆迁进度缓慢")]
+    assert read("项目建设因企业自身原因暂缓推进。") == [("paused", "因企业自身原因")]
+    assert read("二期仍未启动，音乐小镇项目因企业自身原因暂缓推进。") == [
+        ("not_started", "因企业自身原因"),
+        ("paused", "因企业自身原因"),
+    ]

@@ -266,8 +266,33 @@ def _strip_heading(sentence: str, heading: str) -> str:
     return s.strip()
 
 
+def _not_a_cause(text: str, m: re.Match, cues: Cues) -> bool:
+    """原因是… : the 因 of 原因 does not open a cause (the words after it may); nor do the
+    settings' ``not_cause`` words."""
+    span = m.group(0)
+    return (
+        any(span.startswith(n) for n in cues.not_cause) or text[m.start() - 1 : m.start()] == "原"
+    )
+
+
+def _open_causes(clause: str, cause_res, cues: Cues) -> list[tuple[int, int]]:
+    """Where an open cause (因…, 由于…: closed by nothing but the clause's end) runs in a clause."""
+    return [
+        m.span()
+        for c, rx in zip(cues.cause, cause_res, strict=True)
+        if c.endswith("…")
+        for m in rx.finditer(clause)
+        if not _not_a_cause(clause, m, cues)
+    ]
+
+
 def _cause(sentence: str, cue_at: int, cause_res, cues: Cues, kinds) -> str:
-    """The cause the sentence states, nearest the cue; cut before any cue it runs into."""
+    """The cause the sentence states, nearest the cue.
+
+    An open cause (因…) in a clause before the cue's is that whole clause (因资金拨付滞后，
+    项目进度缓慢 -> 因资金拨付滞后: its 滞后 says what the cause is); one that holds the cue, or
+    comes after it, is cut before the first cue in it (因企业自身原因暂缓推进 -> 因企业自身原因).
+    """
     best = ""
     best_dist = None
     for c, rx in zip(cues.cause, cause_res, strict=True):
@@ -278,15 +303,11 @@ def _cause(sentence: str, cue_at: int, cause_res, cues: Cues, kinds) -> str:
         while (m := rx.search(sentence, pos)) is not None:
             pos = m.start() + 1
             span = m.group(0)
-            # 原因是… : the 因 of 原因 does not open a cause; the words after it may.
-            if (
-                any(span.startswith(n) for n in cues.not_cause)
-                or sentence[m.start() - 1 : m.start()] == "原"
-            ):
+            if _not_a_cause(sentence, m, cues):
                 continue
-            # Cut before a slippage cue inside the span (因企业自身原因暂缓推进 -> 因企业自身原因).
+            before_cue = m.end() <= cue_at  # 因资金拨付滞后，| 项目进度缓慢
             cut = len(span)
-            for _, krx in kinds if not closed else ():
+            for _, krx in kinds if not closed and not before_cue else ():
                 k = krx.search(span, 1)
                 if k and k.start() >= 2:
                     cut = min(cut, k.start())
@@ -459,6 +480,7 @@ def read_slippage(text: str, settings: Settings, next_year: int | None = None) -
             if not sentence:
                 continue
             found: list[tuple[int, Hit]] = []
+            matched = []  # (clause start, clause, kind, match, inside an open cause)
             for at, clause in _clauses(sentence):
                 if _cancels(clause, cancel, cues):
                     continue
@@ -470,6 +492,7 @@ def read_slippage(text: str, settings: Settings, next_year: int | None = None) -
                     if not c.endswith("…")
                     for cm in crx.finditer(clause)
                 ]
+                opened = _open_causes(clause, cause_res, cues)
                 for kind, rx in kinds:
                     m = rx.search(clause)
                     if not m or (aimed and kind not in cues.aim_kinds):
@@ -478,31 +501,40 @@ def read_slippage(text: str, settings: Settings, next_year: int | None = None) -
                         continue  # 受资金拨付滞后影响: the cue is inside the stated cause
                     if clause[: m.start()].endswith(tuple(cues.negation)):
                         continue  # 项目未停工, 进度没有偏慢
-                    cause = _intro_cause(_to_full_stop(raws, i), intro, cut_at) or _cause(
-                        sentence, at + m.start(), cause_res, cues, cut_at
-                    )
-                    if not cause and i + 1 < len(raws):
-                        cause = _intro_cause(raws[i + 1].strip(), intro, cut_at, opening=True)
-                    if not cause and i + 1 < len(raws):
-                        cause = _listed_cause(raws[i + 1].strip(), cause_res, cues, cut_at)
-                    if not cause:
-                        cause = _consequence_cause(sentence, at + m.start(), cues)
-                    if not cause:
-                        cause = _problem_cause(sentence, at, problem, cancel, cues)
-                    found.append(
-                        (
-                            at,
-                            Hit(
-                                kind,
-                                m.group(0),
-                                clause.strip(),
-                                sentence.rstrip("。；;"),
-                                cause,
-                                part,
-                            ),
-                        )
-                    )
+                    inside = any(a < m.start() and m.end() <= b for a, b in opened)
+                    matched.append((at, clause, kind, m, inside))
                     break  # one kind per clause: the first listed
+            # A cue inside an open cause (因资金拨付滞后，…进度缓慢) says what the cause is when a
+            # later clause of the sentence states the slippage it explains; alone it is the
+            # slippage (项目建设因企业自身原因暂缓推进).
+            last_plain = max((k for k, x in enumerate(matched) if not x[4]), default=-1)
+            for k, (at, clause, kind, m, inside) in enumerate(matched):
+                if inside and k < last_plain:
+                    continue
+                cause = _intro_cause(_to_full_stop(raws, i), intro, cut_at) or _cause(
+                    sentence, at + m.start(), cause_res, cues, cut_at
+                )
+                if not cause and i + 1 < len(raws):
+                    cause = _intro_cause(raws[i + 1].strip(), intro, cut_at, opening=True)
+                if not cause and i + 1 < len(raws):
+                    cause = _listed_cause(raws[i + 1].strip(), cause_res, cues, cut_at)
+                if not cause:
+                    cause = _consequence_cause(sentence, at + m.start(), cues)
+                if not cause:
+                    cause = _problem_cause(sentence, at, problem, cancel, cues)
+                found.append(
+                    (
+                        at,
+                        Hit(
+                            kind,
+                            m.group(0),
+                            clause.strip(),
+                            sentence.rstrip("。；;"),
+                            cause,
+                            part,
+                        ),
+                    )
+                )
             hits.extend(_step_causes(found, cues))
     return hits
 
