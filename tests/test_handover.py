@@ -99,7 +99,7 @@ def test_a_notebooks_modules_are_its_imports(tmp_path):
         "json",
         "os.path",
         "helpers.present.tables",
-        "helpers.present",  # nb_x is not a module: its package
+        "helpers.present.nb_x",  # not a module: preloading it imports its package
         "helpers.compute.history",
     ]
     assert kernels.notebook_modules(paths.NOTEBOOKS_DIR / "04_annexes.ipynb") == [

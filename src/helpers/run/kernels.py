@@ -36,7 +36,7 @@ def preload(modules: list[str]) -> None:
 
     for name in modules:
         try:
-            importlib.import_module(name)
+            importlib.import_module(name)  # a.b.c where c is a name in a.b: imports a.b
         except Exception:  # the notebook's own import reports it, in its cell
             continue
 
@@ -44,38 +44,27 @@ def preload(modules: list[str]) -> None:
 def notebook_modules(path: Path) -> list[str]:
     """The modules a notebook's code cells import, in order, each once.
 
-    ``from a.b import c`` gives ``a.b.c`` when ``c`` is a module (found without importing
-    it), else ``a.b``. Cells that do not parse (IPython magics) are skipped.
+    ``from a.b import c`` gives ``a.b.c``: a module, or a name in ``a.b``, which :func:`preload`
+    then imports on the way (nothing is imported here). Cells that do not parse (IPython magics)
+    are skipped.
     """
-    import importlib.util
-
     nb = json.loads(Path(path).read_text(encoding="utf-8"))
     found: list[str] = []
-
-    def add(name: str) -> None:
-        if name and name not in found:
-            found.append(name)
-
     for cell in nb.get("cells", []):
         if cell.get("cell_type") != "code":
             continue
-        source = "".join(cell.get("source", ""))
         try:
-            tree = ast.parse(source)
+            tree = ast.parse("".join(cell.get("source", "")))
         except SyntaxError:
             continue
         for node in tree.body:
             if isinstance(node, ast.Import):
-                for alias in node.names:
-                    add(alias.name)
+                names = [alias.name for alias in node.names]
             elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-                for alias in node.names:
-                    sub = f"{node.module}.{alias.name}"
-                    try:
-                        is_module = importlib.util.find_spec(sub) is not None
-                    except (ImportError, ValueError):
-                        is_module = False
-                    add(sub if is_module else node.module)
+                names = [f"{node.module}.{alias.name}" for alias in node.names]
+            else:
+                continue
+            found += [n for n in names if n not in found]
     return found
 
 
