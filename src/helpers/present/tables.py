@@ -388,8 +388,11 @@ def checks_table(analysis: Analysis) -> pd.DataFrame:
 
 
 def projection_table(projection: pd.DataFrame) -> pd.DataFrame:
-    """Year-end projections of cumulative sub-targets, those that would miss first."""
-    p = projection.sort_values(["will_miss", "projected"], ascending=[False, True])
+    """Year-end projections of cumulative sub-targets: those that would miss first, then those
+    under way, then those finished (shown at their current 完成率, not extrapolated)."""
+    order = {"miss": 0, "make": 1, "done": 2}
+    p = projection.assign(_o=projection["outlook"].map(order))
+    p = p.sort_values(["_o", "projected"], ascending=[True, True], kind="stable")
     return pd.DataFrame(
         {
             "任务编号": p["task_id"],
@@ -398,7 +401,7 @@ def projection_table(projection: pd.DataFrame) -> pd.DataFrame:
             "数据截至": p["period_months"].map(lambda m: f"{int(m)}月"),
             "按年初至今进度预计全年": p["projected"].map(fmt_pct),
             "按最近一季进度预计全年": p["projected_recent"].map(fmt_pct),
-            "预计": p["will_miss"].map({True: "可能完不成", False: "可以完成"}),
+            "预计": p["outlook"].map(wording.OUTLOOK),
         }
     )
 

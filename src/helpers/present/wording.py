@@ -63,8 +63,18 @@ def subtarget_phrase(r) -> str:
     return f"{now}，{where}年度目标（{fmt_value(r.target, r.unit)}）{fmt_pp(gap)}"
 
 
-def projection_phrase(projected: float, projected_recent: float | None) -> str:
-    """``按当前进度预计全年完成49.8%（按最近一季进度61.3%）``."""
+#: The year-end projection's verdict on a sub-target (``history.project_year_end``'s outlook):
+#: a finished one is said to be finished, never to be heading past its target.
+OUTLOOK = {"done": "已完成", "miss": "可能完不成", "make": "按进度可以完成"}
+
+
+def projection_phrase(
+    projected: float, projected_recent: float | None, finished: bool = False
+) -> str:
+    """``按当前进度预计全年完成49.8%（按最近一季进度61.3%）``; a finished sub-target is
+    ``已完成年度目标（105.6%），不再按进度外推``."""
+    if finished:
+        return f"已完成年度目标（{fmt_pct(projected)}），不再按进度外推"
     text = f"按当前进度预计全年完成{fmt_pct(projected)}"
     if projected_recent is not None and not is_missing(projected_recent):
         text += f"（按最近一季进度{fmt_pct(projected_recent)}）"
