@@ -100,6 +100,7 @@ MESSAGES: dict[str, str] = {
     "data.bad_target_no": "子目标序号“{value}”不是整数",
     "data.no_sub_target": "{task} 没有第 {target_no} 个子目标",
     "data.actual_negative": "完成值 {value} 是负数；只有增速可以为负",
+    "data.returned_figure": "填报完成值（{file}）",
     "data.ratio_too_high": "{task} 第 {target_no} 个子目标（{metric}）：完成率 {ratio:.0%}（年度目标 "
     "{target:g}{unit}），超过 {limit:.0%}，是单位或数据有误吗？请改正数字，或在 "
     "curation.csv 中校订。原文：“{text}”",

@@ -218,10 +218,21 @@ def subtarget_table(analysis: Analysis) -> pd.DataFrame:
             "序时进度": s["expected_ratio"].map(fmt_pct),
             "差距（个百分点）": s["gap_pp"].map(fmt_gap),
             "状态": s["status"],
-            "来源": s["source"].map({"extracted": "文本读取", "curated": "人工核定"}),
-            "原文": s["actual_text"],
+            # Where the figure came from, and the unit's own words for it (none for a figure
+            # only typed into the form).
+            "来源": [
+                wording.figure_source(src, f)
+                for src, f in zip(s["source"], _returned_files(s), strict=True)
+            ],
+            "原文": s["actual_text"].replace("", "—"),
         }
     )
+
+
+def _returned_files(subtargets: pd.DataFrame) -> list:
+    if "returned_file" in subtargets.columns:
+        return subtargets["returned_file"].tolist()
+    return [""] * len(subtargets)
 
 
 PARENT = re.compile(r"[（(][^（）()]*[）)]$")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from helpers.core.fmt import fmt_pct, fmt_pp, fmt_value, is_missing
-from helpers.core.vocab import Period, SubtargetStatus, months_label
+from helpers.core.vocab import FigureSource, Period, SubtargetStatus, months_label
 
 PERIOD_NAME = {1: "一季度", 2: "上半年", 3: "前三季度", 4: "全年"}
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"
@@ -27,6 +27,23 @@ def annex_figure(s) -> str:
         return f"{s.metric} —"
     verb = "增长" if s.kind == "growth" else "达"
     return f"{s.metric}{verb}{fmt_value(s.actual, s.unit)}（目标{fmt_value(s.target, s.unit)}）"
+
+
+#: Where a sub-target's figures came from (the 来源 column beside the 原文).
+FIGURE_SOURCE = {
+    FigureSource.EXTRACTED: "文本读取",
+    FigureSource.RETURNED: "单位填报",
+    FigureSource.CURATED: "人工核定",
+}
+
+
+def figure_source(source: str, returned_file: str = "") -> str:
+    """The 来源 cell: ``文本读取``, ``人工核定``, or ``单位填报（青溪县住建局.xlsx）`` naming the
+    workbook the unit typed the figure into."""
+    word = FIGURE_SOURCE[FigureSource(source)]
+    if source == FigureSource.RETURNED and not is_missing(returned_file) and returned_file:
+        return f"{word}（{returned_file}）"
+    return word
 
 
 def subtarget_phrase(r) -> str:
