@@ -18,7 +18,12 @@ from helpers.present import tables, wording
 
 TASKS = {
     "task_id": ["T1", "T2", "T3", "T4"],
-    "task": ["新建公交候车亭40个", "改造农村危房120户", "新建社区养老服务站5个", "新建幼儿园学位600个"],
+    "task": [
+        "新建公交候车亭40个",
+        "改造农村危房120户",
+        "新建社区养老服务站5个",
+        "新建幼儿园学位600个",
+    ],
     "lead_units": ["县交通局", "县住建局", "县民政局", "县教育局"],
 }
 PROGRESS = {
@@ -113,5 +118,7 @@ def test_an_absurd_figure_from_the_form_is_refused_naming_the_workbook(office):
     df = pd.read_csv(path, dtype=str)
     df.loc[0, "actual"] = "90000"  # 90000户 of 120: 75000%
     df.to_csv(path, index=False)
-    with pytest.raises(DataError, match=r"returned_actuals\.csv.*原文：“填报完成值（县住建局\.xlsx）："):
+    with pytest.raises(
+        DataError, match=r"returned_actuals\.csv.*原文：“填报完成值（县住建局\.xlsx）："
+    ):
         analyse(2023, 3, office)

@@ -191,11 +191,12 @@ def missing_findings(data: QuarterData) -> pd.DataFrame:
             )
             continue
         for col in columns:
-            shown = (
-                say("check.shown_as", word=TaskStatus.UNJUDGED)
-                if col == "reported_status"
-                else say("check.shown_empty")
-            )
+            if col == "reported_status":
+                shown = say("check.shown_as", word=TaskStatus.UNJUDGED)
+            elif col == "section":  # no task has one: the report is not grouped by section
+                shown = say("check.not_grouped", label=COLUMN_NAMES[col])
+            else:
+                shown = say("check.shown_empty")
             rows.append(
                 (
                     "台账缺项",

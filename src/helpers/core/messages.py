@@ -29,6 +29,7 @@ MESSAGES: dict[str, str] = {
     "check.no_indicator_file": "数据文件夹中没有 {name}：本期不列经济社会发展预期目标",
     "check.shown_as": "显示为“{word}”",
     "check.shown_empty": "显示为空",
+    "check.not_grouped": "从略（不按{label}分组）",
     "check.missing_column_item": "{name} 列 {column}",
     "check.missing_column": "{name} 没有“{label}”列（{column}）：报告中该项{shown}",
     "check.unjudged": "{count}项任务督查办尚未认定推进状态（显示为“{word}”），数据测算状态仅供参考：{ids}",

@@ -98,6 +98,10 @@ def projection_phrase(
     return text
 
 
+#: The line shown instead of a chart by section for a register whose tasks have no 工作板块.
+NO_SECTIONS_CHART = "台账未分工作板块，不按工作板块作图。"
+
+
 # ------------------------------------------------------------------------------ the letter
 
 
