@@ -305,6 +305,20 @@ def test_subtarget_long_metric_is_wrapped_with_task_id():
     assert label.startswith("T002 新建")
 
 
+def _row_labels(df: pd.DataFrame) -> list[str]:
+    return [t.get_text() for t in subtarget_chart(df, SETTINGS).axes[0].get_yticklabels()]
+
+
+def test_subtargets_of_a_register_without_sections_are_one_list_without_headings():
+    labels = _row_labels
+    assert labels(_subtargets())[0] == "【城市建设与管理】"
+    flat = labels(_subtargets().assign(section=""))
+    assert len(flat) == 4 and not any("【" in t or "未分板块" in t for t in flat)
+    # One task without a section among others: its group is named, not dropped.
+    mixed = labels(_subtargets().assign(section=["城市建设与管理", "", "", "城市建设与管理"]))
+    assert "【未分板块】" in mixed and len(mixed) == 6
+
+
 # --- status_count_chart -----------------------------------------------------------------------
 def test_status_count_segments_are_hand_counted():
     # 经济高质量发展: 达序时 1, 严重滞后 2; 民生福祉保障: 已完成 1.

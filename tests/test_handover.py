@@ -6,6 +6,7 @@ Nothing here is timed: speed is measured as ratios in ``benchmarks/run.py``.
 
 from __future__ import annotations
 
+import ast
 import json
 import sys
 import time
@@ -30,6 +31,32 @@ def test_every_notebook_names_its_charts_and_every_chart_is_shown():
     assert shown["02_key_tasks"] == ["subtargets", "subtargets_by_section"]
     assert shown["03_owners"] == ["leaders", "lead_units"]
     assert sorted(n for names in shown.values() for n in names) == sorted(CHARTS)
+
+
+def test_the_run_draws_every_chart_its_notebooks_show_that_has_something_to_show(analysis):
+    notebooks = sorted(paths.NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))
+    named = [n for p in notebooks for n in figures.notebook_charts(p)]
+    # The built-in register has sections: every chart is drawn, in the order shown.
+    assert figures.run_charts(notebooks, analysis) == named
+    # A chart by section is shown only under ``if by_section:`` (``nb.has_sections``), so a
+    # register without sections shows none of it in JupyterLab either.
+    for p in notebooks:
+        code = "\n".join(
+            c.source for c in nbformat.read(p, as_version=4).cells if c.cell_type == "code"
+        )
+        tree = ast.parse(code)
+        assert ("by_section = nb.has_sections(analysis)" in code) == bool(
+            figures.BY_SECTION & set(figures.notebook_charts(p))
+        ), p.name
+        for node in ast.walk(tree):
+            if isinstance(node, ast.If) and ast.unparse(node.test) == "by_section":
+                continue
+            for child in ast.iter_child_nodes(node):
+                if isinstance(child, ast.Expr) and "show_chart" in ast.unparse(child):
+                    assert not any(f'"{n}"' in ast.unparse(child) for n in figures.BY_SECTION), (
+                        p.name,
+                        ast.unparse(child),
+                    )
 
 
 def test_a_chart_handed_over_is_the_chart_the_notebook_would_draw(analysis, tmp_path):

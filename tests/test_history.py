@@ -80,6 +80,28 @@ def test_projection_at_both_paces(with_q2):
 
 def test_projection_without_an_earlier_quarter_uses_the_year_to_date_pace(analysis):
     proj = project_year_end(analysis.subtargets).set_index(["task_id", "target_no"])
-    assert proj.loc[("T038", 1), "projected"] == pytest.approx(528 / 500 / 9 * 12)
+    # T004 is under way: 37.3% in 9 months, 49.8% at that pace.
+    assert proj.loc[("T004", 1), "projected"] == pytest.approx(0.56 / 1.5 / 9 * 12)
+    # T038 is finished (528 of 500 5G基站): its year is what is done, 105.6%, not 140.8%.
+    assert proj.loc[("T038", 1), "projected"] == pytest.approx(528 / 500)
+    assert proj.loc[("T038", 1), "outlook"] == "done"
     assert not bool(proj.loc[("T038", 1), "will_miss"])
     assert proj["projected_recent"].isna().all()
+    # No finished sub-target is projected past what is done.
+    finished = proj[proj["ratio"] >= 1]
+    assert len(finished) and (finished["projected"] == finished["ratio"]).all()
+    assert (finished["outlook"] == "done").all()
+
+
+def test_a_sub_target_finished_since_last_quarter_is_not_extrapolated_at_its_pace(with_q2):
+    # T038 went from 10% (1-6月) to 105.6% (1-9月): at that quarter's pace it would be 201.2%;
+    # it is finished, so both projections are its 105.6%, and the phrase says so.
+    now = analyse(2022, 3, with_q2)
+    proj = project_year_end(now.subtargets, compare_with_previous(now, with_q2))
+    p = proj.set_index(["task_id", "target_no"]).loc[("T038", 1)]
+    assert p["projected"] == pytest.approx(1.056) and p["projected_recent"] == pytest.approx(1.056)
+    assert p["outlook"] == "done"
+    assert (
+        projection_phrase(p["projected"], p["projected_recent"], finished=True)
+        == "已完成年度目标（105.6%），不再按进度外推"
+    )

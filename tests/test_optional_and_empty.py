@@ -114,7 +114,7 @@ def test_each_optional_column_may_be_absent(tmp_path, kind, column, word):
     # What the register lacks is the office's business: the internal memo says it, not the letter.
     assert f"未提供{word}" in build_memo(a).text() and "未提供" not in body.text()
     if column == "section":
-        assert set(a.tasks["section"]) == {"（未分板块）"}
+        assert set(a.tasks["section"]) == {""}  # not grouped by section: see below
     if column == "reported_status":
         assert set(a.tasks["reported_status"]) == {TaskStatus.UNJUDGED}
         assert a.disagreements.empty  # nothing judged, nothing to disagree with
@@ -200,3 +200,71 @@ def test_unjudged_tasks_annex_in_word(tmp_path):
     doc = build_docx(a)
     # The status column is gone, so all 3 tasks are unjudged: the Word file has their one annex.
     assert len(doc.tables) == 1 and len(doc.tables[0].rows) == 4  # header + 3 tasks
+
+
+def _shown(data_dir: Path, monkeypatch) -> str:
+    """Everything the notebooks show (the HTML of each displayed output), run in this process."""
+    from helpers.present import notebook as nb
+
+    shown: list[str] = []
+    monkeypatch.setattr(nb, "display", lambda obj: shown.append(getattr(obj, "data", str(obj))))
+    _run_notebooks(data_dir)
+    return "\n".join(shown)
+
+
+def _docx_text(doc) -> str:
+    cells = [c.text for t in doc.tables for r in t.rows for c in r.cells]
+    return "\n".join([p.text for p in doc.paragraphs] + cells)
+
+
+@pytest.mark.parametrize("how", ["no column", "empty column"])
+def test_a_register_without_sections_is_not_grouped_by_section(tmp_path, monkeypatch, how):
+    from helpers.present import figures, tables
+
+    tasks = dict(FULL_TASKS)
+    if how == "no column":
+        tasks.pop("section")
+    else:
+        tasks["section"] = ["", "", ""]
+    data = _write(tmp_path / "d", tasks, FULL_PROGRESS, INDICATORS, IND_PROGRESS)
+    a, body, doc = _whole_report(data)
+    assert not tables.has_sections(a)
+    pages = _shown(data, monkeypatch)
+    # No placeholder, no by-section part anywhere: letter, memo, pages, Word file, annexes.
+    for text in (body.text(), build_memo(a).text(), pages, _docx_text(doc)):
+        assert "未分板块" not in text and "（按工作板块）" not in text and "各工作板块" not in text
+    if how == "no column":
+        assert "tasks.csv 没有“工作板块”列（section）：报告中该项从略（不按工作板块分组）" in pages
+    assert "工作板块" not in _docx_text(doc)
+    for key in body.annexes:
+        assert "工作板块" not in tables.annex_table(a, key).columns
+    assert "工作板块" not in tables.subtarget_table(a).columns
+    assert "工作板块" not in tables.disagreement_table(a).columns
+    # The other parts are still there: the sub-target chart and table, the annexes.
+    assert "量化子目标完成率与序时进度" in pages and "全部量化子目标" in pages
+    # The batch draws no chart by section; one shown by hand is a line saying why.
+    notebooks = sorted(paths.NOTEBOOKS_DIR.glob("*.ipynb"))
+    drawn = figures.run_charts(notebooks, a)
+    assert "tasks_by_section" not in drawn and "subtargets_by_section" not in drawn
+    assert "subtargets" in drawn and "lead_units" in drawn
+    from helpers.present import notebook as nb
+
+    shown = []
+    monkeypatch.setattr(nb, "display", lambda obj: shown.append(obj.data))
+    nb.show_chart(a, "tasks_by_section")
+    assert shown == ['<p class="wr-note">台账未分工作板块，不按工作板块作图。</p>']
+
+
+def test_tasks_without_a_section_among_others_are_under_the_placeholder(tmp_path, monkeypatch):
+    from helpers.present import figures, tables
+
+    tasks = dict(FULL_TASKS, section=["城市建设", "", "民生"])
+    data = _write(tmp_path / "d", tasks, FULL_PROGRESS, INDICATORS, IND_PROGRESS)
+    a, _body, doc = _whole_report(data)
+    assert tables.has_sections(a)
+    assert list(a.tasks["section"]) == ["城市建设", "（未分板块）", "民生"]
+    pages = _shown(data, monkeypatch)
+    assert "任务推进状态（按工作板块）" in pages and "（未分板块）" in pages
+    drawn = figures.run_charts(sorted(paths.NOTEBOOKS_DIR.glob("*.ipynb")), a)
+    assert "tasks_by_section" in drawn and "subtargets_by_section" in drawn
+    assert "（未分板块）" in _docx_text(doc)

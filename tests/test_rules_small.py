@@ -206,6 +206,64 @@ def test_year_end_projection_at_the_year_to_date_pace():
     assert out["projected"] == pytest.approx(0.4)
 
 
+def _cumulative(task_id, status, ratio, months=9, kind="cumulative", direction="higher"):
+    return {
+        **subtarget(task_id, status, kind=kind, ratio=ratio),
+        "direction": direction,
+        "period_months": months,
+    }
+
+
+def test_a_finished_subtarget_is_projected_at_what_is_done_not_extrapolated():
+    # 100% done in 9 months is finished: 100%, not 100% × 12/9 = 133.3%; 110% stays 110%.
+    subs = pd.DataFrame(
+        [
+            _cumulative("A", SubtargetStatus.DONE, 1.0),
+            _cumulative("B", SubtargetStatus.DONE, 1.1, months=6),
+            _cumulative("C", SubtargetStatus.ON_PACE, 0.9),  # under way: 120%, extrapolated
+            _cumulative("D", SubtargetStatus.SEVERE, 0.3),  # under way: 40%, would miss
+        ]
+    )
+    out = project_year_end(subs).set_index("task_id")
+    assert out["projected"].to_dict() == pytest.approx({"A": 1.0, "B": 1.1, "C": 1.2, "D": 0.4})
+    assert out["outlook"].to_dict() == {"A": "done", "B": "done", "C": "make", "D": "miss"}
+    assert out["will_miss"].to_dict() == {"A": False, "B": False, "C": False, "D": True}
+    assert out["finished"].to_dict() == {"A": True, "B": True, "C": False, "D": False}
+
+
+def test_only_cumulative_higher_targets_are_projected():
+    # A growth rate or a level is compared with its target as it stands, a control limit is not
+    # a quantity to reach: none is extrapolated by months.
+    subs = pd.DataFrame(
+        [
+            _cumulative("A", SubtargetStatus.BEHIND, 0.6),
+            _cumulative("G", SubtargetStatus.ON_PACE, 1.2, kind="growth"),
+            _cumulative("L", SubtargetStatus.DONE, 1.05, kind="level"),
+            _cumulative("X", SubtargetStatus.ON_PACE, 0.5, direction="lower"),
+        ]
+    )
+    assert list(project_year_end(subs)["task_id"]) == ["A"]
+
+
+def test_the_projection_table_lists_a_finished_subtarget_as_finished_last():
+    from helpers.present.tables import projection_table
+
+    subs = pd.DataFrame(
+        [
+            _cumulative("A", SubtargetStatus.DONE, 1.0),
+            _cumulative("C", SubtargetStatus.ON_PACE, 0.9),
+            _cumulative("D", SubtargetStatus.SEVERE, 0.3),
+        ]
+    )
+    table = projection_table(project_year_end(subs))
+    assert list(table["任务编号"]) == ["D", "C", "A"]
+    row = table.set_index("任务编号").loc["A"]
+    assert row["按年初至今进度预计全年"] == "100.0%" and row["预计"] == "已完成"
+    assert table.set_index("任务编号").loc["C", "预计"] == "按进度可以完成"
+    assert table.set_index("任务编号").loc["D", "预计"] == "可能完不成"
+    assert "133.3%" not in table.to_string()
+
+
 def test_the_engine_times_its_own_steps(analysis):
     assert list(analysis.timings) == [
         "load",

@@ -12,6 +12,7 @@ import re
 import numpy as np
 import pandas as pd
 
+from helpers.compute.targets import figure_source_texts
 from helpers.core.config import Settings
 from helpers.core.distinct import each_once
 from helpers.core.fmt import fmt_pct, fmt_value, is_missing
@@ -189,6 +190,8 @@ def _subtarget_findings(subtargets: pd.DataFrame, report_months: int, settings: 
     if not len(subtargets):
         return Findings()
     col = {c: subtargets[c].to_numpy(dtype=object) for c in subtargets.columns}
+    # Where each figure came from, in words: the unit's sentence (and the workbook it typed in).
+    col["figure_text"] = np.array(figure_source_texts(subtargets), dtype=object)
     ratio, actual, target = (_floats(subtargets, c) for c in ("ratio", "actual", "target"))
     stated = _floats(subtargets, "stated_rate")
     months = col["period_months"]
@@ -214,14 +217,14 @@ def _subtarget_findings(subtargets: pd.DataFrame, report_months: int, settings: 
             lambda k: each_once(
                 _earlier, zip(col["actual_period"][k].tolist(), months[k].tolist(), strict=True)
             ),
-            "actual_text",
+            "figure_text",
         ),
         (
             months > report_months,
             "错误",
             "数据期间晚于报告期",
             lambda k: each_once(_later, col["actual_period"][k].tolist(), report_months),
-            "actual_text",
+            "figure_text",
         ),
         (
             ~np.isnan(ratio) & (ratio > suspicious),
@@ -230,14 +233,14 @@ def _subtarget_findings(subtargets: pd.DataFrame, report_months: int, settings: 
             lambda k: [
                 say("check.suspicious", ratio=fmt_pct(r), limit=limit) for r in ratio[k].tolist()
             ],
-            "actual_text",
+            "figure_text",
         ),
         (
             col["source"] == "curated",
             "提示",
             "人工核定",
             lambda k: col["curation_reason"][k].tolist(),
-            "actual_text",
+            "figure_text",
         ),
         (
             ~np.isnan(stated) & ~np.isnan(actual) & ~np.isnan(ratio) & off,
@@ -247,7 +250,7 @@ def _subtarget_findings(subtargets: pd.DataFrame, report_months: int, settings: 
                 say("check.stated_rate_differs", ratio=fmt_pct(r), stated=t)
                 for r, t in zip(ratio[k].tolist(), col["stated_rate_text"][k].tolist(), strict=True)
             ],
-            "actual_text",
+            "figure_text",
         ),
     ]
     at, slot, severity, check, finding, source = [], [], [], [], [], []

@@ -20,7 +20,12 @@ import helpers
 from helpers.compute.checks import run_checks
 from helpers.compute.classify import classify_indicators, classify_tasks, disagreements
 from helpers.compute.progress import compute_progress, load_trajectories
-from helpers.compute.targets import load_curation, load_returned, read_targets
+from helpers.compute.targets import (
+    figure_source_texts,
+    load_curation,
+    load_returned,
+    read_targets,
+)
 from helpers.core import paths
 from helpers.core.config import Settings, load_settings, settings_file_for
 from helpers.core.errors import DataError, Problem
@@ -140,6 +145,7 @@ def _refuse_absurd(subtargets: pd.DataFrame, settings: Settings, files: dict) ->
     bad = subtargets[subtargets["ratio"].fillna(0) > limit]
     if bad.empty:
         return
+    texts = dict(zip(bad.index, figure_source_texts(bad), strict=True))
     problems = [
         Problem(
             str(
@@ -158,7 +164,7 @@ def _refuse_absurd(subtargets: pd.DataFrame, settings: Settings, files: dict) ->
                 target=r.target,
                 unit=r.unit,
                 limit=limit,
-                text=r.actual_text,
+                text=texts[r.Index],
             ),
             column="actual",
         )
@@ -185,11 +191,12 @@ def missing_findings(data: QuarterData) -> pd.DataFrame:
             )
             continue
         for col in columns:
-            shown = (
-                say("check.shown_as", word=TaskStatus.UNJUDGED)
-                if col == "reported_status"
-                else say("check.shown_empty")
-            )
+            if col == "reported_status":
+                shown = say("check.shown_as", word=TaskStatus.UNJUDGED)
+            elif col == "section":  # no task has one: the report is not grouped by section
+                shown = say("check.not_grouped", label=COLUMN_NAMES[col])
+            else:
+                shown = say("check.shown_empty")
             rows.append(
                 (
                     "台账缺项",

@@ -2,7 +2,9 @@
 
 The projection is simple and said plainly: at the year-to-date pace (完成率 ÷ months × 12), and,
 when the previous quarter exists, at the pace of the latest quarter. It flags the sub-targets that
-would miss at that pace; it does not forecast.
+would miss at that pace; it does not forecast. A sub-target already finished is not extrapolated:
+its year is its current 完成率 (100% done in nine months is 100%, not 133%). Only cumulative
+targets are projected: a growth rate or a level is compared with its target as it stands.
 """
 
 from __future__ import annotations
@@ -97,27 +99,41 @@ def compare_with_previous(
     )
 
 
+#: What the projection says of a sub-target (the table words them: ``wording.OUTLOOK``).
+DONE, MISS, MAKE = "done", "miss", "make"
+
+
 def project_year_end(subtargets: pd.DataFrame, change: Change | None = None) -> pd.DataFrame:
     """Project each cumulative sub-target's 完成率 at year end at the current pace.
+
+    Only cumulative, higher-is-better sub-targets with a 完成率 are projected (a growth rate or
+    a level is compared with its target directly, never extrapolated). A finished one (status
+    已完成, or 完成率 at or above 100%) is finished: its projection is its current 完成率 at
+    either pace, never an extrapolation of it; only the sub-targets still under way are
+    extrapolated.
 
     Returns
     -------
     DataFrame
         task_id, target_no, metric, ratio, months, projected (YTD pace), projected_recent (the
-        latest quarter's pace, when the previous quarter exists), will_miss. The sentence is
-        ``helpers.present.wording.projection_phrase``.
+        latest quarter's pace, when the previous quarter exists), finished, will_miss, and
+        outlook (:data:`DONE` finished, :data:`MISS` would miss at the slower pace, :data:`MAKE`
+        would make it). The sentence is ``helpers.present.wording.projection_phrase``.
     """
     s = subtargets[(subtargets["kind"] == "cumulative") & (subtargets["direction"] == "higher")]
     s = s.dropna(subset=["ratio"])
     out = s[["task_id", "target_no", "metric", "ratio", "period_months", "status"]].copy()
-    out["projected"] = out["ratio"] / out["period_months"] * 12
+    finished = (out["status"] == SubtargetStatus.DONE.value) | (out["ratio"] >= 1)
+    out["projected"] = out["ratio"].where(finished, out["ratio"] / out["period_months"] * 12)
     out["projected_recent"] = np.nan
     if change is not None and change.available:
         prev = change.subtargets.set_index(["task_id", "target_no"])
         recent = []
-        for r in out.itertuples():
+        for r, done in zip(out.itertuples(), finished, strict=True):
             key = (r.task_id, r.target_no)
-            if key in prev.index and not is_missing(prev.loc[key, "ratio_prev"]):
+            if done:
+                recent.append(r.ratio)
+            elif key in prev.index and not is_missing(prev.loc[key, "ratio_prev"]):
                 months = r.period_months - prev.loc[key, "period_months_prev"]
                 pace = (r.ratio - prev.loc[key, "ratio_prev"]) / months if months > 0 else np.nan
                 recent.append(r.ratio + pace * (12 - r.period_months))
@@ -125,5 +141,7 @@ def project_year_end(subtargets: pd.DataFrame, change: Change | None = None) -> 
                 recent.append(np.nan)
         out["projected_recent"] = recent
     worst = out[["projected", "projected_recent"]].min(axis=1)
-    out["will_miss"] = worst < 1
+    out["finished"] = finished
+    out["will_miss"] = ~finished & (worst < 1)
+    out["outlook"] = np.select([finished, out["will_miss"]], [DONE, MISS], MAKE)
     return out.reset_index(drop=True)

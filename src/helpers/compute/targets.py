@@ -24,7 +24,7 @@ import pandas as pd
 from helpers.core.distinct import each_once
 from helpers.core.errors import ProblemList
 from helpers.core.messages import say
-from helpers.core.vocab import Period, months_label
+from helpers.core.vocab import FigureSource, Period, months_label
 from helpers.read.loading import read_optional_csv
 from helpers.read.quantities import (
     COUNT_UNITS,
@@ -77,7 +77,11 @@ TARGET_COLUMNS = [
     "actual_span",
     "target_approx",
     "actual_approx",
+    # The workbook a unit typed the 完成值 into (source ``returned``), else empty.
+    "returned_file",
 ]
+#: The columns read from the texts (``returned_file`` is set only by the returned figures).
+READ_COLUMNS = [c for c in TARGET_COLUMNS if c != "returned_file"]
 
 
 @dataclass
@@ -1196,10 +1200,11 @@ def _read_register(
     first = np.cumsum(counts) - counts
     take = np.repeat(starts[codes] - first, counts) + np.arange(int(counts.sum()))
     table = {"task_id": np.repeat(np.array(task_ids, dtype=object), counts)}
-    for col in TARGET_COLUMNS[1:]:
+    for col in READ_COLUMNS[1:]:
         values = np.empty(int(sizes.sum()), dtype=object)
         values[:] = [r[col] for rows in read for r in rows]
         table[col] = values[take]
+    table["returned_file"] = np.full(len(take), "", dtype=object)
     table["_task"] = np.repeat(np.arange(len(task_ids)), counts)
     return table
 
@@ -1215,7 +1220,8 @@ _ADD_VALUES = {
     "actual_period": "",
     "actual_text": "",
     "match_score": float("nan"),
-    "source": "curated",
+    "source": FigureSource.CURATED.value,
+    "returned_file": "",
 }
 
 
@@ -1299,7 +1305,7 @@ def _read_task(
                 else "",
                 "actual_text": _sentence(prog, actual) if actual is not None else "",
                 "match_score": round(score, 2),
-                "source": "extracted",
+                "source": FigureSource.EXTRACTED.value,
                 "curation_reason": "",
                 "baseline": t.baseline if t.baseline is not None else float("nan"),
                 "target_range": t.target_range,
@@ -1362,9 +1368,28 @@ def _apply_returned(table: Table, returned: pd.DataFrame, report_months: int) ->
             continue
         table["actual"][pos] = value
         table["actual_period"][pos] = period or months_label(report_months)
-        table["actual_text"][pos] = f"填报完成值（{'' if source is None else source}）"
-        table["source"][pos] = "returned"
+        # The figure's source is the form (``source``, ``returned_file``); its text stays the
+        # unit's own sentence read for this sub-target, if any, for the office to compare.
+        table["source"][pos] = FigureSource.RETURNED.value
+        table["returned_file"][pos] = "" if is_missing_value(source) else str(source)
     problems.raise_if_any()
+
+
+def figure_source_texts(subtargets: pd.DataFrame) -> list[str]:
+    """Each sub-target's figure as the checks and messages quote it: the unit's sentence, and
+    for a figure typed into the return form the workbook first (``填报完成值（x.xlsx）：…``)."""
+    texts = subtargets["actual_text"].tolist()
+    if "returned_file" not in subtargets.columns:
+        return texts
+    out = []
+    for source, file, text in zip(
+        subtargets["source"].tolist(), subtargets["returned_file"].tolist(), texts, strict=True
+    ):
+        if source == FigureSource.RETURNED:
+            where = say("data.returned_figure", file=file)
+            text = f"{where}：{text}" if text else where
+        out.append(text)
+    return out
 
 
 def is_missing_value(value) -> bool:
@@ -1405,7 +1430,7 @@ def _apply_curation(table: Table, curation: pd.DataFrame, report_months: int) ->
                 table["actual_period"][pos] = months_label(report_months)
         else:
             table[field][pos] = value
-        table["source"][pos] = "curated"
+        table["source"][pos] = FigureSource.CURATED.value
         prev = table["curation_reason"][pos]
         table["curation_reason"][pos] = f"{prev}；{reason}" if prev else reason
     problems.raise_if_any()

@@ -29,6 +29,7 @@ MESSAGES: dict[str, str] = {
     "check.no_indicator_file": "数据文件夹中没有 {name}：本期不列经济社会发展预期目标",
     "check.shown_as": "显示为“{word}”",
     "check.shown_empty": "显示为空",
+    "check.not_grouped": "从略（不按{label}分组）",
     "check.missing_column_item": "{name} 列 {column}",
     "check.missing_column": "{name} 没有“{label}”列（{column}）：报告中该项{shown}",
     "check.unjudged": "{count}项任务督查办尚未认定推进状态（显示为“{word}”），数据测算状态仅供参考：{ids}",
@@ -100,6 +101,7 @@ MESSAGES: dict[str, str] = {
     "data.bad_target_no": "子目标序号“{value}”不是整数",
     "data.no_sub_target": "{task} 没有第 {target_no} 个子目标",
     "data.actual_negative": "完成值 {value} 是负数；只有增速可以为负",
+    "data.returned_figure": "填报完成值（{file}）",
     "data.ratio_too_high": "{task} 第 {target_no} 个子目标（{metric}）：完成率 {ratio:.0%}（年度目标 "
     "{target:g}{unit}），超过 {limit:.0%}，是单位或数据有误吗？请改正数字，或在 "
     "curation.csv 中校订。原文：“{text}”",

@@ -70,6 +70,16 @@ class Direction(StrEnum):
     LOWER = "lower"
 
 
+class FigureSource(StrEnum):
+    """Where a sub-target's figures came from (the ``source`` column of ``targets.csv``):
+    read from the progress text, typed into the return form by the unit (``workreport intake``),
+    or set by the office in ``curation.csv``. Precedence: curated > returned > extracted."""
+
+    EXTRACTED = "extracted"
+    RETURNED = "returned"
+    CURATED = "curated"
+
+
 #: Every status word in the order charts and legends show them.
 STATUS_ORDER: tuple[str, ...] = (
     *SubtargetStatus,

@@ -478,7 +478,8 @@ def subtarget_chart(
     settings: Settings,
     title: str = "量化子目标完成率与序时进度",
 ) -> Figure:
-    """Draw each sub-target's 完成率 against its own 序时进度, grouped by section.
+    """Draw each sub-target's 完成率 against its own 序时进度, grouped by section (one list
+    without section headings when no row has a section).
 
     Bars show ``ratio`` (actual / annual target) coloured by status; a dark tick on each bar
     marks that row's ``expected_ratio``. Bars above 150% stop at 150% and their label keeps
@@ -516,6 +517,8 @@ def subtarget_chart(
     )
     df = fill_level_ratios(targets.reset_index(drop=True))
     df["_section"] = [("未分板块" if _blank(s) else str(s)) for s in df["section"]]
+    # A register without sections is one list: no 【section】 heading rows.
+    by_section = not all(_blank(s) for s in df["section"])
     # Sections keep the report's order (first appearance); tasks sort by id inside a section.
     section_order = {s: i for i, s in enumerate(dict.fromkeys(df["_section"]))}
     df["_s"] = df["_section"].map(section_order)
@@ -531,9 +534,10 @@ def subtarget_chart(
     bar_y: list[int] = []
     position = 0
     for _, group in df.groupby("_s", sort=True):
-        header_rows.append(position)
-        labels.append(wrap_label(f"【{group['_section'].iloc[0]}】", 14, max_lines=2))
-        position += 1
+        if by_section:
+            header_rows.append(position)
+            labels.append(wrap_label(f"【{group['_section'].iloc[0]}】", 14, max_lines=2))
+            position += 1
         for _, row in group.iterrows():
             labels.append(wrap_label(f"{row['_t']} {row['metric']}".strip(), 14, max_lines=2))
             bar_y.append(position)

@@ -119,6 +119,21 @@ CHARTS: dict[str, Callable] = {
 }
 
 
+#: The charts by 工作板块: a register none of whose tasks has a section is not grouped by it.
+BY_SECTION = frozenset({"tasks_by_section", "subtargets_by_section"})
+
+
+def applies(analysis, name: str) -> bool:
+    """Whether the chart ``name`` has anything to show for the analysis: a chart by section
+    has not when no task has a section. The notebooks show such a chart only when
+    ``nb.has_sections(analysis)``; the batch does not draw it (:func:`run_charts`)."""
+    if name in BY_SECTION:
+        from helpers.present.tables import has_sections
+
+        return has_sections(analysis)
+    return True
+
+
 def draw(analysis, name: str) -> tuple[bytes, str]:
     """Draw the chart ``name`` from the analysis: its PNG and its alternative text."""
     if name not in CHARTS:
@@ -152,6 +167,12 @@ def notebook_charts(path: Path) -> list[str]:
             ):
                 names.append(node.args[1].value)
     return names
+
+
+def run_charts(notebooks: list[Path], analysis) -> list[str]:
+    """The charts a batch run draws for its notebooks: those they name (:func:`notebook_charts`)
+    that have anything to show for this analysis (:func:`applies`), in the order shown."""
+    return [n for nb in notebooks for n in notebook_charts(nb) if applies(analysis, n)]
 
 
 class FigureStore:

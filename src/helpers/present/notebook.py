@@ -20,6 +20,7 @@ from helpers.present.figures import (  # noqa: F401 - FIGURE_DPI, FIGURE_COLOURS
     FIGURE_COLOURS,
     FIGURE_DPI,
     FigureStore,
+    applies,
     draw,
     figure_alt,
     figure_png,
@@ -230,14 +231,37 @@ def show_chart(analysis: Analysis, name: str, alt: str = "") -> None:
     """Show one of the report's charts (:data:`helpers.present.figures.CHARTS`) by name.
 
     In a batch run the run has drawn it from this very analysis, and it is taken as drawn; in
-    JupyterLab, or if the run did not draw it, it is drawn here.
+    JupyterLab, or if the run did not draw it, it is drawn here. A chart with nothing to show
+    for this analysis (by section, for a register without sections) is a one-line note.
     """
+    if not applies(analysis, name):  # a chart by section for a register without sections
+        from helpers.present.wording import NO_SECTIONS_CHART
+
+        show_text(NO_SECTIONS_CHART)
+        return
     handed = _charts.take(name) if _charts is not None else None
     if handed is None:
         png, drawn_alt = draw(analysis, name)
     else:
         png, drawn_alt = handed
     _show_png(png, alt or drawn_alt)
+
+
+def has_sections(analysis: Analysis) -> bool:
+    """Whether the report groups by 工作板块: not for a register none of whose tasks has one.
+    The notebooks show their by-section heading, chart and table only then."""
+    from helpers.present.tables import has_sections as any_section
+
+    return any_section(analysis)
+
+
+def show_subheading(title: str, note: str = "") -> None:
+    """A part's heading (and a line under it), shown from a cell that shows the part only when
+    there is something to show (a markdown cell would stay on the page)."""
+    text = f"<h2>{html.escape(title)}</h2>"
+    if note:
+        text += f"<p>{html.escape(note)}</p>"
+    display(HTML(text))
 
 
 def footer(analysis: Analysis) -> None:

@@ -87,6 +87,18 @@ def targets_table(subtargets: pd.DataFrame) -> pd.DataFrame:
     return df[TARGET_CSV]
 
 
+def has_sections(analysis: Analysis) -> bool:
+    """Whether any task of the register has a 工作板块. A register none of whose tasks has one
+    is not grouped by section: no chart or table by section, no 工作板块 column."""
+    sections = analysis.tasks["section"].fillna("").astype(str).str.strip()
+    return bool((sections != "").any())
+
+
+def _sections_shown(df: pd.DataFrame, analysis: Analysis) -> pd.DataFrame:
+    """``df`` without its 工作板块 column when the register has no sections."""
+    return df if has_sections(analysis) else df.drop(columns="工作板块", errors="ignore")
+
+
 def write_tables(
     analysis: Analysis, out_dir: str | Path, data_dir: str | Path | None = None
 ) -> list[Path]:
@@ -180,8 +192,9 @@ def annex_tasks(analysis: Analysis, reported_status: str) -> pd.DataFrame:
     if not rows:  # an empty group keeps its columns: the annex shows an empty table, not none
         names = ["序号", "任务编号", "工作板块", "工作任务", analysis.settings.report.leader_label]
         names += ["责任单位", "配合单位", "任务进展情况", "完成率", "序时进度"]
-        return pd.DataFrame(columns=[*names, "差距（个百分点）", "测算状态", "滞后依据"])
-    out = pd.DataFrame(rows)
+        empty = pd.DataFrame(columns=[*names, "差距（个百分点）", "测算状态", "滞后依据"])
+        return _sections_shown(empty, analysis)
+    out = _sections_shown(pd.DataFrame(rows), analysis)
     # The units' 存在问题 and 下一步打算 are shown when the form returned any.
     for col in ("存在问题", "下一步打算"):
         if col in out and (out[col] == "—").all():
@@ -206,7 +219,7 @@ def annex_table(analysis: Analysis, key: str) -> pd.DataFrame:
 def subtarget_table(analysis: Analysis) -> pd.DataFrame:
     """Every quantitative sub-target with its figures, in Chinese, for the key-tasks chapter."""
     s = analysis.subtargets
-    return pd.DataFrame(
+    table = pd.DataFrame(
         {
             "任务编号": s["task_id"],
             "工作板块": s["section"],
@@ -218,10 +231,22 @@ def subtarget_table(analysis: Analysis) -> pd.DataFrame:
             "序时进度": s["expected_ratio"].map(fmt_pct),
             "差距（个百分点）": s["gap_pp"].map(fmt_gap),
             "状态": s["status"],
-            "来源": s["source"].map({"extracted": "文本读取", "curated": "人工核定"}),
-            "原文": s["actual_text"],
+            # Where the figure came from, and the unit's own words for it (none for a figure
+            # only typed into the form).
+            "来源": [
+                wording.figure_source(src, f)
+                for src, f in zip(s["source"], _returned_files(s), strict=True)
+            ],
+            "原文": s["actual_text"].replace("", "—"),
         }
     )
+    return _sections_shown(table, analysis)
+
+
+def _returned_files(subtargets: pd.DataFrame) -> list:
+    if "returned_file" in subtargets.columns:
+        return subtargets["returned_file"].tolist()
+    return [""] * len(subtargets)
 
 
 PARENT = re.compile(r"[（(][^（）()]*[）)]$")
@@ -356,7 +381,7 @@ def indicator_table(analysis: Analysis) -> pd.DataFrame:
 def disagreement_table(analysis: Analysis) -> pd.DataFrame:
     """Tasks whose computed status differs from the office's filing, with why."""
     d = analysis.disagreements
-    return pd.DataFrame(
+    table = pd.DataFrame(
         {
             "任务编号": d["task_id"],
             "工作板块": d["section"],
@@ -371,6 +396,7 @@ def disagreement_table(analysis: Analysis) -> pd.DataFrame:
             ],
         }
     )
+    return _sections_shown(table, analysis)
 
 
 def checks_table(analysis: Analysis) -> pd.DataFrame:
@@ -388,8 +414,11 @@ def checks_table(analysis: Analysis) -> pd.DataFrame:
 
 
 def projection_table(projection: pd.DataFrame) -> pd.DataFrame:
-    """Year-end projections of cumulative sub-targets, those that would miss first."""
-    p = projection.sort_values(["will_miss", "projected"], ascending=[False, True])
+    """Year-end projections of cumulative sub-targets: those that would miss first, then those
+    under way, then those finished (shown at their current 完成率, not extrapolated)."""
+    order = {"miss": 0, "make": 1, "done": 2}
+    p = projection.assign(_o=projection["outlook"].map(order))
+    p = p.sort_values(["_o", "projected"], ascending=[True, True], kind="stable")
     return pd.DataFrame(
         {
             "任务编号": p["task_id"],
@@ -398,7 +427,7 @@ def projection_table(projection: pd.DataFrame) -> pd.DataFrame:
             "数据截至": p["period_months"].map(lambda m: f"{int(m)}月"),
             "按年初至今进度预计全年": p["projected"].map(fmt_pct),
             "按最近一季进度预计全年": p["projected_recent"].map(fmt_pct),
-            "预计": p["will_miss"].map({True: "可能完不成", False: "可以完成"}),
+            "预计": p["outlook"].map(wording.OUTLOOK),
         }
     )
 

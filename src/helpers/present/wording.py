@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from helpers.core.fmt import fmt_pct, fmt_pp, fmt_value, is_missing
-from helpers.core.vocab import Period, SubtargetStatus, months_label
+from helpers.core.vocab import FigureSource, Period, SubtargetStatus, months_label
 
 PERIOD_NAME = {1: "一季度", 2: "上半年", 3: "前三季度", 4: "全年"}
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"
@@ -27,6 +27,23 @@ def annex_figure(s) -> str:
         return f"{s.metric} —"
     verb = "增长" if s.kind == "growth" else "达"
     return f"{s.metric}{verb}{fmt_value(s.actual, s.unit)}（目标{fmt_value(s.target, s.unit)}）"
+
+
+#: Where a sub-target's figures came from (the 来源 column beside the 原文).
+FIGURE_SOURCE = {
+    FigureSource.EXTRACTED: "文本读取",
+    FigureSource.RETURNED: "单位填报",
+    FigureSource.CURATED: "人工核定",
+}
+
+
+def figure_source(source: str, returned_file: str = "") -> str:
+    """The 来源 cell: ``文本读取``, ``人工核定``, or ``单位填报（青溪县住建局.xlsx）`` naming the
+    workbook the unit typed the figure into."""
+    word = FIGURE_SOURCE[FigureSource(source)]
+    if source == FigureSource.RETURNED and not is_missing(returned_file) and returned_file:
+        return f"{word}（{returned_file}）"
+    return word
 
 
 def subtarget_phrase(r) -> str:
@@ -63,12 +80,26 @@ def subtarget_phrase(r) -> str:
     return f"{now}，{where}年度目标（{fmt_value(r.target, r.unit)}）{fmt_pp(gap)}"
 
 
-def projection_phrase(projected: float, projected_recent: float | None) -> str:
-    """``按当前进度预计全年完成49.8%（按最近一季进度61.3%）``."""
+#: The year-end projection's verdict on a sub-target (``history.project_year_end``'s outlook):
+#: a finished one is said to be finished, never to be heading past its target.
+OUTLOOK = {"done": "已完成", "miss": "可能完不成", "make": "按进度可以完成"}
+
+
+def projection_phrase(
+    projected: float, projected_recent: float | None, finished: bool = False
+) -> str:
+    """``按当前进度预计全年完成49.8%（按最近一季进度61.3%）``; a finished sub-target is
+    ``已完成年度目标（105.6%），不再按进度外推``."""
+    if finished:
+        return f"已完成年度目标（{fmt_pct(projected)}），不再按进度外推"
     text = f"按当前进度预计全年完成{fmt_pct(projected)}"
     if projected_recent is not None and not is_missing(projected_recent):
         text += f"（按最近一季进度{fmt_pct(projected_recent)}）"
     return text
+
+
+#: The line shown instead of a chart by section for a register whose tasks have no 工作板块.
+NO_SECTIONS_CHART = "台账未分工作板块，不按工作板块作图。"
 
 
 # ------------------------------------------------------------------------------ the letter

@@ -278,8 +278,11 @@ def load_quarter(data_dir: str | Path | None, year: int, quarter: int) -> Quarte
         tables[kind] = read_csv_checked(path, kind)
         if tables[kind].attrs.get("missing_columns"):
             missing[kind] = list(tables[kind].attrs["missing_columns"])
+    # A task without a section, among tasks that have one, is shown under （未分板块）; a register
+    # none of whose tasks has a section keeps them empty: the report is not grouped by section.
     sections = tables["tasks"]["section"]
-    tables["tasks"]["section"] = sections.mask(sections == "", NO_SECTION)
+    if (sections != "").any():
+        tables["tasks"]["section"] = sections.mask(sections == "", NO_SECTION)
     problems = ProblemList()
     prog = tables["progress"]
     unknown = ~prog["task_id"].isin(tables["tasks"]["task_id"]).to_numpy(dtype=bool)

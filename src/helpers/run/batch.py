@@ -432,7 +432,7 @@ def run_quarter(
             )  # fmt: skip
     from helpers.compute import cache
     from helpers.compute.engine import analyse
-    from helpers.present.figures import FigureStore, notebook_charts
+    from helpers.present.figures import FigureStore, run_charts
     from helpers.run import kernels
 
     every = list_notebooks(notebooks_dir)
@@ -469,7 +469,7 @@ def run_quarter(
         )
         parameters["analysis_file"] = str(analysis_file)
         charts = FigureStore.beside(analysis_file)
-        names = [name for nb in notebooks for name in notebook_charts(nb)]
+        names = run_charts(notebooks, analysis)
         charts.promise(names)
         return _build_quarter(
             year, quarter, data_dir, out, timeout, notebooks_dir, progress,
