@@ -169,8 +169,9 @@ MESSAGES: dict[str, str] = {
     "进展列可写 进展情况/完成情况/任务进展情况）",
     "extract.empty_task": "任务内容为空",
     # --- import of Word and Excel registers ---
-    "import.bad_header": "表头“{header}”无法对应到台账的任何一列；可用的表头有：{words}……"
-    "（完整列表见 helpers/read/importers.py 的 HEADER_WORDS），请改为其中之一或删除该列",
+    "import.bad_header": "表头“{header}”无法对应到台账的任何一列。请在导入命令中加 --column {header}=列名"
+    " 指明它是哪一列（列名可用：{columns}），不需要的列写 --column {header}=不使用；也可在台账中"
+    "把表头改为上述列名之一，或删除该列。说明见 README“新的督查办：用自己的 Word / Excel 台账”一节",
     "import.row_without_main": "这一行没有{main}，却有其他内容（{content}）；请补全或删除该行",
     "import.main.tasks": "工作任务",
     "import.main.indicators": "预期目标",
@@ -244,7 +245,7 @@ MESSAGES: dict[str, str] = {
     "如 1-{months}月",
     "intake.bad_period": "数据期间{value}应写作“1-{months}月”（自 1 月起累计）",
     "intake.period_too_late": "数据期间“{value}”晚于本季度的最后一个月（1-{months}月）",
-    "intake.returned_twice": "{task} 由 {count} 个工作簿报送且内容不同（{where}）；请商定后只报送一次",
+    "intake.returned_twice": "{task} 由 {count} 个工作簿报送且内容不同（另见 {where}）；请商定后只报送一次",
     "intake.returned_where": "{file} 第{row}行",
     "intake.not_returned": "{unit} 未报送：{tasks}；这些任务在报告中显示为“未报送”",
     "intake.empty_cell": "（空）",

@@ -624,13 +624,18 @@ def _conflicts(returns: list[_Return]) -> list[_Issue]:
     for tid, rs in by_task.items():
         if len({r.content() for r in rs}) <= 1:
             continue
-        where = "；".join(say("intake.returned_where", file=r.file.name, row=r.rows[0]) for r in rs)
         for r in rs:
+            # The problem names this workbook; the message names the others, each once.
+            others = "；".join(
+                say("intake.returned_where", file=o.file.name, row=o.rows[0])
+                for o in rs
+                if o is not r
+            )
             issues.append(
                 _Issue(
                     Problem(
                         str(r.file),
-                        say("intake.returned_twice", task=tid, count=len(rs), where=where),
+                        say("intake.returned_twice", task=tid, count=len(rs), where=others),
                         r.rows[0],
                         "任务编号",
                         FORM_SHEET,
