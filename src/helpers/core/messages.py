@@ -247,7 +247,10 @@ MESSAGES: dict[str, str] = {
     "intake.period_too_late": "数据期间“{value}”晚于本季度的最后一个月（1-{months}月）",
     "intake.returned_twice": "{task} 由 {count} 个工作簿报送且内容不同（另见 {where}）；请商定后只报送一次",
     "intake.returned_where": "{file} 第{row}行",
-    "intake.not_returned": "{unit} 未报送：{tasks}；这些任务在报告中显示为“未报送”",
+    "intake.not_returned": "{unit} 未报送：{tasks}；{shown}",
+    "intake.shown_missing": "这些任务在报告中显示为“未报送”",
+    "intake.shown_ledger": "报告中暂沿用督查办台账中的进展情况",
+    "intake.shown_mixed": "其中 {ids} 报告中暂沿用督查办台账中的进展情况，其余显示为“未报送”",
     "intake.empty_cell": "（空）",
     "intake.quoted": "“{text}”",
     "intake.more_ids": "……（另有 {more} 项）",
@@ -262,6 +265,7 @@ MESSAGES: dict[str, str] = {
     "intake.summary.written": "  已写入：",
     "intake.summary.backups": "  原文件备份为：",
     "intake.summary.nothing": "  未写入任何文件（原有文件保持原样）",
+    "intake.no_lead_unit": "未明确牵头单位",
     # --- the command line ---
     "cli.error": "错误：{error}",
     "cli.os_error": "错误：{where}：{reason}（{detail}）。未留下写了一半的文件，原有文件保持原样；"

@@ -21,6 +21,7 @@ from helpers.compute.engine import validate_parameters
 from helpers.core import paths
 from helpers.core.errors import DataError, Problem, capped_lines
 from helpers.core.messages import say
+from helpers.core.returns import FROM_FORM, SOURCE_COLUMN, ledger_only_ids, returned_ids
 from helpers.core.vocab import months_label
 from helpers.core.writing import atomic_path, free_path, neutralise_frame, restore, write_bytes
 from helpers.cycle.form_layout import (
@@ -100,7 +101,9 @@ class IntakeResult:
     files_read: list[Path]
     rows_accepted: int
     tasks_returned: list[str]  # accepted and written
-    tasks_missing: list[str]  # in the register, returned by nobody: 未报送, never zero
+    # In the register, returned by no unit, now or in an earlier batch: 未报送, never zero. The
+    # office's own ledger text (written by ``import``) is not a unit's return.
+    tasks_missing: list[str]
     units_missing: list[str]  # one line per lead unit not heard from yet, naming its tasks
     tasks_rejected: list[str] = field(default_factory=list)  # returned, but with a problem
     rejected: list[Problem] = field(default_factory=list)
@@ -191,6 +194,8 @@ def intake(
     Returns accumulate: a task returned now replaces only that task's earlier row and figures;
     every other task's row is kept as it was. ``reported_status`` is the office's own judgement:
     intake never writes it (an existing one is kept; a new task's is empty, shown as 未认定).
+    Every row written is marked ``source`` ``form``; a task whose only text is
+    the office's ledger (``source`` ``ledger``, from ``import``) is still 未报送 by its unit.
     The previous files are kept beside them as ``progress.csv.<time>.bak``. ``replace=True``
     starts from nothing: only the workbooks given now. A task nobody returned gets no row: the
     report shows it as 未报送, never as zero.
@@ -237,15 +242,19 @@ def intake(
             rows_in[(path, r.task_id)] = len(r.rows)
     issues.extend(_conflicts(returns))
     task_ids = list(register.tasks["task_id"])
-    returned_ids = {r.task_id for r in returns}
+    returned_now = {r.task_id for r in returns}
     qdir = paths.quarter_dir(data_dir, year, quarter)
-    earlier = set() if replace else set(_read_earlier(qdir / PROGRESS_FILE)["task_id"])
-    missing = [t for t in task_ids if t not in returned_ids and t not in earlier]
+    # Returned earlier: by a unit, in an earlier batch (never the office's own ledger text).
+    before = _read_earlier(qdir / PROGRESS_FILE)
+    earlier = set() if replace else returned_ids(before, forms_collected=True)
+    missing = [t for t in task_ids if t not in returned_now and t not in earlier]
+    # Of those, the tasks the report still shows with the office's ledger text.
+    with_text = set() if replace else ledger_only_ids(before, forms_collected=True)
     failed_files = {Path(i.problem.file) for i in issues if i.whole_file}
     # A workbook that could not be read would list every task it holds as missing: noise.
     # Returns accumulate over calls, so units not heard from yet do not stop this batch: they are
     # listed, per unit, and their tasks show as 未报送 until they return.
-    missing_issues = [] if failed_files else _missing_issues(register, missing)
+    missing_issues = [] if failed_files else _missing_issues(register, missing, with_text)
     if not partial and issues:
         raise DataError([i.problem for i in issues])
     bad_tasks = {i.task_id for i in issues if i.task_id}
@@ -255,7 +264,7 @@ def intake(
             continue
         accepted.setdefault(r.task_id, r)
     accepted = {t: accepted[t] for t in task_ids if t in accepted}
-    rejected_ids = [t for t in task_ids if t in returned_ids and t not in accepted]
+    rejected_ids = [t for t in task_ids if t in returned_now and t not in accepted]
     backups: list[Path] = []
     written = _write(register, data_dir, accepted, replace, backups) if accepted else []
     return IntakeResult(
@@ -646,18 +655,30 @@ def _conflicts(returns: list[_Return]) -> list[_Issue]:
     return issues
 
 
-def _missing_issues(register: FormRegister, missing: list[str]) -> list[_Issue]:
-    """One problem per lead unit that left tasks unreturned, naming the tasks."""
+def _missing_issues(
+    register: FormRegister, missing: list[str], from_ledger: set[str] = frozenset()
+) -> list[_Issue]:
+    """One problem per lead unit that left tasks unreturned, naming the tasks, and saying how
+    the report shows them: 未报送, or the office's ledger text (``from_ledger``)."""
     by_unit: dict[str, list[str]] = {}
     units = dict(zip(register.tasks["task_id"], register.tasks["lead_units"], strict=True))
     for tid in missing:
-        for unit in _split(units[tid]):
+        for unit in _split(units[tid]) or [say("intake.no_lead_unit")]:
             by_unit.setdefault(unit, []).append(tid)
+
+    def shown(ids: list[str]) -> str:
+        ledger = [t for t in ids if t in from_ledger]
+        if not ledger:
+            return say("intake.shown_missing")
+        if len(ledger) == len(ids):
+            return say("intake.shown_ledger")
+        return say("intake.shown_mixed", ids="、".join(ledger))
+
     return [
         _Issue(
             Problem(
                 str(register.tasks_file),
-                say("intake.not_returned", unit=unit, tasks="、".join(ids)),
+                say("intake.not_returned", unit=unit, tasks="、".join(ids), shown=shown(ids)),
                 column="task_id",
             )
         )
@@ -682,7 +703,8 @@ def _write(
     """Write progress.csv and returned_actuals.csv together: both or neither replace the old.
 
     Rows of tasks not returned now are kept (unless ``replace``); the office's
-    ``reported_status`` of a returned task is kept; the old files are backed up first.
+    ``reported_status`` of a returned task is kept; every row written is marked as a unit's
+    return (``source`` ``form``); the old files are backed up first.
     """
     backups = [] if backups is None else backups
     qdir = paths.quarter_dir(data_dir, register.year, register.quarter)
@@ -694,10 +716,10 @@ def _write(
         office = dict(zip(old_progress["task_id"], old_progress["reported_status"], strict=True))
     progress = pd.DataFrame(
         [
-            [t, office.get(t, ""), r.status, r.progress, r.issues, r.next_steps]
+            (t, office.get(t, ""), r.status, r.progress, r.issues, r.next_steps, FROM_FORM)
             for t, r in accepted.items()
         ],
-        columns=PROGRESS_COLUMNS,
+        columns=[*PROGRESS_COLUMNS, SOURCE_COLUMN],
         dtype=object,
     )
     actuals = pd.DataFrame(

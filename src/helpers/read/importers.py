@@ -26,6 +26,7 @@ import pandas as pd
 from helpers.core import paths
 from helpers.core.errors import DataError, Problem
 from helpers.core.messages import WHERE, say, where
+from helpers.core.returns import FROM_LEDGER, SOURCE_COLUMN
 from helpers.core.vocab import TaskStatus
 from helpers.core.writing import write_csv
 from helpers.read.quantities import read_indicator_progress
@@ -561,6 +562,7 @@ def import_files(
     tasks = tasks[[c for c in tasks.columns if has.get(c, True)]]
     progress = None
     if has["progress"]:
+        # The office's own ledger, not the units' returns (``source``).
         progress = pd.DataFrame(
             {
                 "task_id": tasks["task_id"],
@@ -570,6 +572,7 @@ def import_files(
                     else {}
                 ),
                 "progress": [r["progress"] for _, r in records],
+                SOURCE_COLUMN: FROM_LEDGER,
             }
         )
     ydir, qdir = paths.year_dir(data_dir, year), paths.quarter_dir(data_dir, year, quarter)
