@@ -3,7 +3,7 @@
 The office is a small invented county (青溪县, 民生实事, 8 tasks) whose Excel ledger holds the
 quarter's progress and its own statuses. What is checked: which tasks count as returned by their
 units (the ledger's text is the office's, not a return), that intake's count and the memo's list
-agree.
+agree, and that a status carried over onto a re-reported text is named, never cleared.
 """
 
 from __future__ import annotations
@@ -13,7 +13,9 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from helpers.compute.engine import analyse
+from helpers.core.returns import text_fingerprint
 from helpers.cycle.forms import FORM_SHEET, intake, write_form
+from helpers.cycle.review import REVIEW_SHEET, apply_review, write_review
 from helpers.present.narrative import build_memo
 from helpers.read.importers import import_files
 
@@ -90,6 +92,8 @@ def _memo_missing(data) -> str:
 def test_import_records_that_its_progress_is_the_offices_ledger(office):
     progress = _progress(office)
     assert set(progress["source"]) == {"ledger"}
+    # The ledger's statuses were judged on the ledger's words.
+    assert progress.loc["T002", "judged_fingerprint"] == text_fingerprint("已完成改造5所。")
 
 
 def test_after_import_intake_counts_the_tasks_no_unit_has_returned(office, form, tmp_path):
@@ -133,7 +137,61 @@ def test_a_progress_file_without_the_source_column_counts_its_rows_as_returned(
     # Written before rows recorded where they came from: read as it always was.
     path = office / "2023" / "Q3" / "progress.csv"
     old = pd.read_csv(path, dtype=str, keep_default_na=False)
-    old.drop(columns=["source"]).to_csv(path, index=False)
+    old.drop(columns=["source", "judged_fingerprint"]).to_csv(path, index=False)
     result = intake(office, 2023, 3, [_return(form, tmp_path / "教育局.xlsx", EDUCATION)])
     assert result.tasks_missing == []
     assert _memo_missing(office) == ""
+
+
+# --- 2. a status carried over onto a re-reported text ------------------------------------------
+def test_a_re_reported_task_keeps_its_status_and_intake_names_it(office, form, tmp_path):
+    result = intake(office, 2023, 3, [_return(form, tmp_path / "教育局.xlsx", EDUCATION)])
+    # T002's words changed; T001 came back as the ledger had it.
+    assert result.to_rejudge == ["T002"]
+    assert "以下 1 项任务进展已更新，督查办认定沿用原认定，请复核" in str(result)
+    progress = _progress(office)
+    assert progress.loc["T002", "reported_status"] == "推进较为滞后"  # never cleared
+    checks = analyse(2023, 3, office).checks
+    flagged = checks[checks["check"] == "认定待复核"]
+    assert list(flagged["item"]) == ["T002"] and set(flagged["severity"]) == {"警告"}
+    assert "“推进较为滞后”是按此前的进展情况作出的" in flagged["finding"].iloc[0]
+
+
+def test_a_status_filed_before_fingerprints_were_kept_is_named_too(office, form, tmp_path):
+    path = office / "2023" / "Q3" / "progress.csv"
+    old = pd.read_csv(path, dtype=str, keep_default_na=False)
+    old.drop(columns=["judged_fingerprint"]).to_csv(path, index=False)
+    result = intake(office, 2023, 3, [_return(form, tmp_path / "教育局.xlsx", EDUCATION)])
+    assert result.to_rejudge == ["T002"]
+
+
+def _review_rows(path):
+    ws = load_workbook(path)[REVIEW_SHEET]
+    col = {c.value: c.column for c in ws[1]}
+    return ws, col, {ws.cell(r, col["任务编号"]).value: r for r in range(2, ws.max_row + 1)}
+
+
+def test_the_next_review_form_leaves_a_carried_status_open_and_shows_it(office, form, tmp_path):
+    intake(office, 2023, 3, [_return(form, tmp_path / "教育局.xlsx", EDUCATION)])
+    ws, col, rows = _review_rows(write_review(office, 2023, 3, tmp_path / "认定表.xlsx"))
+    assert ws.cell(rows["T002"], col["督查办认定"]).value is None
+    assert ws.cell(rows["T002"], col["原认定（待复核）"]).value == "推进较为滞后"
+    assert ws.cell(rows["T001"], col["督查办认定"]).value == "正常推进"
+    assert ws.cell(rows["T001"], col["原认定（待复核）"]).value is None
+
+
+def test_applying_the_review_keeps_an_open_carried_status_and_refiles_a_chosen_one(
+    office, form, tmp_path
+):
+    intake(office, 2023, 3, [_return(form, tmp_path / "教育局.xlsx", EDUCATION)])
+    sheet = write_review(office, 2023, 3, tmp_path / "认定表.xlsx")
+    done = apply_review(office, 2023, 3, sheet)  # left open: the carried status stays
+    assert done["written"] is None and done["stale"] == ["T002"]
+    assert _progress(office).loc["T002", "reported_status"] == "推进较为滞后"
+    ws, col, rows = _review_rows(sheet)
+    ws.cell(rows["T002"], col["督查办认定"]).value = "推进较为滞后"
+    ws.parent.save(tmp_path / "认定表-填.xlsx")
+    done = apply_review(office, 2023, 3, tmp_path / "认定表-填.xlsx")
+    assert done["rejudged"] == ["T002"] and done["changed"] == [] and done["stale"] == []
+    checks = analyse(2023, 3, office).checks
+    assert "认定待复核" not in set(checks["check"])

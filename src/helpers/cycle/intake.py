@@ -21,7 +21,15 @@ from helpers.compute.engine import validate_parameters
 from helpers.core import paths
 from helpers.core.errors import DataError, Problem, capped_lines
 from helpers.core.messages import say
-from helpers.core.returns import FROM_FORM, SOURCE_COLUMN, ledger_only_ids, returned_ids
+from helpers.core.returns import (
+    FROM_FORM,
+    JUDGED_COLUMN,
+    SOURCE_COLUMN,
+    ledger_only_ids,
+    returned_ids,
+    stale_judgements,
+    text_fingerprint,
+)
 from helpers.core.vocab import months_label
 from helpers.core.writing import atomic_path, free_path, neutralise_frame, restore, write_bytes
 from helpers.cycle.form_layout import (
@@ -110,6 +118,9 @@ class IntakeResult:
     written: list[Path] = field(default_factory=list)
     tasks_in_register: int = 0
     backups: list[Path] = field(default_factory=list)  # the files replaced, kept as *.bak
+    # Tasks whose progress text was replaced after the office filed its status: the status is
+    # kept, and the office is to look at it again (review).
+    to_rejudge: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
         lines = [
@@ -144,6 +155,14 @@ class IntakeResult:
             if self.backups:
                 lines.append(say("intake.summary.backups"))
                 lines.extend(f"    {p}" for p in self.backups)
+            if self.to_rejudge:
+                lines.append(
+                    say(
+                        "intake.summary.rejudge",
+                        count=len(self.to_rejudge),
+                        ids="、".join(self.to_rejudge),
+                    )
+                )
         else:
             lines.append(say("intake.summary.nothing"))
         return "\n".join(lines)
@@ -194,7 +213,10 @@ def intake(
     Returns accumulate: a task returned now replaces only that task's earlier row and figures;
     every other task's row is kept as it was. ``reported_status`` is the office's own judgement:
     intake never writes it (an existing one is kept; a new task's is empty, shown as 未认定).
-    Every row written is marked ``source`` ``form``; a task whose only text is
+    A kept status whose task's text changed now sits on words the office has not judged: it is
+    listed in the result (``to_rejudge``), and the status's ``judged_fingerprint`` (the text it
+    was judged on) stays, so the data checks and the next 认定表 flag it until the office
+    files it again. Every row written is marked ``source`` ``form``; a task whose only text is
     the office's ledger (``source`` ``ledger``, from ``import``) is still 未报送 by its unit.
     The previous files are kept beside them as ``progress.csv.<time>.bak``. ``replace=True``
     starts from nothing: only the workbooks given now. A task nobody returned gets no row: the
@@ -266,7 +288,8 @@ def intake(
     accepted = {t: accepted[t] for t in task_ids if t in accepted}
     rejected_ids = [t for t in task_ids if t in returned_now and t not in accepted]
     backups: list[Path] = []
-    written = _write(register, data_dir, accepted, replace, backups) if accepted else []
+    to_rejudge: list[str] = []
+    written = _write(register, data_dir, accepted, replace, backups, to_rejudge) if accepted else []
     return IntakeResult(
         year=year,
         quarter=quarter,
@@ -280,6 +303,7 @@ def intake(
         written=written,
         backups=backups,
         tasks_in_register=len(task_ids),
+        to_rejudge=to_rejudge,
     )
 
 
@@ -699,27 +723,42 @@ def _write(
     accepted: dict[str, _Return],
     replace: bool = False,
     backups: list[Path] | None = None,
+    to_rejudge: list[str] | None = None,
 ) -> list[Path]:
     """Write progress.csv and returned_actuals.csv together: both or neither replace the old.
 
     Rows of tasks not returned now are kept (unless ``replace``); the office's
-    ``reported_status`` of a returned task is kept; every row written is marked as a unit's
-    return (``source`` ``form``); the old files are backed up first.
+    ``reported_status`` of a returned task is kept, with the fingerprint of the text it was
+    judged on (the old text's, when the file did not record one); the old files are backed up
+    first. ``to_rejudge`` receives the tasks whose kept status was judged on another text.
     """
     backups = [] if backups is None else backups
+    to_rejudge = [] if to_rejudge is None else to_rejudge
     qdir = paths.quarter_dir(data_dir, register.year, register.quarter)
     targets = [qdir / PROGRESS_FILE, qdir / ACTUALS_FILE]
     old_progress = _read_earlier(targets[0])
     old_actuals = _read_earlier(targets[1], ("task_id",))
-    office = {}
+    office, judged = {}, {}
     if "reported_status" in old_progress.columns:
-        office = dict(zip(old_progress["task_id"], old_progress["reported_status"], strict=True))
+        n = len(old_progress)
+        filed = zip(
+            old_progress["task_id"],
+            old_progress["reported_status"],
+            old_progress.get("progress", pd.Series([""] * n)),
+            old_progress.get(JUDGED_COLUMN, pd.Series([""] * n)),
+            strict=True,
+        )
+        for tid, status, text, mark in filed:
+            office[tid] = status
+            # Filed before fingerprints were kept: it was judged on the text it sat beside.
+            judged[tid] = (mark or text_fingerprint(text)) if status else ""
+    rows = [
+        (t, office.get(t, ""), r.status, r.progress, r.issues, r.next_steps)
+        for t, r in accepted.items()
+    ]
     progress = pd.DataFrame(
-        [
-            (t, office.get(t, ""), r.status, r.progress, r.issues, r.next_steps, FROM_FORM)
-            for t, r in accepted.items()
-        ],
-        columns=[*PROGRESS_COLUMNS, SOURCE_COLUMN],
+        [(*row, FROM_FORM, judged.get(row[0], "")) for row in rows],
+        columns=[*PROGRESS_COLUMNS, SOURCE_COLUMN, JUDGED_COLUMN],
         dtype=object,
     )
     actuals = pd.DataFrame(
@@ -744,6 +783,7 @@ def _write(
         actuals = actuals.sort_values(
             "task_id", key=lambda s: s.map(lambda t: order.get(t, len(order))), kind="stable"
         )
+    to_rejudge.extend(stale_judgements(progress, STATUS_WORDS))
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     for target in targets:
         if target.is_file():

@@ -26,7 +26,7 @@ import pandas as pd
 from helpers.core import paths
 from helpers.core.errors import DataError, Problem
 from helpers.core.messages import WHERE, say, where
-from helpers.core.returns import FROM_LEDGER, SOURCE_COLUMN
+from helpers.core.returns import FROM_LEDGER, JUDGED_COLUMN, SOURCE_COLUMN, text_fingerprint
 from helpers.core.vocab import TaskStatus
 from helpers.core.writing import write_csv
 from helpers.read.quantities import read_indicator_progress
@@ -562,7 +562,10 @@ def import_files(
     tasks = tasks[[c for c in tasks.columns if has.get(c, True)]]
     progress = None
     if has["progress"]:
-        # The office's own ledger, not the units' returns (``source``).
+        # The office's own ledger, not the units' returns (``source``); a status it gives was
+        # judged on the text beside it (``judged_fingerprint``), so a unit re-reporting later
+        # is seen to leave that status on words it was not judged on.
+        judged = (TaskStatus.NORMAL.value, TaskStatus.LAGGING.value)
         progress = pd.DataFrame(
             {
                 "task_id": tasks["task_id"],
@@ -573,6 +576,18 @@ def import_files(
                 ),
                 "progress": [r["progress"] for _, r in records],
                 SOURCE_COLUMN: FROM_LEDGER,
+                **(
+                    {
+                        JUDGED_COLUMN: [
+                            text_fingerprint(r["progress"])
+                            if r["reported_status"] in judged
+                            else ""
+                            for _, r in records
+                        ]
+                    }
+                    if has_status
+                    else {}
+                ),
             }
         )
     ydir, qdir = paths.year_dir(data_dir, year), paths.quarter_dir(data_dir, year, quarter)
