@@ -357,3 +357,44 @@ def test_a_progress_cell_excel_took_for_a_formula_keeps_the_units_words(tmp_path
     assert "'=1-9月改造12个" in (data / "2023" / "Q3" / "progress.csv").read_text(
         encoding="utf-8-sig"
     )
+
+
+def test_an_unmapped_header_names_the_file_once_and_the_option_that_maps_it(tmp_path):
+    path = _xlsx(
+        tmp_path / "青溪台账.xlsx",
+        [["序号", "项目名称", "责任单位", "资金来源"], [1, "新建幼儿园3所", "县教育局", "县财政"]],
+        title="民生实事",
+    )
+    with pytest.raises(DataError) as err:
+        import_files([path], tmp_path / "d", 2023, 3)
+    message = str(err.value)
+    assert message.count("青溪台账.xlsx") == 1
+    assert "青溪台账.xlsx，工作表“民生实事”，第1行，列“资金来源”：表头“资金来源”无法对应" in message
+    assert "--column 资金来源=不使用" in message and "README“新的督查办" in message
+    assert ".py" not in message and "HEADER_WORDS" not in message
+    # The option the message names does what it says.
+    result = import_files([path], tmp_path / "d", 2023, 3, columns={"资金来源": "不使用"})
+    assert len(result.tasks) == 1
+
+
+def test_a_word_table_problem_names_the_file_once(tmp_path):
+    path = _docx(
+        tmp_path / "r.docx",
+        [([], [["序号", "工作任务", "责任单位", "牵头科室"], ["1", "任务", "区教委", "x"]], [])],
+    )
+    with pytest.raises(DataError) as err:
+        import_files([path], tmp_path / "d", 2023, 3)
+    assert str(err.value).count("r.docx") == 1
+    assert "r.docx，表格“表1”，第1行，列“牵头科室”：" in str(err.value)
+
+
+def test_a_file_without_a_register_or_not_a_docx_is_named_once(tmp_path):
+    path = _xlsx(tmp_path / "通讯录.xlsx", [["姓名", "电话"], ["张三", "123"]], title="名单")
+    with pytest.raises(DataError) as err:
+        import_files([path], tmp_path / "d", 2023, 3)
+    assert str(err.value).count("通讯录.xlsx") == 1
+    assert "读到的表格：工作表“名单”首行：姓名、电话" in str(err.value)
+    (tmp_path / "坏.docx").write_text("hello")
+    with pytest.raises(DataError) as err:
+        import_files([tmp_path / "坏.docx"], tmp_path / "d", 2023, 3)
+    assert str(err.value).count("坏.docx") == 1 and "不是 Word .docx 文件" in str(err.value)

@@ -111,3 +111,9 @@ def test_file_and_parameter_errors_are_chinese(data_copy, tmp_path):
     for text in cases:
         assert re.search(r"[\u4e00-\u9fff]", text), text
         assert not english_in(text), text
+
+
+def test_no_template_sends_the_analyst_to_a_python_source_file():
+    # A message points to what the analyst can act on: an option, a command, the README.
+    for key, template in MESSAGES.items():
+        assert not re.search(r"\.py\b|helpers/|[A-Z]{2,}_[A-Z]{2,}", template), (key, template)

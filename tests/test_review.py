@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 
 from helpers.compute.engine import analyse
 from helpers.core.errors import DataError
+from helpers.core.returns import text_fingerprint
 from helpers.cycle.review import REVIEW_SHEET, apply_review, write_review
 
 REPO_DATA = Path(__file__).resolve().parents[1] / "data"
@@ -90,6 +91,10 @@ def test_applied_statuses_reach_progress_csv_and_nothing_else_changes(data_dir, 
     assert after.loc["T010", "reported_status"] == "推进较为滞后"
     assert after.loc["T088", "reported_status"] == ""  # left blank: still 未认定
     assert after["progress"].equals(before["progress"])
+    # Each status filed now is recorded with the text it was judged on; nothing else changes.
+    judged = after.pop("judged_fingerprint")
+    assert judged["T010"] == text_fingerprint(before.loc["T010", "progress"])
+    assert set(judged.drop(index=["T010", "T050"])) == {""}
     assert after.drop(index=["T010", "T050"]).equals(before.drop(index=["T010", "T050"]))
     assert done["backup"].is_file()
     statuses = analyse(2022, 3, data_dir).tasks.set_index("task_id")["reported_status"]
@@ -144,3 +149,14 @@ def test_a_review_that_changes_nothing_writes_nothing(data_dir, tmp_path):
     done = apply_review(data_dir, 2022, 3, form)  # returned as written: nothing decided anew
     assert done["changed"] == [] and done["written"] is None and done["backup"] is None
     assert _sha(target) == sha and not list(target.parent.glob("progress.csv.*.bak"))
+
+
+def test_a_review_form_written_before_the_carried_status_column_still_applies(data_dir, tmp_path):
+    form = write_review(data_dir, 2022, 3, tmp_path / "review.xlsx")
+    wb = load_workbook(form)
+    ws = wb[REVIEW_SHEET]
+    col = {c.value: c.column for c in ws[1]}
+    ws.delete_cols(col["原认定（待复核）"])
+    wb.save(tmp_path / "old.xlsx")
+    filled = _fill(tmp_path / "old.xlsx", {"T010": "推进较为滞后"}, tmp_path / "f.xlsx")
+    assert apply_review(data_dir, 2022, 3, filled)["changed"] == ["T010"]

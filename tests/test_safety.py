@@ -333,7 +333,7 @@ def test_untouched_return_with_formula_like_text_is_accepted(data_copy, tmp_path
     result = intake(data_copy, 2022, 4, [filled])
     assert result.rejected == []
     progress = _csv_cells(_q4(data_copy) / "progress.csv")
-    assert ["T002", "", "正常推进", "'=1+1 是单位写的文字", "", ""] in progress
+    assert ["T002", "", "正常推进", "'=1+1 是单位写的文字", "", "", "form", ""] in progress
     assert _progress(data_copy).loc["T002", "progress"] == "=1+1 是单位写的文字"
 
 

@@ -18,6 +18,7 @@ from helpers.core.distinct import each_once
 from helpers.core.fmt import fmt_pct, fmt_value, is_missing
 from helpers.core.glyphs import REPLACEMENT, missing_glyphs
 from helpers.core.messages import say
+from helpers.core.returns import stale_judgements
 from helpers.core.vocab import IndicatorStatus, SubtargetStatus, TaskStatus
 from helpers.read.quantities import find_quantities
 
@@ -418,6 +419,21 @@ def _not_reported(units) -> str:
     return say("check.not_reported", units=units)
 
 
+def _rejudge_findings(progress: pd.DataFrame) -> Findings:
+    """Statuses the office filed on a progress text a unit has since re-reported: kept, and
+    named here until the office files them again (``workreport review``)."""
+    out = Findings()
+    stale = set(stale_judgements(progress, (TaskStatus.NORMAL.value, TaskStatus.LAGGING.value)))
+    if not stale:
+        return out
+    for tid, status, text in zip(
+        progress["task_id"], progress["reported_status"], progress["progress"], strict=True
+    ):
+        if tid in stale:
+            out.add("警告", "认定待复核", tid, say("check.rejudge", status=status), str(text))
+    return out
+
+
 class Findings:
     """Rows of the checks table (``CHECK_COLUMNS``), held as columns."""
 
@@ -460,6 +476,7 @@ def run_checks(
     found.extend(*_glyph_findings(indicators, subtargets, tasks).columns.values())
     found.extend(*_subtarget_findings(subtargets, report_months, settings).columns.values())
     found.extend(*_stated_ratio_findings(progress).columns.values())
+    found.extend(*_rejudge_findings(progress).columns.values())
     df = pd.DataFrame(found.columns, columns=CHECK_COLUMNS)
     order = {"错误": 0, "警告": 1, "提示": 2}
     return df.sort_values("severity", key=lambda s: s.map(order), kind="stable").reset_index(

@@ -17,13 +17,14 @@ class Problem:
     row: int | None = None
     column: str | None = None
     sheet: str | None = None
+    table: str | None = None  # a Word document's table (表2), where a workbook has a sheet
 
     def __str__(self) -> str:
         return located(self.where(), self.message)
 
     def where(self) -> str:
-        """File, sheet, row and column, in Chinese: ``tasks.csv，第7行，列“task_id”``."""
-        return where(self.file, self.sheet, self.row, self.column)
+        """File, sheet (or table), row and column: ``tasks.csv，第7行，列“task_id”``."""
+        return where(self.file, self.sheet, self.row, self.column, self.table)
 
 
 class DataError(ValueError):
@@ -60,7 +61,8 @@ MAX_OF_A_KIND = 20
 
 
 def capped_lines(problems: list[Problem], limit: int = MAX_OF_A_KIND) -> list[str]:
-    """One line per problem, but at most ``limit`` of one kind (same file, sheet and column),
+    """One line per problem, but at most ``limit`` of one kind (same file, sheet or table, and
+    column),
     then one line counting the rest, in the place of the first one left out.
 
     >>> ps = [Problem("f.xlsx", "bad", row=r, column="完成值") for r in range(2, 30)]
@@ -70,17 +72,17 @@ def capped_lines(problems: list[Problem], limit: int = MAX_OF_A_KIND) -> list[st
     """
     total: dict[tuple, int] = {}
     for p in problems:
-        key = (p.file, p.sheet, p.column)
+        key = (p.file, p.sheet, p.table, p.column)
         total[key] = total.get(key, 0) + 1
     shown: dict[tuple, int] = {}
     lines = []
     for p in problems:
-        key = (p.file, p.sheet, p.column)
+        key = (p.file, p.sheet, p.table, p.column)
         shown[key] = shown.get(key, 0) + 1
         if shown[key] <= limit:
             lines.append(str(p))
         elif shown[key] == limit + 1:
-            place = Problem(p.file, "", sheet=p.sheet, column=p.column).where()
+            place = Problem(p.file, "", sheet=p.sheet, column=p.column, table=p.table).where()
             more = say("problems.more", more=total[key] - limit, total=total[key])
             lines.append(located(place, more))
     return lines

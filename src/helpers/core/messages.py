@@ -49,6 +49,8 @@ MESSAGES: dict[str, str] = {
     "check.value_vs_text": "完成值为{value}，进展文字中为{figures}；请核对后改正其中之一",
     "check.glyph": "“{chars}”在图表字体中没有字形，图中以{replacement}代替；报告其余部分照常生成",
     "check.not_reported": "{units}未报送进展情况",
+    "check.rejudge": "督查办认定“{status}”是按此前的进展情况作出的，此后进展情况已更新（单位重新报送）；"
+    "认定沿用原认定，请按新的进展情况复核（workreport review）",
     "history.first_quarter": "第一季度为年度首次报告",
     "history.only_quarter": "本年度仅有第{quarter}季度数据",
     "history.none_earlier": "{year}年无更早季度的数据（{have}），本期无法比较变化；年底预计按年初至今的进度测算。",
@@ -171,8 +173,9 @@ MESSAGES: dict[str, str] = {
     "进展列可写 进展情况/完成情况/任务进展情况）",
     "extract.empty_task": "任务内容为空",
     # --- import of Word and Excel registers ---
-    "import.bad_header": "表头“{header}”无法对应到台账的任何一列；可用的表头有：{words}……"
-    "（完整列表见 helpers/read/importers.py 的 HEADER_WORDS），请改为其中之一或删除该列",
+    "import.bad_header": "表头“{header}”无法对应到台账的任何一列。请在导入命令中加 --column {header}=列名"
+    " 指明它是哪一列（列名可用：{columns}），不需要的列写 --column {header}=不使用；也可在台账中"
+    "把表头改为上述列名之一，或删除该列。说明见 README“新的督查办：用自己的 Word / Excel 台账”一节",
     "import.row_without_main": "这一行没有{main}，却有其他内容（{content}）；请补全或删除该行",
     "import.main.tasks": "工作任务",
     "import.main.indicators": "预期目标",
@@ -220,6 +223,12 @@ MESSAGES: dict[str, str] = {
     "请重新生成认定表，按新的进展情况认定",
     "review.nothing": "认定表与进展表一致（未变 {unchanged} 项，留空未认定 {blank} 项），未写入任何文件",
     "review.twice": "任务 {task} 出现两次且认定不同",
+    "review.out_recheck": "其中 {count} 项任务的进展情况在督查办认定之后已更新（{ids}）："
+    "表中“督查办认定”留空，原认定列在“原认定（待复核）”；请按新的进展情况重新选择"
+    "（留空则原认定不变，仍列为待复核）",
+    "review.rejudged": "按更新后的进展情况重新认定（认定不变）{count} 项：{ids}",
+    "review.still_stale": "仍有 {count} 项任务的督查办认定是按此前的进展情况作出的，"
+    "尚未按新的进展情况复核：{ids}",
     "review.summary": "{year}年第{quarter}季度督查办认定：写入 {path}；认定有变动 {changed} 项{ids}，"
     "未变 {unchanged} 项，留空未认定 {blank} 项。原文件另存为 {backup}",
     "cli.next_review": "下一步：按测算状态和滞后依据认定各项任务后，"
@@ -246,9 +255,12 @@ MESSAGES: dict[str, str] = {
     "如 1-{months}月",
     "intake.bad_period": "数据期间{value}应写作“1-{months}月”（自 1 月起累计）",
     "intake.period_too_late": "数据期间“{value}”晚于本季度的最后一个月（1-{months}月）",
-    "intake.returned_twice": "{task} 由 {count} 个工作簿报送且内容不同（{where}）；请商定后只报送一次",
+    "intake.returned_twice": "{task} 由 {count} 个工作簿报送且内容不同（另见 {where}）；请商定后只报送一次",
     "intake.returned_where": "{file} 第{row}行",
-    "intake.not_returned": "{unit} 未报送：{tasks}；这些任务在报告中显示为“未报送”",
+    "intake.not_returned": "{unit} 未报送：{tasks}；{shown}",
+    "intake.shown_missing": "这些任务在报告中显示为“未报送”",
+    "intake.shown_ledger": "报告中暂沿用督查办台账中的进展情况",
+    "intake.shown_mixed": "其中 {ids} 报告中暂沿用督查办台账中的进展情况，其余显示为“未报送”",
     "intake.empty_cell": "（空）",
     "intake.quoted": "“{text}”",
     "intake.more_ids": "……（另有 {more} 项）",
@@ -263,6 +275,9 @@ MESSAGES: dict[str, str] = {
     "intake.summary.written": "  已写入：",
     "intake.summary.backups": "  原文件备份为：",
     "intake.summary.nothing": "  未写入任何文件（原有文件保持原样）",
+    "intake.summary.rejudge": "  以下 {count} 项任务进展已更新，督查办认定沿用原认定，请复核"
+    "（workreport review --out 生成认定表，按新的进展情况重新认定）：{ids}",
+    "intake.no_lead_unit": "未明确牵头单位",
     # --- the command line ---
     "cli.error": "错误：{error}",
     "cli.os_error": "错误：{where}：{reason}（{detail}）。未留下写了一半的文件，原有文件保持原样；"

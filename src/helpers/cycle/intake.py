@@ -21,6 +21,15 @@ from helpers.compute.engine import validate_parameters
 from helpers.core import paths
 from helpers.core.errors import DataError, Problem, capped_lines
 from helpers.core.messages import say
+from helpers.core.returns import (
+    FROM_FORM,
+    JUDGED_COLUMN,
+    SOURCE_COLUMN,
+    ledger_only_ids,
+    returned_ids,
+    stale_judgements,
+    text_fingerprint,
+)
 from helpers.core.vocab import months_label
 from helpers.core.writing import atomic_path, free_path, neutralise_frame, restore, write_bytes
 from helpers.cycle.form_layout import (
@@ -100,13 +109,18 @@ class IntakeResult:
     files_read: list[Path]
     rows_accepted: int
     tasks_returned: list[str]  # accepted and written
-    tasks_missing: list[str]  # in the register, returned by nobody: 未报送, never zero
+    # In the register, returned by no unit, now or in an earlier batch: 未报送, never zero. The
+    # office's own ledger text (written by ``import``) is not a unit's return.
+    tasks_missing: list[str]
     units_missing: list[str]  # one line per lead unit not heard from yet, naming its tasks
     tasks_rejected: list[str] = field(default_factory=list)  # returned, but with a problem
     rejected: list[Problem] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
     tasks_in_register: int = 0
     backups: list[Path] = field(default_factory=list)  # the files replaced, kept as *.bak
+    # Tasks whose progress text was replaced after the office filed its status: the status is
+    # kept, and the office is to look at it again (review).
+    to_rejudge: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
         lines = [
@@ -141,6 +155,14 @@ class IntakeResult:
             if self.backups:
                 lines.append(say("intake.summary.backups"))
                 lines.extend(f"    {p}" for p in self.backups)
+            if self.to_rejudge:
+                lines.append(
+                    say(
+                        "intake.summary.rejudge",
+                        count=len(self.to_rejudge),
+                        ids="、".join(self.to_rejudge),
+                    )
+                )
         else:
             lines.append(say("intake.summary.nothing"))
         return "\n".join(lines)
@@ -191,6 +213,11 @@ def intake(
     Returns accumulate: a task returned now replaces only that task's earlier row and figures;
     every other task's row is kept as it was. ``reported_status`` is the office's own judgement:
     intake never writes it (an existing one is kept; a new task's is empty, shown as 未认定).
+    A kept status whose task's text changed now sits on words the office has not judged: it is
+    listed in the result (``to_rejudge``), and the status's ``judged_fingerprint`` (the text it
+    was judged on) stays, so the data checks and the next 认定表 flag it until the office
+    files it again. Every row written is marked ``source`` ``form``; a task whose only text is
+    the office's ledger (``source`` ``ledger``, from ``import``) is still 未报送 by its unit.
     The previous files are kept beside them as ``progress.csv.<time>.bak``. ``replace=True``
     starts from nothing: only the workbooks given now. A task nobody returned gets no row: the
     report shows it as 未报送, never as zero.
@@ -237,15 +264,19 @@ def intake(
             rows_in[(path, r.task_id)] = len(r.rows)
     issues.extend(_conflicts(returns))
     task_ids = list(register.tasks["task_id"])
-    returned_ids = {r.task_id for r in returns}
+    returned_now = {r.task_id for r in returns}
     qdir = paths.quarter_dir(data_dir, year, quarter)
-    earlier = set() if replace else set(_read_earlier(qdir / PROGRESS_FILE)["task_id"])
-    missing = [t for t in task_ids if t not in returned_ids and t not in earlier]
+    # Returned earlier: by a unit, in an earlier batch (never the office's own ledger text).
+    before = _read_earlier(qdir / PROGRESS_FILE)
+    earlier = set() if replace else returned_ids(before, forms_collected=True)
+    missing = [t for t in task_ids if t not in returned_now and t not in earlier]
+    # Of those, the tasks the report still shows with the office's ledger text.
+    with_text = set() if replace else ledger_only_ids(before, forms_collected=True)
     failed_files = {Path(i.problem.file) for i in issues if i.whole_file}
     # A workbook that could not be read would list every task it holds as missing: noise.
     # Returns accumulate over calls, so units not heard from yet do not stop this batch: they are
     # listed, per unit, and their tasks show as 未报送 until they return.
-    missing_issues = [] if failed_files else _missing_issues(register, missing)
+    missing_issues = [] if failed_files else _missing_issues(register, missing, with_text)
     if not partial and issues:
         raise DataError([i.problem for i in issues])
     bad_tasks = {i.task_id for i in issues if i.task_id}
@@ -255,9 +286,10 @@ def intake(
             continue
         accepted.setdefault(r.task_id, r)
     accepted = {t: accepted[t] for t in task_ids if t in accepted}
-    rejected_ids = [t for t in task_ids if t in returned_ids and t not in accepted]
+    rejected_ids = [t for t in task_ids if t in returned_now and t not in accepted]
     backups: list[Path] = []
-    written = _write(register, data_dir, accepted, replace, backups) if accepted else []
+    to_rejudge: list[str] = []
+    written = _write(register, data_dir, accepted, replace, backups, to_rejudge) if accepted else []
     return IntakeResult(
         year=year,
         quarter=quarter,
@@ -271,6 +303,7 @@ def intake(
         written=written,
         backups=backups,
         tasks_in_register=len(task_ids),
+        to_rejudge=to_rejudge,
     )
 
 
@@ -624,13 +657,18 @@ def _conflicts(returns: list[_Return]) -> list[_Issue]:
     for tid, rs in by_task.items():
         if len({r.content() for r in rs}) <= 1:
             continue
-        where = "；".join(say("intake.returned_where", file=r.file.name, row=r.rows[0]) for r in rs)
         for r in rs:
+            # The problem names this workbook; the message names the others, each once.
+            others = "；".join(
+                say("intake.returned_where", file=o.file.name, row=o.rows[0])
+                for o in rs
+                if o is not r
+            )
             issues.append(
                 _Issue(
                     Problem(
                         str(r.file),
-                        say("intake.returned_twice", task=tid, count=len(rs), where=where),
+                        say("intake.returned_twice", task=tid, count=len(rs), where=others),
                         r.rows[0],
                         "任务编号",
                         FORM_SHEET,
@@ -641,18 +679,30 @@ def _conflicts(returns: list[_Return]) -> list[_Issue]:
     return issues
 
 
-def _missing_issues(register: FormRegister, missing: list[str]) -> list[_Issue]:
-    """One problem per lead unit that left tasks unreturned, naming the tasks."""
+def _missing_issues(
+    register: FormRegister, missing: list[str], from_ledger: set[str] = frozenset()
+) -> list[_Issue]:
+    """One problem per lead unit that left tasks unreturned, naming the tasks, and saying how
+    the report shows them: 未报送, or the office's ledger text (``from_ledger``)."""
     by_unit: dict[str, list[str]] = {}
     units = dict(zip(register.tasks["task_id"], register.tasks["lead_units"], strict=True))
     for tid in missing:
-        for unit in _split(units[tid]):
+        for unit in _split(units[tid]) or [say("intake.no_lead_unit")]:
             by_unit.setdefault(unit, []).append(tid)
+
+    def shown(ids: list[str]) -> str:
+        ledger = [t for t in ids if t in from_ledger]
+        if not ledger:
+            return say("intake.shown_missing")
+        if len(ledger) == len(ids):
+            return say("intake.shown_ledger")
+        return say("intake.shown_mixed", ids="、".join(ledger))
+
     return [
         _Issue(
             Problem(
                 str(register.tasks_file),
-                say("intake.not_returned", unit=unit, tasks="、".join(ids)),
+                say("intake.not_returned", unit=unit, tasks="、".join(ids), shown=shown(ids)),
                 column="task_id",
             )
         )
@@ -673,26 +723,42 @@ def _write(
     accepted: dict[str, _Return],
     replace: bool = False,
     backups: list[Path] | None = None,
+    to_rejudge: list[str] | None = None,
 ) -> list[Path]:
     """Write progress.csv and returned_actuals.csv together: both or neither replace the old.
 
     Rows of tasks not returned now are kept (unless ``replace``); the office's
-    ``reported_status`` of a returned task is kept; the old files are backed up first.
+    ``reported_status`` of a returned task is kept, with the fingerprint of the text it was
+    judged on (the old text's, when the file did not record one); the old files are backed up
+    first. ``to_rejudge`` receives the tasks whose kept status was judged on another text.
     """
     backups = [] if backups is None else backups
+    to_rejudge = [] if to_rejudge is None else to_rejudge
     qdir = paths.quarter_dir(data_dir, register.year, register.quarter)
     targets = [qdir / PROGRESS_FILE, qdir / ACTUALS_FILE]
     old_progress = _read_earlier(targets[0])
     old_actuals = _read_earlier(targets[1], ("task_id",))
-    office = {}
+    office, judged = {}, {}
     if "reported_status" in old_progress.columns:
-        office = dict(zip(old_progress["task_id"], old_progress["reported_status"], strict=True))
+        n = len(old_progress)
+        filed = zip(
+            old_progress["task_id"],
+            old_progress["reported_status"],
+            old_progress.get("progress", pd.Series([""] * n)),
+            old_progress.get(JUDGED_COLUMN, pd.Series([""] * n)),
+            strict=True,
+        )
+        for tid, status, text, mark in filed:
+            office[tid] = status
+            # Filed before fingerprints were kept: it was judged on the text it sat beside.
+            judged[tid] = (mark or text_fingerprint(text)) if status else ""
+    rows = [
+        (t, office.get(t, ""), r.status, r.progress, r.issues, r.next_steps)
+        for t, r in accepted.items()
+    ]
     progress = pd.DataFrame(
-        [
-            [t, office.get(t, ""), r.status, r.progress, r.issues, r.next_steps]
-            for t, r in accepted.items()
-        ],
-        columns=PROGRESS_COLUMNS,
+        [(*row, FROM_FORM, judged.get(row[0], "")) for row in rows],
+        columns=[*PROGRESS_COLUMNS, SOURCE_COLUMN, JUDGED_COLUMN],
         dtype=object,
     )
     actuals = pd.DataFrame(
@@ -717,6 +783,7 @@ def _write(
         actuals = actuals.sort_values(
             "task_id", key=lambda s: s.map(lambda t: order.get(t, len(order))), kind="stable"
         )
+    to_rejudge.extend(stale_judgements(progress, STATUS_WORDS))
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     for target in targets:
         if target.is_file():

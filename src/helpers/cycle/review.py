@@ -9,12 +9,15 @@ column and every other row stays as it was, the old file is kept as ``progress.c
 and any problem in the workbook means nothing is written.
 
 A task's row carries a fingerprint of the progress text the office judged: a status filed
-against words that a later intake replaced is refused, not applied to the new words.
+against words that a later intake replaced is refused, not applied to the new words. Applying a
+status records that fingerprint in ``progress.csv`` (``judged_fingerprint``), so that a status
+carried over onto a text a unit re-reported later is known: the next 认定表 leaves its
+督查办认定 cell open and shows the carried status beside it (原认定（待复核）), and the data checks
+warn about it until the office files a status again. The carried status itself stays.
 """
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 import warnings
@@ -31,6 +34,7 @@ from helpers.core import paths
 from helpers.core.errors import DataError, Problem
 from helpers.core.fmt import evidence_cell, fmt_pct, fmt_value, is_missing
 from helpers.core.messages import say
+from helpers.core.returns import JUDGED_COLUMN, stale_judgements, text_fingerprint
 from helpers.core.vocab import TaskStatus, months_label
 from helpers.core.writing import atomic_path, free_path, neutralise_frame, restore, write_bytes
 from helpers.cycle.form_layout import META_SHEET, PROGRESS_FILE, STATUS_WORDS, _text
@@ -50,28 +54,31 @@ REVIEW_COLUMNS = [
     ("量化子目标", "figures", 30, False),
     ("测算状态", "computed_status", 11, False),
     ("滞后依据", "evidence", 36, False),
+    ("原认定（待复核）", "carried", 12, False),
     ("督查办认定", "reported_status", 12, True),
     ("文本指纹", "fingerprint", 14, False),
 ]
 _HEADER = {key: header for header, key, _, _ in REVIEW_COLUMNS}
+# Shown for the office, not read back: a 认定表 written before the column existed still applies.
+_SHOWN_ONLY = {"carried"}
 _THIN = Side(style="thin", color="BFBFBF")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 
 
-def text_fingerprint(progress: str) -> str:
-    """A short fingerprint of a task's progress text (whitespace ignored).
-
-    >>> text_fingerprint("已完成 3 个") == text_fingerprint("已完成3个")
-    True
-    """
-    plain = "".join(str(progress or "").split())
-    return hashlib.sha256(plain.encode("utf-8")).hexdigest()[:12]
+def stale_tasks(data_dir: str | Path | None, year: int, quarter: int) -> list[str]:
+    """Tasks whose 督查办认定 was judged on a progress text a later return replaced."""
+    qdir = paths.quarter_dir(Path(data_dir or paths.DATA_DIR), year, quarter)
+    return stale_judgements(read_text_csv(qdir / PROGRESS_FILE, ["task_id"]), STATUS_WORDS)
 
 
 def review_rows(
     data_dir: str | Path | None, year: int, quarter: int, settings_file=None
 ) -> pd.DataFrame:
-    """One row per task with a return: what the office needs to decide its status."""
+    """One row per task with a return: what the office needs to decide its status.
+
+    A status judged on an earlier text (the unit re-reported since) is not offered as the
+    answer: its 督查办认定 is left open and the status is shown as 原认定（待复核）.
+    """
     analysis = analyse(year, quarter, data_dir, settings_file)
     tasks = analysis.tasks
     returned = tasks[tasks["computed_status"] != TaskStatus.NOT_REPORTED].copy()
@@ -82,6 +89,8 @@ def review_rows(
     else:
         mine = {}
     filed = returned["reported_status"].where(returned["reported_status"].isin(STATUS_WORDS), "")
+    stale = returned["task_id"].isin(stale_judgements(own, STATUS_WORDS))
+    carried, filed = filed.where(stale, ""), filed.where(~stale, "")
     subs = analysis.subtargets
     figures: dict[str, list[str]] = {}
     for s in subs[subs["kind"] != "qualitative"].itertuples():
@@ -110,6 +119,7 @@ def review_rows(
             "figures": returned["task_id"].map(lambda t: "；".join(figures.get(t, [])) or "—"),
             "computed_status": returned["computed_status"].astype(str),
             "evidence": evidence,
+            "carried": carried.astype(str),
             "reported_status": filed.astype(str),
             "fingerprint": returned["progress"].map(text_fingerprint),
         }
@@ -139,6 +149,7 @@ def write_review(
     ws.title = REVIEW_SHEET
     head_fill = PatternFill("solid", fgColor="D9E1F2")
     open_fill = PatternFill("solid", fgColor="FFF2CC")
+    recheck_fill = PatternFill("solid", fgColor="F8CBAD")  # carried over: to be judged again
     for j, (header, _, width, is_open) in enumerate(REVIEW_COLUMNS, start=1):
         cell = ws.cell(row=1, column=j, value=header)
         cell.font = Font(bold=True)
@@ -155,7 +166,9 @@ def write_review(
             cell.alignment = Alignment(vertical="top", wrap_text=key != "fingerprint")
             if is_open:
                 cell.protection = Protection(locked=False)
-                cell.fill = open_fill
+                cell.fill = recheck_fill if rec["carried"] else open_fill
+            elif key == "carried" and rec["carried"]:
+                cell.fill = recheck_fill
         ws.row_dimensions[i].height = min(15 * (len(rec["progress"]) // 25 + 1) + 4, 160)
     status_col = get_column_letter(
         next(j for j, c in enumerate(REVIEW_COLUMNS, start=1) if c[1] == "reported_status")
@@ -200,8 +213,11 @@ def apply_review(
 ) -> dict:
     """Write the statuses of a filled 认定表 into the quarter's ``progress.csv``.
 
-    Returns ``{"changed": [...], "unchanged": n, "blank": n, "written": Path, "backup": Path}``.
-    A blank 督查办认定 cell leaves the task's status as it is.
+    Returns ``{"changed": [...], "rejudged": [...], "unchanged": n, "blank": n, "stale": [...],
+    "written": Path, "backup": Path}``. A blank 督查办认定 cell leaves the task's status as it is.
+    A status filed now is recorded with the fingerprint of the text it was judged on
+    (``judged_fingerprint``): ``rejudged`` are the tasks whose status was carried over onto a
+    re-reported text and is now filed again unchanged; ``stale`` those still carried over.
 
     Raises
     ------
@@ -248,7 +264,7 @@ def apply_review(
     rows = wb[REVIEW_SHEET].iter_rows(values_only=True)
     header = [None if v is None else str(v).strip() for v in next(rows, ())]
     where = {h: j for j, h in enumerate(header) if h}
-    absent = [h for h in _HEADER.values() if h not in where]
+    absent = [h for k, h in _HEADER.items() if h not in where and k not in _SHOWN_ONLY]
     if absent:
         raise DataError.at(
             file,
@@ -259,7 +275,7 @@ def apply_review(
         )
     problems: list[Problem] = []
     decided: dict[str, str] = {}
-    blank = 0
+    blank: list[str] = []  # left open: the status stays as it is
 
     def cell(values, key):
         j = where[_HEADER[key]]
@@ -284,7 +300,7 @@ def apply_review(
             )
             continue
         if not status:
-            blank += 1
+            blank.append(tid)
             continue
         if cell(values, "fingerprint") != now[tid]:
             bad(say("review.text_changed", task=tid), "fingerprint")
@@ -295,15 +311,30 @@ def apply_review(
         decided[tid] = status
     if problems:
         raise DataError(problems)
+    if JUDGED_COLUMN not in progress.columns:
+        progress[JUDGED_COLUMN] = ""
     old = dict(zip(progress["task_id"], progress["reported_status"], strict=True))
+    marks = dict(zip(progress["task_id"], progress[JUDGED_COLUMN], strict=True))
     changed = [t for t, s in decided.items() if old.get(t, "") != s]
+    # The same status filed again on a text a unit re-reported since it was first judged.
+    rejudged = [
+        t for t, s in decided.items() if old.get(t, "") == s and marks[t] and marks[t] != now[t]
+    ]
+    stale = stale_judgements(progress, STATUS_WORDS)
+    # A blank cell of a carried-over status keeps it: counted as still to re-judge, not as blank.
+    n_blank = len([t for t in blank if t not in stale])
+    if not changed and not rejudged:  # nothing to write: the file and its time stay as they were
+        return {"changed": [], "rejudged": [], "unchanged": len(decided), "blank": n_blank,
+                "stale": stale, "written": None, "backup": None}  # fmt: skip
+    filed_now = set(changed) | set(rejudged)
     progress["reported_status"] = [
         decided.get(t, s)
         for t, s in zip(progress["task_id"], progress["reported_status"], strict=True)
     ]
-    if not changed:  # nothing to write: the file and its time stay as they were
-        return {"changed": [], "unchanged": len(decided), "blank": blank, "written": None,
-                "backup": None}  # fmt: skip
+    progress[JUDGED_COLUMN] = [
+        now[t] if t in filed_now else m
+        for t, m in zip(progress["task_id"], progress[JUDGED_COLUMN], strict=True)
+    ]
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     backup = write_bytes(
         target.read_bytes(), free_path(target.with_name(f"{target.name}.{stamp}.bak"))
@@ -313,8 +344,10 @@ def apply_review(
         tmp.write_text(text, encoding="utf-8", newline="\n")
     return {
         "changed": changed,
-        "unchanged": len(decided) - len(changed),
-        "blank": blank,
+        "rejudged": rejudged,
+        "unchanged": len(decided) - len(changed) - len(rejudged),
+        "blank": n_blank,
+        "stale": stale_judgements(progress, STATUS_WORDS),
         "written": target,
         "backup": backup,
     }

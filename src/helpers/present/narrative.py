@@ -14,6 +14,7 @@ import pandas as pd
 
 from helpers.compute.engine import Analysis
 from helpers.core.fmt import is_missing
+from helpers.core.returns import ledger_only_ids
 from helpers.core.vocab import IndicatorStatus, Period, Slippage, SubtargetStatus, TaskStatus
 from helpers.present import wording
 from helpers.read.loading import COLUMN_NAMES, MISSING_FILE
@@ -284,7 +285,12 @@ def build_memo(analysis: Analysis, office: str = "") -> Memo:
         & (tasks["computed_status"] == TaskStatus.NORMAL)
         & (tasks["slippage"] == Slippage.NONE)
     ]
-    missing = tasks[tasks["computed_status"] == TaskStatus.NOT_REPORTED]
+    # Not returned by their units: no text at all (未报送 in the report), or only the office's
+    # own ledger text while the units return forms (the report keeps that text). The same
+    # tasks ``workreport intake`` counts as 未报送.
+    silent = tasks["computed_status"] == TaskStatus.NOT_REPORTED
+    from_ledger = ~silent & tasks["task_id"].isin(ledger_only_ids(analysis.data.progress))
+    missing = tasks[silent | from_ledger]
     lacking = [
         "经济社会发展预期目标" if col == MISSING_FILE else COLUMN_NAMES.get(col, col)
         for cols in analysis.data.missing.values()
@@ -319,7 +325,7 @@ def build_memo(analysis: Analysis, office: str = "") -> Memo:
         sections.append(
             (
                 wording.memo_heading(len(sections), wording.MEMO_SECTIONS["missing"]),
-                [wording.memo_missing(_by_lead_unit(missing))],
+                [wording.memo_missing(_by_lead_unit(missing), list(tasks["task_id"][from_ledger]))],
             )
         )
     checks = analysis.checks

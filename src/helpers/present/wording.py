@@ -380,15 +380,24 @@ def memo_unsupported(task_ids: list[str]) -> str:
     return f"{'、'.join(task_ids)}，建议责任单位补充说明滞后的具体环节和原因。"
 
 
-def memo_missing(by_unit: dict[str, list[str]]) -> str:
-    """Whom to ask: each lead unit with the tasks it has not returned.
+def memo_missing(by_unit: dict[str, list[str]], from_ledger: list[str] = ()) -> str:
+    """Whom to ask: each lead unit with the tasks it has not returned; ``from_ledger`` are those
+    the report still shows with the office's own ledger text.
 
     >>> memo_missing({"区教委": ["T012", "T045"], "区卫生健康委": ["T020"]})
     '区教委2项（T012、T045），区卫生健康委1项（T020），共3项，按未报送列示，不计为零。'
+    >>> memo_missing({"县教育局": ["T002"], "县民政局": ["T003"]}, ["T003"])
+    '县教育局1项（T002），县民政局1项（T003），共2项；其中T003报告沿用督查办台账中的进展情况，其余按未报送列示，不计为零。'
     """
     parts = [f"{unit}{len(ids)}项（{'、'.join(ids)}）" for unit, ids in by_unit.items()]
     total = len({i for ids in by_unit.values() for i in ids})
-    return f"{'，'.join(parts)}，共{total}项，按未报送列示，不计为零。"
+    head = f"{'，'.join(parts)}，共{total}项"
+    ledger = "报告沿用督查办台账中的进展情况"
+    if not from_ledger:
+        return f"{head}，按未报送列示，不计为零。"
+    if len(set(from_ledger)) == total:
+        return f"{head}，{ledger}。"
+    return f"{head}；其中{'、'.join(from_ledger)}{ledger}，其余按未报送列示，不计为零。"
 
 
 def memo_checks(errors: int, warnings: int) -> str:

@@ -49,7 +49,7 @@ def read_docx_tables(path: str | Path) -> list[Grid]:
     try:
         doc = Document(str(path))
     except (PackageNotFoundError, KeyError, ValueError) as exc:
-        raise DataError.at(path, say("file.not_docx", detail=exc)) from exc
+        raise DataError.at(path, say("file.not_docx", detail=type(exc).__name__)) from exc
     grids: list[Grid] = []
     context: list[str] = []
     body = doc.element.body

@@ -25,7 +25,8 @@ import pandas as pd
 
 from helpers.core import paths
 from helpers.core.errors import DataError, Problem
-from helpers.core.messages import located, say, where
+from helpers.core.messages import WHERE, say, where
+from helpers.core.returns import FROM_LEDGER, JUDGED_COLUMN, SOURCE_COLUMN, text_fingerprint
 from helpers.core.vocab import TaskStatus
 from helpers.core.writing import write_csv
 from helpers.read.quantities import read_indicator_progress
@@ -108,6 +109,9 @@ def _norm(text: str) -> str:
 
 
 _LOOKUP = {_norm(w): f for f, words in HEADER_WORDS.items() for w in words}
+# The columns ``--column 表头=列`` may name, in the office's words (``parse_columns``), besides
+# 不使用 (a column to leave out).
+_COLUMN_NAMES = [words[0] for f, words in HEADER_WORDS.items() if f != IGNORE]
 
 
 def map_header(text: str, overrides: dict[str, str] | None = None) -> str | None:
@@ -148,7 +152,9 @@ class Grid:
 
 
 def _problem(grid: Grid, message: str, row: int | None = None, header: str | None = None):
-    return Problem(str(grid.file), located(grid.where(row, header), message))
+    """A problem in a grid: its file named once, then the sheet or table, row and header."""
+    place = {"sheet": grid.name} if grid.sheet else {"table": grid.name}
+    return Problem(str(grid.file), message, row, header, **place)
 
 
 @dataclass
@@ -248,11 +254,14 @@ def read_grid(
     header_row = mapping.header_rows[0] + 1  # 1-based number of the header row
     for name, f in zip(mapping.names, mapping.fields, strict=True):
         if f is None and name.strip():
-            words = "、".join(w for f2, ws in HEADER_WORDS.items() if f2 != IGNORE for w in ws[:2])
             problems.append(
                 _problem(
                     grid,
-                    say("import.bad_header", header=name.strip(), words=words),
+                    say(
+                        "import.bad_header",
+                        header=name.strip(),
+                        columns="、".join(_COLUMN_NAMES),
+                    ),
                     row=header_row,
                     header=name.strip(),
                 )
@@ -436,7 +445,7 @@ def parse_columns(columns: dict[str, str]) -> dict[str, str]:
     # 任务进展情况); the message lists each column's first word.
     fields |= {_norm(w): f for f, words in HEADER_WORDS.items() if f != IGNORE for w in words}
     fields |= {"不使用": IGNORE}
-    shown = [words[0] for f, words in HEADER_WORDS.items() if f != IGNORE] + ["不使用"]
+    shown = [*_COLUMN_NAMES, "不使用"]
     out = {}
     for header, target in columns.items():
         field_name = fields.get(_norm(target)) or fields.get(target)
@@ -500,18 +509,31 @@ def import_files(
         raise DataError(problems)
     task_grids = [gr for gr in read if gr.kind == "tasks"]
     if not task_grids:
-        seen = "；".join(
-            say(
-                "import.summary.first_row",
-                place=g.where(),
-                cells="、".join(c for c in g.rows[0] if c)[:60],
-            )
-            for g in grids
-            if g.rows
-        )
-        raise DataError.at(
-            files[0],
-            say("import.no_register", seen=seen or say("data.none")),
+        # One problem per file, naming it once: its tables or sheets by name and first row.
+        raise DataError(
+            [
+                Problem(
+                    str(path),
+                    say(
+                        "import.no_register",
+                        seen="；".join(
+                            say(
+                                "import.summary.first_row",
+                                place=(
+                                    WHERE["sheet"].format(sheet=g.name)
+                                    if g.sheet
+                                    else WHERE["table"].format(table=g.name)
+                                ),
+                                cells="、".join(c for c in g.rows[0] if c)[:60],
+                            )
+                            for g in grids
+                            if g.file == path and g.rows
+                        )
+                        or say("data.none"),
+                    ),
+                )
+                for path in files
+            ]
         )
     records = [(gr, r) for gr in task_grids for r in gr.records]
     has = {
@@ -540,6 +562,10 @@ def import_files(
     tasks = tasks[[c for c in tasks.columns if has.get(c, True)]]
     progress = None
     if has["progress"]:
+        # The office's own ledger, not the units' returns (``source``); a status it gives was
+        # judged on the text beside it (``judged_fingerprint``), so a unit re-reporting later
+        # is seen to leave that status on words it was not judged on.
+        judged = (TaskStatus.NORMAL.value, TaskStatus.LAGGING.value)
         progress = pd.DataFrame(
             {
                 "task_id": tasks["task_id"],
@@ -549,6 +575,19 @@ def import_files(
                     else {}
                 ),
                 "progress": [r["progress"] for _, r in records],
+                SOURCE_COLUMN: FROM_LEDGER,
+                **(
+                    {
+                        JUDGED_COLUMN: [
+                            text_fingerprint(r["progress"])
+                            if r["reported_status"] in judged
+                            else ""
+                            for _, r in records
+                        ]
+                    }
+                    if has_status
+                    else {}
+                ),
             }
         )
     ydir, qdir = paths.year_dir(data_dir, year), paths.quarter_dir(data_dir, year, quarter)

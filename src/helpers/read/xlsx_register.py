@@ -46,7 +46,7 @@ def read_xlsx_sheets(path: str | Path) -> list[Grid]:
         # its words are in the formula, read from the second copy, never dropped as empty.
         formulas = load_workbook(path, data_only=False)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
-        raise DataError.at(path, say("file.not_xlsx", detail=exc)) from exc
+        raise DataError.at(path, say("file.not_xlsx", detail=type(exc).__name__)) from exc
     grids = []
     for ws in wb.worksheets:
         if ws.sheet_state != "visible":

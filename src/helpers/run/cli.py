@@ -242,13 +242,16 @@ def _dispatch(args) -> int:
             print(path)
         return 0
     if args.command == "review":
-        from helpers.cycle.review import apply_review, write_review
+        from helpers.cycle.review import apply_review, stale_tasks, write_review
 
         if args.out:
             path = write_review(
                 args.data_dir, args.year, args.quarter, Path(args.out), args.settings or None
             )
             print(path)
+            stale = stale_tasks(args.data_dir, args.year, args.quarter)
+            if stale:
+                print(say("review.out_recheck", count=len(stale), ids="、".join(stale)))
             print(
                 say(
                     "cli.next_review",
@@ -260,8 +263,12 @@ def _dispatch(args) -> int:
             )
             return 0
         done = apply_review(args.data_dir, args.year, args.quarter, Path(args.apply))
+        stale = done["stale"]
+        still = say("review.still_stale", count=len(stale), ids="、".join(stale)) if stale else ""
         if done["written"] is None:
             print(say("review.nothing", unchanged=done["unchanged"], blank=done["blank"]))
+            if still:
+                print(still)
             return 0
         print(
             say(
@@ -276,6 +283,11 @@ def _dispatch(args) -> int:
                 backup=done["backup"].name,
             )
         )
+        if done["rejudged"]:
+            rejudged = done["rejudged"]
+            print(say("review.rejudged", count=len(rejudged), ids="、".join(rejudged)))
+        if still:
+            print(still)
         return 0
     if args.command == "intake":
         from helpers.cycle.forms import intake
