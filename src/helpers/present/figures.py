@@ -24,6 +24,8 @@ import warnings
 from collections.abc import Callable
 from pathlib import Path
 
+from helpers.core.notebook_source import code_trees
+
 #: Resolution of the charts: a 10-inch chart is 1,100 pixels wide, the width of a page's text.
 FIGURE_DPI = 110
 #: Colours kept in a chart's PNG: a chart has a few flat colours and their anti-aliased edges,
@@ -146,15 +148,8 @@ def draw(analysis, name: str) -> tuple[bytes, str]:
 
 def notebook_charts(path: Path) -> list[str]:
     """The chart names a notebook shows (``….show_chart(analysis, "<name>")``), in order."""
-    nb = json.loads(Path(path).read_text(encoding="utf-8"))
     names: list[str] = []
-    for cell in nb.get("cells", []):
-        if cell.get("cell_type") != "code":
-            continue
-        try:
-            tree = ast.parse("".join(cell.get("source", "")))
-        except SyntaxError:
-            continue
+    for tree in code_trees(path):
         for node in ast.walk(tree):
             if (
                 isinstance(node, ast.Call)

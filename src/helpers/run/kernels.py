@@ -18,11 +18,12 @@ used (the run ended, or failed) is shut down when the worker ends.
 from __future__ import annotations
 
 import ast
-import json
 import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+
+from helpers.core.notebook_source import code_trees
 
 KERNEL_NAME = "python3"
 ENGINE_NAME = "workreport-warm"
@@ -48,15 +49,8 @@ def notebook_modules(path: Path) -> list[str]:
     then imports on the way (nothing is imported here). Cells that do not parse (IPython magics)
     are skipped.
     """
-    nb = json.loads(Path(path).read_text(encoding="utf-8"))
     found: list[str] = []
-    for cell in nb.get("cells", []):
-        if cell.get("cell_type") != "code":
-            continue
-        try:
-            tree = ast.parse("".join(cell.get("source", "")))
-        except SyntaxError:
-            continue
+    for tree in code_trees(path):
         for node in tree.body:
             if isinstance(node, ast.Import):
                 names = [alias.name for alias in node.names]
