@@ -10,6 +10,7 @@ import ast
 import json
 import sys
 import time
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -209,3 +210,29 @@ def test_kernels_nobody_took_end_with_their_worker(tmp_path):
     while any(psutil.pid_exists(p) and psutil.Process(p).status() != "zombie" for p in pids):
         assert time.monotonic() < deadline, "a kernel started ahead outlived its process"
         time.sleep(0.1)
+
+
+@pytest.mark.notebook
+def test_a_worker_forked_from_a_process_with_spares_neither_takes_them_nor_leaks_its_own(tmp_path):
+    # A process that started kernels ahead itself (as this test process does) forks the run's
+    # workers: a worker must not take the parent's kernels, and must end its own at exit.
+    import glob
+    import multiprocessing
+    import tempfile
+
+    pattern = str(Path(tempfile.gettempdir()) / "workreport-kernel-*")
+    kernels.start_spare([], tmp_path)
+    before = set(glob.glob(pattern))
+    try:
+        pool = multiprocessing.get_context("fork").Pool(1)
+        assert pool.apply(_child_spares) == 0
+        pool.apply(kernels.start_spare, ([], tmp_path))
+        pool.close()
+        pool.join()  # the worker ends normally, as a run's workers do
+    finally:
+        kernels.shutdown_spares()
+    assert not (set(glob.glob(pattern)) - before), "a worker's kernel log outlived it"
+
+
+def _child_spares() -> int:
+    return len(kernels._spares)

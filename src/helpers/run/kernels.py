@@ -148,6 +148,18 @@ def shutdown_spares() -> None:
 _cleanup_armed = False
 
 
+def _forget_in_child() -> None:
+    """A forked process (a pool worker) starts with no spare kernel and no cleanup armed: the
+    parent's kernels are the parent's, and multiprocessing drops the parent's finalizers."""
+    global _cleanup_armed
+    _spares.clear()
+    _cleanup_armed = False
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_in_child)
+
+
 def _arm_cleanup() -> None:
     """End the spare kernels when this process ends: at exit of a pool worker (which
     ``atexit`` does not see) as of any other process."""
