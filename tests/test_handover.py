@@ -77,8 +77,15 @@ def test_show_chart_shows_the_handed_chart_else_draws_it(analysis, tmp_path, mon
     store.promise(["indicators"])
     store.put("indicators", b"\x89PNG-handed", "图题")
     monkeypatch.setattr(nb, "_charts", store)
+    monkeypatch.setattr(nb, "_handed", analysis)  # what setup() loaded from the run
     nb.show_chart(analysis, "indicators")
     assert 'alt="图题"' in shown[-1] and "iVBORy1oYW5kZWQ=" in shown[-1]  # base64 of the bytes
+    # A notebook's own analysis (filtered, changed) is drawn from itself, not taken from the run.
+    import dataclasses
+
+    mine = dataclasses.replace(analysis, indicators=analysis.indicators.head(3))
+    nb.show_chart(mine, "indicators")
+    assert "iVBORy1oYW5kZWQ=" not in shown[-1] and 'src="data:image/png;base64,iVBOR' in shown[-1]
     monkeypatch.setattr(nb, "_charts", None)  # JupyterLab: drawn here
     nb.show_chart(analysis, "indicators")
     assert "iVBORy1oYW5kZWQ=" not in shown[-1] and 'src="data:image/png;base64,iVBOR' in shown[-1]
@@ -94,6 +101,9 @@ def test_the_notebook_draws_what_the_run_does_not_promise_or_could_not_draw(tmp_
     assert store.take("leaders") is None  # failed: drawn (and the error shown) in the notebook
     assert store.take("indicators", timeout=0.05) is None  # never came
     assert time.monotonic() - start < 5
+    store.abandon()  # the run stopped before drawing it: no wait at all
+    start = time.monotonic()
+    assert store.take("indicators") is None and time.monotonic() - start < 5
 
 
 def test_a_failing_chart_is_marked_and_the_rest_still_drawn(analysis, tmp_path, monkeypatch):
@@ -236,3 +246,44 @@ def test_a_worker_forked_from_a_process_with_spares_neither_takes_them_nor_leaks
 
 def _child_spares() -> int:
     return len(kernels._spares)
+
+
+@pytest.mark.notebook
+def test_a_kernel_that_cannot_start_fails_each_notebook_not_the_run(tmp_path, monkeypatch, capsys):
+    # A broken python3 kernel: each notebook fails with the reason, the run exits 1 (not a
+    # crash blaming the output folder), and no kernel log is left behind.
+    import glob
+    import tempfile
+
+    from helpers.run.batch import run_many
+
+    spec = tmp_path / "jupyter" / "kernels" / "python3"
+    spec.mkdir(parents=True)
+    (spec / "kernel.json").write_text(
+        json.dumps(
+            {
+                "argv": [
+                    "/nonexistent/python",
+                    "-m",
+                    "ipykernel_launcher",
+                    "-f",
+                    "{connection_file}",
+                ],
+                "display_name": "Python 3",
+                "language": "python",
+            }
+        ),
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
+    pattern = str(Path(tempfile.gettempdir()) / "workreport-kernel-*")
+    before = set(glob.glob(pattern))
+    status = run_many(
+        [2022], [3], paths.DATA_DIR, tmp_path / "out", jobs=1, timeout=60, settings_file="",
+        notebooks_dir=paths.NOTEBOOKS_DIR, progress=False,
+    )  # fmt: skip
+    assert status == 1
+    err = capsys.readouterr().err
+    assert err.count("失败：2022年第3季度") == 6  # each notebook, with the reason, as before
+    assert "/nonexistent/python" in err or "FileNotFoundError" in err
+    assert not (set(glob.glob(pattern)) - before)

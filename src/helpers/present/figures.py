@@ -177,6 +177,7 @@ class FigureStore:
     ``<name>.error`` if drawing it failed. Every file is written whole (renamed into place)."""
 
     LIST = "charts.json"
+    ABANDONED = "abandoned"
 
     def __init__(self, folder: Path) -> None:
         self.folder = Path(folder)
@@ -198,6 +199,11 @@ class FigureStore:
     def put(self, name: str, png: bytes, alt: str) -> None:
         data = {"png": base64.b64encode(png).decode("ascii"), "alt": alt}
         self._write(f"{name}.json", json.dumps(data, ensure_ascii=False))
+
+    def abandon(self) -> None:
+        """The run stopped before drawing every chart: the notebooks draw the rest themselves."""
+        if self.folder.is_dir():
+            self._write(self.ABANDONED, "")
 
     def fail(self, name: str, error: BaseException) -> None:
         self._write(f"{name}.error", f"{type(error).__name__}: {error}")
@@ -222,9 +228,10 @@ class FigureStore:
         if name not in promised:
             return None
         done, failed = self.folder / f"{name}.json", self.folder / f"{name}.error"
+        abandoned = self.folder / self.ABANDONED
         deadline = time.monotonic() + timeout
         while not done.exists():
-            if failed.exists() or time.monotonic() > deadline:
+            if failed.exists() or abandoned.exists() or time.monotonic() > deadline:
                 return None
             time.sleep(0.01)
         try:

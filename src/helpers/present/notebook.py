@@ -130,8 +130,9 @@ def setup(
     warnings.filterwarnings("error", message=r"Glyph .* missing from font")
     display(HTML(REPORT_CSS + TABLE_CSS))
     cached = load(analysis_file, year, quarter, data_dir, settings_file)
-    global _charts
+    global _charts, _handed
     _charts = FigureStore.beside(analysis_file) if cached is not None else None
+    _handed = cached
     if cached is not None:
         # A batch run's kernel lives for this one notebook, and what exists now (the modules
         # imported, the analysis) lives until it exits. Frozen, the garbage collector no longer
@@ -223,8 +224,10 @@ def _show_png(png: bytes, alt: str) -> None:
     )
 
 
-#: The charts the batch run draws for this notebook's analysis (set by :func:`setup`).
+#: The charts the batch run draws for this notebook's analysis, and that analysis (set by
+#: :func:`setup`): a chart is taken from the run only for that very analysis object.
 _charts: FigureStore | None = None
+_handed: Analysis | None = None
 
 
 def show_chart(analysis: Analysis, name: str, alt: str = "") -> None:
@@ -239,7 +242,10 @@ def show_chart(analysis: Analysis, name: str, alt: str = "") -> None:
 
         show_text(NO_SECTIONS_CHART)
         return
-    handed = _charts.take(name) if _charts is not None else None
+    # The run drew its charts from the analysis it handed over; a notebook's own filtered or
+    # changed analysis is drawn here.
+    ours = _charts is not None and analysis is _handed
+    handed = _charts.take(name) if ours else None
     if handed is None:
         png, drawn_alt = draw(analysis, name)
     else:

@@ -15,6 +15,7 @@ import functools
 import html
 import os
 import re
+import secrets
 import sys
 import tempfile
 import time
@@ -140,6 +141,7 @@ def run_notebook(
     timeout: int,
     cwd: Path,
     warm_next: list[str] | None = None,
+    log_dir: str = "",
 ) -> NotebookResult:
     """Execute one notebook with papermill (in this process, a worker of the pool).
 
@@ -161,11 +163,11 @@ def run_notebook(
     engine = kernels.register_engine()
     spare = kernels.take(cwd)
     if warm_next is not None:
-        kernels.start_spare(warm_next, cwd)
+        kernels.start_spare(warm_next, cwd, log_dir)
     for attempt in (1, 2):
-        if spare is None:
-            spare = kernels.start(kernels.notebook_modules(src), cwd)
         try:
+            if spare is None:  # a kernel that cannot start fails this notebook, as papermill's
+                spare = kernels.start(kernels.notebook_modules(src), cwd, log_dir)
             pm.execute_notebook(
                 str(src),
                 str(dest),
@@ -193,8 +195,9 @@ def run_notebook(
                 return NotebookResult(src.stem, False, dest, time.perf_counter() - start, detail)
         finally:
             # The engine has ended the kernel, unless it failed to start; its log is complete.
-            kernels.shutdown(spare, keep_log=True)
-            kernels.append_log(spare, dest.with_suffix(".log"))
+            if spare is not None:
+                kernels.shutdown(spare, keep_log=True)
+                kernels.append_log(spare, dest.with_suffix(".log"))
             spare = None
     raise AssertionError("unreachable")  # pragma: no cover
 
@@ -227,12 +230,12 @@ def _exporter():
 
 #: Put before each cell's HTML when a page is rendered for cutting into cells (the offline
 #: template's ``any_cell``); removed from every page written.
-CELL_MARK = "<!--wr-cell-->"
+CELL_MARK = f"<!--wr-cell-{secrets.token_hex(8)}-->"  # no page's text can hold it by chance
 
 
 def _html(nb, title: str, marks: bool = False) -> str:
     nb.metadata["title"] = title
-    resources = {"metadata": {"name": title}, "wr_cell_marks": marks}
+    resources = {"metadata": {"name": title}, "wr_cell_mark": CELL_MARK if marks else ""}
     body, _ = _exporter().from_notebook_node(nb, resources=resources)
     return body
 
@@ -436,34 +439,36 @@ def run_quarter(
     from helpers.run import kernels
 
     every = list_notebooks(notebooks_dir)
-    # Kernels started ahead of time (local workers only): the first notebooks' kernels start
-    # while the analysis is computed, and each notebook starts the kernel of the one
-    # ``ahead`` places on, the next but one its worker runs (workers take notebooks in turn).
-    ahead = kernels.AHEAD * max(1, jobs) if not scheduler else 0
-    for nb in every[:ahead]:
-        pool.submit(kernels.start_spare, kernels.notebook_modules(nb), notebooks_dir)
-    if not scheduler:
-        for _ in range(max(1, jobs)):
-            pool.submit(_warm_worker)
-    analysis = analyse(year, quarter, data_dir, settings_file or None)  # fail fast on data
-    notebooks = report_notebooks(every, analysis)
-    following = [
-        kernels.notebook_modules(notebooks[i + ahead])
-        if ahead and i + ahead < len(notebooks)
-        else None
-        for i in range(len(notebooks))
-    ]
-    parameters = {
-        "year": year,
-        "quarter": quarter,
-        "data_dir": str(data_dir),
-        "settings_file": str(settings_file or ""),
-    }
-    # The analysis is computed once, here, and handed to every notebook (a notebook whose data
-    # changed since computes its own: helpers.compute.cache).
-    # So are the charts: the run draws them while the kernels run, and each notebook takes
-    # its own (helpers.present.figures).
+    # The run's own temporary folder: the analysis and charts it hands over, and its kernels'
+    # logs until each is added to its notebook's; removed however the run ends.
     with tempfile.TemporaryDirectory(prefix="workreport-analysis-") as cache_dir:
+        # Kernels started ahead of time (local workers only): the first notebooks' kernels
+        # start while the analysis is computed, and each notebook starts the kernel of the one
+        # ``ahead`` places on, the next but one its worker runs (workers take notebooks in turn).
+        ahead = kernels.AHEAD * max(1, jobs) if not scheduler else 0
+        for nb in every[:ahead]:
+            pool.submit(kernels.start_spare, kernels.notebook_modules(nb), notebooks_dir, cache_dir)
+        if not scheduler:
+            for _ in range(max(1, jobs)):
+                pool.submit(_warm_worker)
+        analysis = analyse(year, quarter, data_dir, settings_file or None)  # fail fast on data
+        notebooks = report_notebooks(every, analysis)
+        following = [
+            kernels.notebook_modules(notebooks[i + ahead])
+            if ahead and i + ahead < len(notebooks)
+            else None
+            for i in range(len(notebooks))
+        ]
+        parameters = {
+            "year": year,
+            "quarter": quarter,
+            "data_dir": str(data_dir),
+            "settings_file": str(settings_file or ""),
+        }
+        # The analysis is computed once, here, and handed to every notebook (a notebook whose
+        # data changed since computes its own: helpers.compute.cache). So are the charts: the
+        # run draws them while the kernels run, and each notebook takes its own
+        # (helpers.present.figures).
         analysis_file = cache.save(
             analysis, Path(cache_dir), year, quarter, data_dir, settings_file
         )
@@ -473,7 +478,7 @@ def run_quarter(
         charts.promise(names)
         return _build_quarter(
             year, quarter, data_dir, out, timeout, notebooks_dir, progress,
-            analysis, notebooks, following, parameters, pool, lambda: charts.draw_all(analysis, names),
+            analysis, notebooks, following, parameters, pool, charts, names, cache_dir,
         )  # fmt: skip
 
 
@@ -490,7 +495,9 @@ def _build_quarter(
     following: list[list[str] | None],
     parameters: dict,
     pool: Executor,
-    draw_charts=lambda: None,
+    charts=None,
+    chart_names: list[str] | None = None,
+    log_dir: str = "",
 ) -> list[NotebookResult]:
     from helpers.core.writing import staged_dir, write_text
 
@@ -513,17 +520,18 @@ def _build_quarter(
             futures: dict[Future, int] = {}
             for i, nb in enumerate(notebooks):
                 args = (nb, nb_out / nb.name, parameters, timeout, notebooks_dir, following[i])
-                futures[pool.submit(run_notebook, *args)] = i
-            titles, about = page_titles(analysis), subject(analysis)
-            report = SingleReport([nb.stem for nb in notebooks], about, titles)
+                futures[pool.submit(run_notebook, *args, log_dir)] = i
             try:
+                titles, about = page_titles(analysis), subject(analysis)
+                report = SingleReport([nb.stem for nb in notebooks], about, titles)
                 # This process's own work, done while the kernels run: the charts (in the
                 # order the notebooks show them), the tables, the Word report, then each
                 # notebook's page and its part of report.html as soon as that notebook is done.
                 from helpers.present.docx_report import write_docx
                 from helpers.present.tables import write_tables
 
-                draw_charts()
+                if charts is not None:
+                    charts.draw_all(analysis, chart_names or [])
                 write_tables(analysis, stage / "data", data_dir)
                 write_docx(analysis, stage / "report.docx")
                 for fut in as_completed(futures):
@@ -538,6 +546,8 @@ def _build_quarter(
                         page = render_html(executed, stage / f"{notebooks[i].stem}.html", title)
                         report.add(i, executed, page)
             except BaseException:  # the last good report stays; notebooks not started never run
+                if charts is not None:
+                    charts.abandon()  # a notebook waiting for a chart draws it itself
                 for fut in futures:
                     fut.cancel()
                 raise
@@ -582,7 +592,11 @@ def worker_pool(jobs: int, scheduler: str = "") -> Iterator[Executor]:
         with ProcessPoolExecutor(
             max_workers=max(1, jobs), initializer=end_with_parent, initargs=(os.getpid(),)
         ) as pool:
-            yield pool
+            try:
+                yield pool
+            except BaseException:  # a data error: the kernels queued to start never start
+                pool.shutdown(wait=True, cancel_futures=True)
+                raise
         return
     try:
         from distributed import Client

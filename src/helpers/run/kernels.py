@@ -84,31 +84,42 @@ AHEAD = 2
 _spares: list[Spare] = []
 
 
-def start(modules: list[str], cwd: Path) -> Spare:
-    """Start a ``python3`` kernel in ``cwd`` that imports ``modules`` as it starts.
+def start(modules: list[str], cwd: Path, log_dir: Path | str | None = None) -> Spare:
+    """Start a ``python3`` kernel in ``cwd`` that imports ``modules`` as it starts; its
+    standard error goes to a file in ``log_dir`` (the run's own temporary folder, removed with
+    it however the run ends; the system's when that folder is not on this machine).
 
     Returns at once: the kernel process starts, and imports, on its own.
     """
     from jupyter_client.manager import AsyncKernelManager
     from jupyter_core.utils import run_sync
 
-    fd, log = tempfile.mkstemp(prefix="workreport-kernel-", suffix=".log")
-    km = AsyncKernelManager(kernel_name=KERNEL_NAME)
-    arguments = [HISTORY_ARGUMENT]
-    if modules and any("ipykernel" in part for part in km.kernel_spec.argv):
-        arguments.append(preload_argument(modules))  # an IPython kernel's option
+    folder = str(log_dir) if log_dir and Path(log_dir).is_dir() else None
+    fd, log = tempfile.mkstemp(prefix="workreport-kernel-", suffix=".log", dir=folder)
     try:
+        km = AsyncKernelManager(kernel_name=KERNEL_NAME)
+        arguments = [HISTORY_ARGUMENT]
+        if modules and any("ipykernel" in part for part in km.kernel_spec.argv):
+            arguments.append(preload_argument(modules))  # an IPython kernel's option
         run_sync(km.start_kernel)(extra_arguments=arguments, cwd=str(cwd), stderr=fd)
+    except BaseException:
+        Path(log).unlink(missing_ok=True)
+        raise
     finally:
         os.close(fd)  # the kernel holds its own copy
     return Spare(km, str(cwd), Path(log))
 
 
-def start_spare(modules: list[str], cwd: Path) -> None:
+def start_spare(modules: list[str], cwd: Path, log_dir: Path | str | None = None) -> None:
     """Start a kernel for a notebook this worker runs later (none if :data:`AHEAD` wait
-    already)."""
+    already). A kernel that cannot start is left to the notebook, which starts its own and
+    reports why it cannot: a kernel started ahead only saves time."""
     if len(_spares) < AHEAD:
-        _spares.append(start(modules, cwd))
+        try:
+            spare = start(modules, cwd, log_dir)
+        except Exception:
+            return
+        _spares.append(spare)
         _arm_cleanup()
 
 
