@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from docx import Document
@@ -86,3 +87,35 @@ def test_init_import_run_makes_the_example_report(tmp_path, capsys):
     # The letter cites only tables with rows: no indicators and nothing judged yet, so the one
     # annex is the 13 unjudged projects (header + 13 rows).
     assert len(doc.tables) == 1 and len(doc.tables[0].rows) == 14
+
+
+def test_a_register_without_leaders_or_partners_leaves_those_groupings_out(tmp_path, capsys):
+    # The example's Word register names no 责任领导 and no 配合单位 (nor, imported without
+    # --column 备注=工作板块, any 工作板块): the report leaves every part by them out, as it
+    # does for sections, rather than showing empty columns and a 无数据 chart.
+    from helpers.compute.engine import analyse
+    from helpers.present import figures, tables
+
+    folder = tmp_path / "苍南"
+    main(["init", str(folder), "--place", "苍南县", "--kind", "民生实事", "--year", "2022"])
+    assert main(["import", "--data-dir", str(folder), "--year", "2022", "--quarter", "3",
+                 str(SOURCE)]) == 0  # fmt: skip
+    a = analyse(2022, 3, folder)
+    assert [tables.has_grouping(a, c) for c in ("section", "leaders", "partner_units")] == [
+        False,
+        False,
+        False,
+    ]
+    assert not figures.applies(a, "leaders") and figures.applies(a, "lead_units")
+    reports = tmp_path / "reports"
+    capsys.readouterr()
+    args = ["run", "--data-dir", str(folder), "--year", "2022", "--quarter", "3"]
+    assert main([*args, "--out", str(reports), "--no-progress"]) == 0, capsys.readouterr().err
+    owners = (reports / "03_owners.html").read_text(encoding="utf-8")
+    assert "无数据" not in owners and "各牵头单位任务推进情况" in owners
+    assert a.settings.report.leader_label not in owners
+    for page in ("04_annexes.html", "report.html"):
+        text = (reports / page).read_text(encoding="utf-8")
+        headers = re.findall(r"<th[^>]*>([^<]*)</th>", text)
+        assert "配合单位" not in headers and a.settings.report.leader_label not in headers, page
+        assert "工作板块" not in headers and "（未分板块）" not in text, page

@@ -31,7 +31,13 @@ from helpers.core.config import Settings, load_settings, settings_file_for
 from helpers.core.errors import DataError, Problem
 from helpers.core.messages import say
 from helpers.core.vocab import Period, TaskStatus
-from helpers.read.loading import COLUMN_NAMES, MISSING_FILE, QuarterData, load_quarter
+from helpers.read.loading import (
+    COLUMN_NAMES,
+    GROUPING_COLUMNS,
+    MISSING_FILE,
+    QuarterData,
+    load_quarter,
+)
 
 
 @dataclass
@@ -193,7 +199,7 @@ def missing_findings(data: QuarterData) -> pd.DataFrame:
         for col in columns:
             if col == "reported_status":
                 shown = say("check.shown_as", word=TaskStatus.UNJUDGED)
-            elif col == "section":  # no task has one: the report is not grouped by section
+            elif col in GROUPING_COLUMNS:  # no task has one: the report is not grouped by it
                 shown = say("check.not_grouped", label=COLUMN_NAMES[col])
             else:
                 shown = say("check.shown_empty")

@@ -121,18 +121,25 @@ CHARTS: dict[str, Callable] = {
 }
 
 
-#: The charts by 工作板块: a register none of whose tasks has a section is not grouped by it.
-BY_SECTION = frozenset({"tasks_by_section", "subtargets_by_section"})
+#: The charts by a grouping an office may leave out of its register (tables.GROUPINGS): such a
+#: chart has nothing to show when no task has that grouping.
+GROUPED_BY = {
+    "tasks_by_section": "section",
+    "subtargets_by_section": "section",
+    "leaders": "leaders",
+}
+#: The charts by 工作板块 (shown in the notebooks under ``if by_section:``).
+BY_SECTION = frozenset(n for n, column in GROUPED_BY.items() if column == "section")
 
 
 def applies(analysis, name: str) -> bool:
-    """Whether the chart ``name`` has anything to show for the analysis: a chart by section
-    has not when no task has a section. The notebooks show such a chart only when
-    ``nb.has_sections(analysis)``; the batch does not draw it (:func:`run_charts`)."""
-    if name in BY_SECTION:
-        from helpers.present.tables import has_sections
+    """Whether the chart ``name`` has anything to show for the analysis: a chart by a grouping
+    has not when no task has it (``tables.has_grouping``). The notebooks show such a chart only
+    when the grouping is there; the batch does not draw it (:func:`run_charts`)."""
+    if name in GROUPED_BY:
+        from helpers.present.tables import has_grouping
 
-        return has_sections(analysis)
+        return has_grouping(analysis, GROUPED_BY[name])
     return True
 
 

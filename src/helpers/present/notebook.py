@@ -237,10 +237,16 @@ def show_chart(analysis: Analysis, name: str, alt: str = "") -> None:
     JupyterLab, or if the run did not draw it, it is drawn here. A chart with nothing to show
     for this analysis (by section, for a register without sections) is a one-line note.
     """
-    if not applies(analysis, name):  # a chart by section for a register without sections
-        from helpers.present.wording import NO_SECTIONS_CHART
+    if not applies(analysis, name):  # a chart by a grouping the register does not have
+        from helpers.present.figures import GROUPED_BY
+        from helpers.present.tables import grouping_heading
+        from helpers.present.wording import NO_GROUPING_CHART, NO_SECTIONS_CHART
 
-        show_text(NO_SECTIONS_CHART)
+        column = GROUPED_BY[name]
+        heading = grouping_heading(analysis, column)
+        show_text(
+            NO_SECTIONS_CHART if column == "section" else NO_GROUPING_CHART.format(name=heading)
+        )
         return
     # The run drew its charts from the analysis it handed over; a notebook's own filtered or
     # changed analysis is drawn here.
@@ -256,9 +262,15 @@ def show_chart(analysis: Analysis, name: str, alt: str = "") -> None:
 def has_sections(analysis: Analysis) -> bool:
     """Whether the report groups by 工作板块: not for a register none of whose tasks has one.
     The notebooks show their by-section heading, chart and table only then."""
-    from helpers.present.tables import has_sections as any_section
+    return has_grouping(analysis, "section")
 
-    return any_section(analysis)
+
+def has_grouping(analysis: Analysis, column: str) -> bool:
+    """Whether any task has a value in ``column`` (``"section"``, ``"leaders"``,
+    ``"partner_units"``): a notebook shows its part by that grouping only then."""
+    from helpers.present.tables import has_grouping as any_value
+
+    return any_value(analysis, column)
 
 
 def show_subheading(title: str, note: str = "") -> None:

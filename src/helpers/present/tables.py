@@ -13,6 +13,7 @@ from helpers.core.fmt import evidence_cell, fmt_gap, fmt_pct, fmt_value, is_miss
 from helpers.core.vocab import IndicatorStatus, SubtargetStatus, TargetKind, TaskStatus
 from helpers.core.writing import claim_dir, write_csv, write_json, write_owned
 from helpers.present import wording
+from helpers.read.loading import GROUPING_COLUMNS
 
 INDICATOR_CSV = [
     "indicator_id",
@@ -87,16 +88,32 @@ def targets_table(subtargets: pd.DataFrame) -> pd.DataFrame:
     return df[TARGET_CSV]
 
 
+#: A register's groupings that an office may leave out altogether (a 民生实事 register often has
+#: no 工作板块, no 责任领导, no 配合单位): the task column, and its heading in the tables.
+GROUPINGS = dict(zip(GROUPING_COLUMNS, ("工作板块", None, "配合单位"), strict=True))
+
+
+def has_grouping(analysis: Analysis, column: str) -> bool:
+    """Whether any task of the register has a value in ``column`` (one of :data:`GROUPINGS`).
+    A grouping no task has is left out of the report: no chart, table or column by it."""
+    values = analysis.tasks[column].fillna("").astype(str).str.strip()
+    return bool((values != "").any())
+
+
 def has_sections(analysis: Analysis) -> bool:
-    """Whether any task of the register has a 工作板块. A register none of whose tasks has one
-    is not grouped by section: no chart or table by section, no 工作板块 column."""
-    sections = analysis.tasks["section"].fillna("").astype(str).str.strip()
-    return bool((sections != "").any())
+    """Whether any task of the register has a 工作板块 (:func:`has_grouping`)."""
+    return has_grouping(analysis, "section")
+
+
+def grouping_heading(analysis: Analysis, column: str) -> str:
+    return GROUPINGS[column] or analysis.settings.report.leader_label
 
 
 def _sections_shown(df: pd.DataFrame, analysis: Analysis) -> pd.DataFrame:
-    """``df`` without its 工作板块 column when the register has no sections."""
-    return df if has_sections(analysis) else df.drop(columns="工作板块", errors="ignore")
+    """``df`` without the columns of the groupings no task of the register has (工作板块,
+    责任领导, 配合单位)."""
+    empty = [grouping_heading(analysis, c) for c in GROUPINGS if not has_grouping(analysis, c)]
+    return df.drop(columns=empty, errors="ignore")
 
 
 def write_tables(

@@ -100,6 +100,7 @@ def projection_phrase(
 
 #: The line shown instead of a chart by section for a register whose tasks have no 工作板块.
 NO_SECTIONS_CHART = "台账未分工作板块，不按工作板块作图。"
+NO_GROUPING_CHART = "台账未填{name}，不按{name}作图。"
 
 
 # ------------------------------------------------------------------------------ the letter

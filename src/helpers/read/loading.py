@@ -71,6 +71,9 @@ COLUMN_NAMES = {
     "partner_units": "配合单位",
     "reported_status": "督查办认定状态",
 }
+#: Task columns an office may leave out of its register altogether (a 民生实事 register often has
+#: no 工作板块, 责任领导 or 配合单位): the report is then not grouped by them at all.
+GROUPING_COLUMNS = ("section", "leaders", "partner_units")
 NO_SECTION = "（未分板块）"
 ID_COLUMN = {
     "tasks": "task_id",
