@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from filling import fill_form
 from openpyxl import Workbook, load_workbook
 
 from helpers.compute.engine import analyse
 from helpers.core.returns import text_fingerprint
-from helpers.cycle.forms import FORM_SHEET, intake, write_form
+from helpers.cycle.forms import intake, write_form
 from helpers.cycle.review import REVIEW_SHEET, apply_review, write_review
 from helpers.present.narrative import build_memo
 from helpers.read.importers import import_files
@@ -63,18 +64,7 @@ def form(office, tmp_path):
 
 def _return(form, out, texts):
     """A unit's filled form: progress words for its tasks, nothing for the others."""
-    wb = load_workbook(form)
-    ws = wb[FORM_SHEET]
-    col = {c.value: c.column for c in ws[1]}
-    done = set()
-    for row in range(2, ws.max_row + 1):
-        tid = ws.cell(row, col["任务编号"]).value
-        if tid in texts and tid not in done:
-            done.add(tid)
-            ws.cell(row, col["任务进展情况"]).value = texts[tid]
-            ws.cell(row, col["本单位评估"]).value = "正常推进"
-    wb.save(out)
-    return out
+    return fill_form(form, out, texts, only_given=True)
 
 
 def _progress(data) -> pd.DataFrame:

@@ -24,6 +24,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from filling import fill_form
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
@@ -63,20 +64,7 @@ def _csv_cells(path: Path) -> list[list[str]]:
 
 def _fill(form: Path, out: Path, text: dict[str, str] | None = None, status="正常推进") -> Path:
     """Fill every task of a form as a unit would: progress words and a self-assessment."""
-    wb = load_workbook(form)
-    ws = wb[FORM_SHEET]
-    col = {c.value: c.column for c in ws[1]}
-    seen = set()
-    for row in range(2, ws.max_row + 1):
-        tid = ws.cell(row, col["任务编号"]).value
-        if tid and tid not in seen:
-            seen.add(tid)
-            # Typed in Excel, text starting with "=" stays text (Excel's quote prefix).
-            words = (text or {}).get(tid, f"{tid}：已按计划推进。")
-            text_cell(ws.cell(row, col["任务进展情况"]), words)
-            ws.cell(row, col["本单位评估"]).value = status
-    wb.save(out)
-    return out
+    return fill_form(form, out, text, status)
 
 
 def _q4(data_copy: Path) -> Path:
